@@ -1,0 +1,122 @@
+"""Build a catalogue from the content files and switch to it atomically.
+
+A build validates everything, writes SQLite and the Whoosh index into a new
+folder under <data>/builds/ and only then points <data>/current at it, with one
+rename. Until that rename the previous build keeps serving, untouched; a build
+that fails leaves nothing behind but its error messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from finder import content as content_module
+from finder import index, store
+from finder.analysis import Lexicon
+
+KEEP_BUILDS = 3
+ANALYSIS_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    path: Path
+    content_hash: str
+    offers: int
+    providers: int
+    districts: int
+    seconds: float
+    skipped: bool = False
+
+
+def content_hash(root: Path) -> str:
+    """A hash of every content file and of the build's own format."""
+    digest = hashlib.sha256(f"{store.SCHEMA_VERSION}/{ANALYSIS_VERSION}".encode())
+    for path in sorted(p for p in root.rglob("*.yaml") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def current_build(data_dir: Path) -> Path | None:
+    """The live build folder, or None before the first build."""
+    link = data_dir / "current"
+    try:
+        return (data_dir / os.readlink(link)).resolve()
+    except OSError:
+        return None
+
+
+def read_build_info(build: Path) -> dict:
+    return json.loads((build / "build.json").read_text())
+
+
+def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> BuildResult:
+    """Validate, write a new build and make it live; raise ContentError on bad content."""
+    started = time.perf_counter()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with open(data_dir / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        digest = content_hash(content_root)
+        live = current_build(data_dir)
+        if if_changed and live is not None:
+            info = read_build_info(live)
+            if info["content_hash"] == digest:
+                return BuildResult(live, digest, info["offers"], info["providers"],
+                                   info["districts"], time.perf_counter() - started, skipped=True)
+        content = content_module.load(content_root)
+
+        builds = data_dir / "builds"
+        builds.mkdir(exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = builds / f"{stamp}-{digest[:10]}"
+        staging = builds / f".staging-{target.name}"
+        try:
+            staging.mkdir()
+            counts = index.lexicon_counts(content)
+            lexicon = Lexicon(counts)
+            store.write(staging / "catalogue.db", content, counts, digest)
+            index.write(staging / "index", content, lexicon)
+            info = {
+                "content_hash": digest,
+                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "offers": len(content.offers),
+                "providers": len(content.providers),
+                "districts": len(content.districts),
+            }
+            (staging / "build.json").write_text(json.dumps(info, indent=2))
+            os.rename(staging, target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _switch(data_dir, target)
+        _prune(builds, keep=target)
+        return BuildResult(target, digest, info["offers"], info["providers"], info["districts"],
+                           time.perf_counter() - started)
+
+
+def _switch(data_dir: Path, target: Path) -> None:
+    """Point data_dir/current at target with one atomic rename."""
+    tmp = data_dir / f".current-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(target, data_dir), tmp)
+    os.replace(tmp, data_dir / "current")
+
+
+def _prune(builds: Path, keep: Path) -> None:
+    """Remove all but the newest builds. Readers still holding an old one keep
+    their open files; new readers only ever open current."""
+    finished = sorted((p for p in builds.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                      key=lambda p: p.name)
+    for old in finished[:-KEEP_BUILDS]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)

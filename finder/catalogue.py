@@ -1,0 +1,95 @@
+"""The live catalogue: one read-only handle on the current build, for every reader.
+
+The website's workers and the bot call `live(data_dir)` for each request. It
+costs one readlink; when `finder build` has switched `current` to a new build,
+the next call opens the new build and later calls get it, without a restart.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from finder import index, store
+from finder.analysis import Lexicon
+
+
+class CatalogueMissing(Exception):
+    """There is no build yet in the data folder."""
+
+
+class Catalogue:
+    """A read-only view of one build: offers, providers, districts, vocabulary, search."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.info = json.loads((path / "build.json").read_text())
+        self.db = store.connect(path / "catalogue.db")
+        self.ix = index.open_index(path / "index")
+        self._local = threading.local()
+        rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
+        self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"])}
+                          for r in rows}
+        self.providers = {r["id"]: store.decode_provider(r)
+                          for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
+        self.vocabulary: dict[str, dict] = {"phase": {}, "topic": {}, "concept": {}}
+        for r in self.db.execute("SELECT * FROM vocabulary ORDER BY kind, id"):
+            self.vocabulary[r["kind"]][r["id"]] = {"labels": json.loads(r["labels"]),
+                                                   "words": json.loads(r["words"])}
+        self.lexicon_counts = dict(self.db.execute("SELECT word, count FROM lexicon").fetchall())
+        self.lexicon = Lexicon(self.lexicon_counts)
+        from finder.search import Engine
+
+        self.engine = Engine(self)
+
+    def searcher(self):
+        """A Whoosh searcher for the calling thread (searchers are not shared)."""
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is None:
+            searcher = self._local.searcher = self.ix.searcher()
+        return searcher
+
+    def search(self, query):
+        """The one search: Query in, Results out (see finder.search)."""
+        return self.engine.search(query)
+
+    def offer(self, offer_id: str) -> dict | None:
+        """One offer with all its fields, or None."""
+        row = self.db.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
+        return store.decode_offer(row) if row else None
+
+    def offers_by_ids(self, ids: list[str]) -> dict[str, dict]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM offers WHERE id IN ({marks})", ids).fetchall()
+        return {r["id"]: store.decode_offer(r) for r in rows}
+
+    def provider_offer_ids(self, provider_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM offers WHERE provider_id = ? ORDER BY name", (provider_id,))]
+
+
+_lock = threading.Lock()
+_live: dict[Path, tuple[str, Catalogue]] = {}
+
+
+def live(data_dir: Path) -> Catalogue:
+    """The catalogue of the current build in data_dir, reopened after a new build."""
+    data_dir = Path(data_dir)
+    try:
+        target = os.readlink(data_dir / "current")
+    except OSError:
+        raise CatalogueMissing(
+            f"no catalogue built yet in {data_dir}; run `finder build` first") from None
+    known = _live.get(data_dir)
+    if known is not None and known[0] == target:
+        return known[1]
+    with _lock:
+        known = _live.get(data_dir)
+        if known is None or known[0] != target:
+            known = (target, Catalogue((data_dir / target).resolve()))
+            _live[data_dir] = known
+        return known[1]

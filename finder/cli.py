@@ -1,0 +1,147 @@
+"""The `finder` command: check, build, search and serve the catalogue."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from finder import config
+from finder.content import ContentError
+
+data_option = click.option(
+    "--data-dir", envvar="FINDER_DATA_DIR", type=click.Path(file_okay=False),
+    help="Folder with the builds (default: var/ in the project; env FINDER_DATA_DIR).",
+)
+content_option = click.option(
+    "--content", "content_dir", envvar="FINDER_CONTENT_DIR", type=click.Path(file_okay=False),
+    help="Content folder (default: the bundled content/; env FINDER_CONTENT_DIR).",
+)
+
+
+@click.group()
+def main() -> None:
+    """Familienwegweiser: the offer finder of a prevention chain."""
+
+
+@main.command()
+@content_option
+def check(content_dir: str | None) -> None:
+    """Validate all content files and report every problem with file and line."""
+    from finder import content
+
+    root = config.content_dir(content_dir)
+    try:
+        loaded = content.load(root)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(error.problems)} problem(s) found in {root}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {len(loaded.offers)} offers from {len(loaded.providers)} providers "
+               f"in {len(loaded.districts)} districts")
+
+
+@main.command()
+@content_option
+@data_option
+@click.option("--if-changed", is_flag=True, help="Do nothing when the content has not changed.")
+def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> None:
+    """Validate the content and switch the live catalogue to a fresh build."""
+    from finder.build import build as run_build
+
+    try:
+        result = run_build(config.content_dir(content_dir), config.data_dir(data_dir),
+                           if_changed=if_changed)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"build failed: {len(error.problems)} problem(s); "
+                   "the previous catalogue keeps serving", err=True)
+        sys.exit(1)
+    verb = "unchanged" if result.skipped else f"built in {result.seconds:.2f} s"
+    click.echo(f"{verb}: {result.offers} offers, {result.providers} providers, "
+               f"{result.districts} districts -> {result.path}")
+
+
+def _months_or_years(value: str) -> int:
+    """Ages on the command line: 4 means four years, 18m means eighteen months."""
+    return int(value[:-1]) if value.endswith("m") else int(value) * 12
+
+
+@main.command()
+@click.argument("text", nargs=-1)
+@click.option("--age", "ages", multiple=True, help="A child's age in years (or 18m for months).")
+@click.option("--expecting", is_flag=True, help="We are expecting a baby.")
+@click.option("--phase", help="Life phase id.")
+@click.option("--district", help="District id.")
+@click.option("--topic", "topics", multiple=True, help="Topic id (repeatable).")
+@click.option("--lang", default="de", show_default=True, help="Language of the reader.")
+@click.option("--free", is_flag=True, help="Only offers free of charge.")
+@click.option("--lang-spoken", help="Only offers where this language is spoken (code).")
+@click.option("--accessible", is_flag=True, help="Only wheelchair-accessible offers.")
+@click.option("--weekend", is_flag=True, help="Only offers open on weekends.")
+@click.option("--online", is_flag=True, help="Only offers online or by phone.")
+@click.option("--page", default=1, show_default=True)
+@click.option("--page-size", default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_option
+def search(text, ages, expecting, phase, district, topics, lang, free, lang_spoken, accessible,
+           weekend, online, page, page_size, as_json, data_dir) -> None:
+    """Search the live catalogue the way the website and the bot do."""
+    from finder.catalogue import CatalogueMissing, live
+    from finder.search import Query, QueryError
+
+    try:
+        months = tuple(_months_or_years(a) for a in ages)
+    except ValueError:
+        raise click.BadParameter("an age is a whole number of years, or months like 18m",
+                                 param_hint="--age") from None
+    try:
+        query = Query(text=" ".join(text), ages_months=months, expecting=expecting, phase=phase,
+                      district=district, topics=tuple(topics), lang=lang, free=free,
+                      lang_spoken=lang_spoken, wheelchair=accessible, weekend=weekend,
+                      online=online, page=page, page_size=page_size)
+        catalogue = live(config.data_dir(data_dir))
+        results = catalogue.search(query)
+    except QueryError as error:
+        raise click.BadParameter(str(error)) from None
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} offers" + (f" (relaxed: {', '.join(results.relaxed)})"
+                                            if results.relaxed else ""))
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}")
+    for hit in results.hits:
+        ages = hit.age_label()
+        flags = "".join(["  [stale]" if hit.stale else "",
+                         "  [de]" if hit.fallback else ""])
+        click.echo(f"{hit.score:6.2f}  {hit.why:<12} {ages:<14} {hit.id:<40} {hit.title}{flags}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
+@click.option("--threads", default=8, show_default=True)
+@data_option
+def serve(host: str, port: int, dev: bool, threads: int, data_dir: str | None) -> None:
+    """Serve the website (waitress; --dev for Flask's reloader)."""
+    from finder.web import create_app
+
+    app = create_app({"DATA_DIR": str(config.data_dir(data_dir))})
+    if dev:
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    from waitress import serve as waitress_serve
+
+    click.echo(f"Familienwegweiser on http://{host}:{port}/  (Ctrl+C stops)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="familienwegweiser")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+"""The Whoosh side of a build: the full-text index of the offers.
+
+Texts are analysed by finder.analysis before they reach Whoosh, so the index
+holds exactly the terms a query will look for; Whoosh keeps the postings and
+scores them (BM25F).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from whoosh import fields, index
+from whoosh.analysis import SpaceSeparatedTokenizer
+
+from finder.analysis import Lexicon, foreign_terms, index_terms, is_latin, words
+from finder.content import Content
+
+_PRE = SpaceSeparatedTokenizer()
+
+SCHEMA = fields.Schema(
+    id=fields.ID(stored=True, unique=True),
+    title=fields.TEXT(analyzer=_PRE, field_boost=3.0),
+    body=fields.TEXT(analyzer=_PRE),
+    foreign=fields.TEXT(analyzer=_PRE, field_boost=1.5),
+    topic=fields.KEYWORD(),
+    phase=fields.KEYWORD(),
+)
+
+
+def german_texts(offer: dict, provider_name: str) -> list[str]:
+    return [offer["summary"], offer["description"], provider_name,
+            offer["application_process"] or "", offer["fees_description"] or ""]
+
+
+def lexicon_counts(content: Content) -> Counter:
+    """How often each folded German word occurs in the catalogue and the vocabulary."""
+    counts: Counter = Counter()
+    providers = {p["id"]: p for p in content.providers}
+    for offer in content.offers:
+        for text in [offer["name"], *german_texts(offer, providers[offer["provider_id"]]["name"])]:
+            counts.update(w for w in words(text) if is_latin(w) and not w.isdigit())
+    vocab = content.vocabulary
+    for section in ("phases", "topics"):
+        for entry in vocab[section].values():
+            for word in entry["words"].get("de", []):
+                counts.update(w for w in words(word) if is_latin(w))
+    for concept in vocab["concepts"].values():
+        for word in concept.get("de", []):
+            counts.update(w for w in words(word) if is_latin(w))
+    return counts
+
+
+def write(path: Path, content: Content, lexicon: Lexicon) -> None:
+    """Write the index for all offers, in id order, as one optimised segment."""
+    path.mkdir(parents=True)
+    ix = index.create_in(str(path), SCHEMA)
+    providers = {p["id"]: p for p in content.providers}
+    writer = ix.writer(limitmb=256)
+    for offer in sorted(content.offers, key=lambda o: o["id"]):
+        provider_name = providers[offer["provider_id"]]["name"]
+        foreign = [text for texts in offer["translations"].values() for text in texts.values()]
+        writer.add_document(
+            id=offer["id"],
+            title=" ".join(index_terms(offer["name"], lexicon)),
+            body=" ".join(index_terms(" ".join(german_texts(offer, provider_name)), lexicon)),
+            foreign=" ".join(foreign_terms(" ".join(foreign))),
+            topic=" ".join(offer["topics"]),
+            phase=" ".join(offer["phases"]),
+        )
+    writer.commit(optimize=True)
+
+
+def open_index(path: Path) -> index.Index:
+    return index.open_dir(str(path))
