@@ -24,8 +24,8 @@ SPOKEN_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 /()-]{4,22}[0-9]$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 URL = re.compile(r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s]*)?$")
-TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$")
+TIME = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
+ID = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ATTENDING = ("in_person", "online", "at_home")
 MIN_MONTHS, MAX_MONTHS = -9, 30 * 12 - 1
@@ -584,6 +584,13 @@ def _check_locations(c: _Checker, raw: Mapping, districts: set[str], what: str) 
     return result
 
 
+def _time(value: Any) -> Any:
+    """9:30 and 09:30 are the same time; keep the two-digit form."""
+    if isinstance(value, str) and TIME.match(value):
+        return value.zfill(5)
+    return value
+
+
 def _check_location(c: _Checker, item: Mapping, districts: set[str], what: str) -> dict:
     district = item.get("district")
     if district not in districts:
@@ -632,7 +639,7 @@ def _check_schedules(c: _Checker, raw: Mapping, what: str) -> list[dict]:
             if bad or not days:
                 c.problem(c.line_of(item, "byday"), f"malformed schedule in {what}: byday {byday!r} "
                                                     f"must use {', '.join(WEEKDAYS)}")
-        opens, closes = item.get("opens_at"), item.get("closes_at")
+        opens, closes = (_time(item.get("opens_at")), _time(item.get("closes_at")))
         for key, value in (("opens_at", opens), ("closes_at", closes)):
             if not isinstance(value, str) or not TIME.match(value):
                 c.problem(c.line_of(item, key), f"malformed schedule in {what}: {key} {value!r} "

@@ -422,20 +422,23 @@ class Engine:
         district = next((self.district_words[t] for t in tokens if t in self.district_words), None)
         if district:
             tokens = [t for t in tokens if t not in self.district_words]
-        meaningful = [t for t in tokens if t not in STOPWORDS] or tokens
-        keys = [stem(t) for t in meaningful]
+        only_stopwords = all(t in STOPWORDS for t in tokens)
+        keys = [stem(t) for t in tokens]
         groups: list[wq.Query] = []
         terms: set[str] = set()
         corrections: dict[str, str] = {}
         i = 0
-        while i < len(meaningful):
-            for size in range(min(4, len(meaningful) - i), 0, -1):
+        while i < len(tokens):
+            for size in range(min(4, len(tokens) - i), 0, -1):
                 entry = self.phrases.get(tuple(keys[i:i + size]))
                 if entry:
                     break
             else:
                 size, entry = 1, None
-            word = meaningful[i]
+            if size == 1 and tokens[i] in STOPWORDS and not only_stopwords:
+                i += 1
+                continue
+            word = tokens[i]
             alternatives: list[wq.Query] = []
             if size == 1:
                 alternatives += self._word_queries(word, terms)
@@ -445,7 +448,7 @@ class Engine:
                     alternatives += self._word_queries(corrected, terms)
                     entry = _merge(entry, self.phrases.get((stem(corrected),)))
             else:
-                phrase = meaningful[i:i + size]
+                phrase = tokens[i:i + size]
                 alternatives.append(wq.And([self._term_query(stem(w), w, terms) for w in phrase]))
             if entry:
                 for topic in sorted(entry["topic"]):

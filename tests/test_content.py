@@ -1,0 +1,151 @@
+"""The catalogue's content files: validation with file and line, and the bundled catalogue."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from finder.content import ContentError, load
+from tests.conftest import BUNDLED, OFFER, PROVIDER, run_finder
+
+
+def problems_of(content) -> list[str]:
+    with pytest.raises(ContentError) as error:
+        load(content.root)
+    return [str(p) for p in error.value.problems]
+
+
+def test_bundled_catalogue_passes_check():
+    result = run_finder("check", "--content", str(BUNDLED))
+    assert result.returncode == 0, result.stderr
+    counts = re.search(r"ok: (\d+) offers from (\d+) providers in (\d+) districts", result.stdout)
+    assert counts, result.stdout
+    offers, providers, districts = map(int, counts.groups())
+    assert offers >= 200 and providers >= 60 and 8 <= districts <= 12
+
+
+def test_bundled_catalogue_has_the_promised_variety():
+    loaded = load(BUNDLED)
+    offers = loaded.offers
+    assert sum(1 for o in offers if o["valid_to"] and o["valid_to"] < "2026-11-01") >= 3
+    assert sum(1 for o in offers if o["assured_date"] < "2025-11-01") >= 3
+    assert sum(1 for o in offers if o["attending_type"] == "online") >= 3
+    assert sum(1 for o in offers if "citywide" in o["service_areas"]) >= 10
+    newcomer_topics = {"migration_language", "pregnancy_birth", "money_benefits"}
+    translated = [o for o in offers if newcomer_topics & set(o["topics"])
+                  and all(lang in o["translations"] for lang in ("en", "tr", "ar", "uk"))]
+    assert len(translated) >= 10
+    # Every life phase and every topic has offers.
+    for key in ("phases", "topics"):
+        used = {value for o in offers for value in o[key]}
+        assert used == set(loaded.vocabulary[key]), key
+    # No two offers share a description: the texts are written, not templated.
+    descriptions = [o["description"] for o in offers]
+    assert len(set(descriptions)) == len(descriptions)
+
+
+def test_contact_data_comes_from_reserved_ranges():
+    for offer in load(BUNDLED).offers:
+        for phone in offer["phones"]:
+            assert phone.startswith("+49 69 90009 "), phone
+        if offer["email"]:
+            assert offer["email"].endswith((".example.org", "@example.org")), offer["email"]
+        if offer["url"]:
+            assert ".example.org" in offer["url"], offer["url"]
+
+
+def test_opening_hours_stay_text_not_sexagesimal_numbers(content):
+    content.provider(PROVIDER + OFFER.format(id="a", name="Treff") + """\
+    schedules:
+      - {byday: [MO], opens_at: 9:30, closes_at: 14:30}
+""")
+    offer = load(content.root).offers[0]
+    assert offer["schedules"][0]["opens_at"] == "09:30"
+    assert offer["schedules"][0]["closes_at"] == "14:30"
+
+
+BROKEN = [
+    # (what is wrong, the offer's extra YAML lines, expected message, line within the file)
+    ("unknown topic", "    topics: [meeting_places, astrology]\n", "unknown topic 'astrology'", 18),
+    ("unknown district", "    locations:\n      - {address_1: Weg 1, district: atlantis, "
+     "latitude: 51.7, longitude: 9.8}\n", "unknown district 'atlantis'", 19),
+    ("impossible ages", "    min_age_months: 60\n    max_age_months: 12\n",
+     "impossible age range", 18),
+    ("age out of range", "    max_age_months: 900\n", "must be a whole number of months", 18),
+    ("bad phone", "    phones: [\"call me maybe\"]\n", "malformed phone number", 18),
+    ("bad e-mail", "    email: someone-at-example\n", "malformed e-mail address", 18),
+    ("bad URL", "    url: www.example.org\n", "malformed URL", 18),
+    ("bad weekday", "    schedules:\n      - {byday: [XX], opens_at: \"09:00\", closes_at: \"10:00\"}\n",
+     "byday", 19),
+    ("closing before opening", "    schedules:\n      - {byday: [MO], opens_at: \"11:00\", "
+     "closes_at: \"10:00\"}\n", "before it opens", 19),
+    ("bad time", "    schedules:\n      - {byday: [MO], opens_at: \"25:00\", closes_at: \"26:00\"}\n",
+     "must be a time like 09:30", 19),
+    ("unsupported translation", "    translations:\n      xx: {name: Foo}\n",
+     "unsupported language 'xx'", 19),
+    ("unknown field", "    colour: blue\n", "unknown field 'colour'", 18),
+]
+
+
+@pytest.mark.parametrize("what,extra,message,line", BROKEN, ids=[b[0] for b in BROKEN])
+def test_each_problem_names_file_and_line(content, what, extra, message, line):
+    # The offer block starts at line 11 of the file; OFFER has 7 lines, so extra
+    # lines start at 18. Keys given twice are replaced by the later one.
+    offer = OFFER.format(id="broken", name="Kaputt")
+    if extra.lstrip().startswith("topics:"):
+        offer = offer.replace("    topics: [meeting_places]\n", "")
+        line -= 1
+    content.provider(PROVIDER + offer + extra)
+    found = problems_of(content)
+    assert any(f"providers/test-provider.yaml:{line}:" in p and message in p for p in found), found
+
+
+def test_missing_german_text_is_reported(content):
+    content.provider(PROVIDER + """\
+  - id: no-summary
+    name: Ohne Zusammenfassung
+    description: Text.
+    topics: [health]
+    free: true
+""")
+    assert any("test-provider.yaml:11:" in p and "no German 'summary'" in p
+               for p in problems_of(content))
+
+
+def test_duplicate_ids_across_files(content):
+    content.offers("Erstes")
+    content.provider(PROVIDER.replace("test-provider", "other-provider")
+                     + OFFER.format(id="offer-0", name="Doppelt"), name="other.yaml")
+    found = problems_of(content)
+    assert any("duplicate offer id 'offer-0'" in p and "providers/test-provider.yaml" in p
+               for p in found), found
+
+
+def test_unknown_provider_reference_in_district_neighbours(content):
+    text = (content.root / "districts.yaml").read_text()
+    (content.root / "districts.yaml").write_text(
+        text.replace("neighbours: [nordstadt, bergfeld]", "neighbours: [nordstadt, mars]"))
+    content.offers("Treff")
+    assert any("districts.yaml" in p and "unknown neighbour 'mars'" in p
+               for p in problems_of(content))
+
+
+def test_yaml_syntax_error_names_its_line(content):
+    content.provider(PROVIDER + OFFER.format(id="a", name="Treff") + "    topics: [oops\n")
+    found = problems_of(content)
+    assert any(re.search(r"test-provider\.yaml:1[89]: not valid YAML", p) for p in found), found
+
+
+def test_every_problem_is_reported_at_once(content):
+    content.provider(PROVIDER + OFFER.format(id="a", name="Treff")
+                     + "    email: nope\n    url: nope\n    phones: [\"x\"]\n")
+    found = problems_of(content)
+    assert len(found) == 3, found
+
+
+def test_check_command_exits_non_zero_with_messages(content):
+    content.provider(PROVIDER + OFFER.format(id="a", name="Treff") + "    email: nope\n")
+    result = run_finder("check", "--content", str(content.root))
+    assert result.returncode == 1
+    assert "providers/test-provider.yaml:18: malformed e-mail address 'nope'" in result.stderr

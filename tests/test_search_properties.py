@@ -1,0 +1,86 @@
+"""Property tests: any text and any filters; never an exception, and every filter
+that was not reported as relaxed holds for every hit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.search import WHY_ORDER, Query
+
+DISTRICTS = ["altstadt", "nordstadt", "suedstadt", "weststadt", "lindenhof", "ostend",
+             "bergfeld", "hafen", "talwiesen", "kirchdorf"]
+WORDS = ["Hebamme", "Kita", "Beratung", "midwife", "kreş", "قابلة", "акушерка", "Schwimen",
+         "AND", "OR", "*", '"', "(", ":", "Nordstadt", "Geld", "Hausaufgaben", "🙂", "\u202e"]
+
+texts = st.one_of(
+    st.text(max_size=80),
+    st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+)
+
+queries = st.builds(
+    Query,
+    text=texts,
+    ages_months=st.lists(st.integers(0, 29 * 12), max_size=3).map(tuple),
+    expecting=st.booleans(),
+    phase=st.none() | st.sampled_from(PHASE_IDS),
+    district=st.none() | st.sampled_from(DISTRICTS),
+    topics=st.lists(st.sampled_from(TOPIC_IDS), max_size=3).map(tuple),
+    lang=st.sampled_from(["de", "en", "tr", "ar", "uk", "ru", "fa"]),
+    free=st.booleans(),
+    lang_spoken=st.none() | st.sampled_from(["de", "ar", "tr", "uk", "en", "xx"]),
+    wheelchair=st.booleans(),
+    weekend=st.booleans(),
+    online=st.booleans(),
+    page=st.integers(1, 3),
+    page_size=st.integers(1, 25),
+)
+
+
+def overlaps(offer, first, last):
+    low = 0 if offer["min_age_months"] is None else offer["min_age_months"]
+    high = 359 if offer["max_age_months"] is None else offer["max_age_months"]
+    return low <= last and first <= high
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(q=queries)
+def test_any_query_keeps_its_unrelaxed_filters(catalogue, q):
+    results = catalogue.search(q)
+    relaxed = results.relaxed_filters
+    assert len(results.hits) <= q.page_size
+    assert results.total >= len(results.hits)
+    today = dt.date.today().isoformat()
+    for hit in results.hits:
+        offer = catalogue.offer(hit.id)
+        assert offer["valid_to"] is None or offer["valid_to"] >= today
+        if "ages" not in relaxed and (q.ages_months or q.expecting):
+            spans = [(m // 12 * 12, m // 12 * 12 + 11) for m in q.ages_months]
+            if q.expecting:
+                spans.append((-9, -1))
+            assert any(overlaps(offer, a, b) for a, b in spans), hit.id
+        if q.phase and "phase" not in relaxed:
+            assert q.phase in offer["phases"]
+        if q.topics and "topics" not in relaxed:
+            assert set(q.topics) & set(offer["topics"])
+        if q.free and "free" not in relaxed:
+            assert offer["free"]
+        if q.lang_spoken and "lang_spoken" not in relaxed:
+            assert q.lang_spoken in offer["languages"]
+        if q.wheelchair and "wheelchair" not in relaxed:
+            assert offer["wheelchair_accessible"]
+        if q.weekend and "weekend" not in relaxed:
+            assert offer["open_weekends"]
+        if q.online and "online" not in relaxed:
+            assert offer["attending_type"] == "online"
+        if results.district and "district" not in relaxed:
+            assert hit.why in WHY_ORDER[:5], (hit.id, hit.why)
+        if results.district and results.relaxed == ("nearby_districts",):
+            assert hit.why in WHY_ORDER[:6]
+    # The ranking tiers never go backwards.
+    tiers = [WHY_ORDER.index(h.why) for h in results.hits if h.why]
+    assert tiers == sorted(tiers)
