@@ -33,6 +33,7 @@ _LINKS = ("s", "es", "n", "en", "e", "er")
 MIN_HEAD, MIN_MODIFIER, MIN_COMPOUND = 4, 3, 8
 
 
+@lru_cache(maxsize=20_000)
 def fold(text: str) -> str:
     """Lower-case and strip what families often leave out when they type.
 

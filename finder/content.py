@@ -87,8 +87,9 @@ class Sequence(list):
     lines: list
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that keeps line numbers and reads 09:00 as text, not as 540."""
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader (libyaml's when there) that keeps line numbers and reads 14:30
+    as text, not as 870."""
 
 
 # YAML 1.1 reads 14:30 as the sexagesimal number 870; opening hours are text here,

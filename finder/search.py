@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
+from functools import lru_cache
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 
-from whoosh import query as wq
 
 from finder.analysis import fold, is_latin, stem, words
 from finder.content import UI_LANGUAGES
@@ -27,6 +27,14 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 STALE_DAYS = 365
 CACHE_SIZE = 512
+POSTINGS_BUDGET = 2_000_000
+"""How many (document, score) pairs of term postings a build keeps in memory."""
+TITLE_WEIGHT, FOREIGN_WEIGHT = 3.0, 1.5
+TOPIC_WEIGHT, PHASE_WEIGHT = 0.5, 0.3
+
+Node = tuple
+"""A query node: ("term", stem, word), ("topic", id), ("phase", id),
+("and", [nodes]) or ("or", [nodes])."""
 
 STOPWORDS = frozenset(fold(w) for w in """
 und oder für fur mit in im am an auf der die das den dem des ein eine einen einem einer
@@ -218,7 +226,7 @@ class _Match:
 class _Words:
     """The analysed free text: one group of alternatives per word or phrase."""
 
-    groups: list[wq.Query]
+    groups: list[Node]
     terms: frozenset[str]
     corrections: dict[str, str]
     """Misspelt word → the catalogue word it was read as."""
@@ -332,6 +340,9 @@ class Engine:
         self._fuzzy: dict[str, set[str]] | None = None
         self._fuzzy_lock = threading.Lock()
         self._cache: OrderedDict = OrderedDict()
+        self._postings: OrderedDict = OrderedDict()
+        self._postings_lock = threading.Lock()
+        self._postings_size = 0
         self._cache_lock = threading.Lock()
         self._expired: tuple[str, frozenset[int]] | None = None
 
@@ -424,7 +435,7 @@ class Engine:
             tokens = [t for t in tokens if t not in self.district_words]
         only_stopwords = all(t in STOPWORDS for t in tokens)
         keys = [stem(t) for t in tokens]
-        groups: list[wq.Query] = []
+        groups: list[Node] = []
         terms: set[str] = set()
         corrections: dict[str, str] = {}
         i = 0
@@ -439,7 +450,7 @@ class Engine:
                 i += 1
                 continue
             word = tokens[i]
-            alternatives: list[wq.Query] = []
+            alternatives: list[Node] = []
             if size == 1:
                 alternatives += self._word_queries(word, terms)
                 corrected = self._correction(word, entry)
@@ -449,37 +460,94 @@ class Engine:
                     entry = _merge(entry, self.phrases.get((stem(corrected),)))
             else:
                 phrase = tokens[i:i + size]
-                alternatives.append(wq.And([self._term_query(stem(w), w, terms) for w in phrase]))
+                alternatives.append(("and", [self._term_query(stem(w), w, terms) for w in phrase]))
             if entry:
                 for topic in sorted(entry["topic"]):
-                    alternatives.append(wq.Term("topic", topic, boost=0.5))
+                    alternatives.append(("topic", topic))
                 for phase in sorted(entry["phase"]):
-                    alternatives.append(wq.Term("phase", phase, boost=0.3))
+                    alternatives.append(("phase", phase))
                 for german in sorted(entry["terms"]):
                     parts = [self._term_query(t, t, terms) for t in german]
-                    alternatives.append(parts[0] if len(parts) == 1 else wq.And(parts))
-            groups.append(wq.Or(alternatives))
+                    alternatives.append(parts[0] if len(parts) == 1 else ("and", parts))
+            groups.append(("or", alternatives))
             i += size
         return _Words(groups, frozenset(terms), corrections, district)
 
-    def _term_query(self, term: str, word: str, terms: set[str]) -> wq.Query:
+    def _term_query(self, term: str, word: str, terms: set[str]) -> Node:
         terms.update((term, word))
-        return wq.Or([wq.Term("title", term), wq.Term("body", term), wq.Term("foreign", word)])
+        return ("term", term, word)
 
-    def _word_queries(self, word: str, terms: set[str]) -> list[wq.Query]:
+    def _word_queries(self, word: str, terms: set[str]) -> list[Node]:
         queries = [self._term_query(stem(word), word, terms)]
         parts = self.catalogue.lexicon.split(word)
         if parts:
-            queries.append(wq.And([self._term_query(stem(p), p, terms) for p in parts[-2:]]))
+            queries.append(("and", [self._term_query(stem(p), p, terms) for p in parts[-2:]]))
         return queries
 
-    def _text_scores(self, groups: list[wq.Query], allowed: set[int],
+    def _text_scores(self, groups: list[Node], allowed: set[int],
                      any_word: bool) -> dict[int, float]:
         if not allowed:
             return {}
-        q = wq.Or(groups) if any_word else wq.And(groups)
-        results = self.catalogue.searcher().search(q, limit=None, filter=allowed)
-        return {doc: score for doc, score in results.items()}
+        scores = self._evaluate(("or" if any_word else "and", groups))
+        if len(scores) <= len(allowed):
+            return {d: s for d, s in scores.items() if d in allowed}
+        return {d: scores[d] for d in allowed if d in scores}
+
+    def _evaluate(self, node: Node) -> dict[int, float]:
+        """Scores of the documents matching a node: sums over Or, all parts for And."""
+        kind = node[0]
+        if kind == "term":
+            return self._term_scores(node[1], node[2])
+        if kind in ("topic", "phase"):
+            members = (self.topic_sets if kind == "topic" else self.phase_sets)[node[1]]
+            weight = TOPIC_WEIGHT if kind == "topic" else PHASE_WEIGHT
+            return dict.fromkeys(members, weight)
+        parts = [self._evaluate(child) for child in node[1]]
+        if kind == "or":
+            merged: dict[int, float] = {}
+            for part in sorted(parts, key=len, reverse=True):
+                if not merged:
+                    merged = dict(part)
+                    continue
+                for doc, score in part.items():
+                    merged[doc] = merged.get(doc, 0.0) + score
+            return merged
+        parts.sort(key=len)
+        result = parts[0]
+        for part in parts[1:]:
+            result = {d: s + part[d] for d, s in result.items() if d in part}
+            if not result:
+                break
+        return result
+
+    def _term_scores(self, term: str, word: str) -> dict[int, float]:
+        """BM25F scores of one term over title, body and translations, from Whoosh's
+        postings; cached per build, within a budget of postings held."""
+        key = (term, word)
+        with self._postings_lock:
+            cached = self._postings.get(key)
+            if cached is not None:
+                self._postings.move_to_end(key)
+                return cached
+        searcher = self.catalogue.searcher()
+        reader = searcher.reader()
+        scores: dict[int, float] = {}
+        for fieldname, text, weight in (("title", term, TITLE_WEIGHT), ("body", term, 1.0),
+                                        ("foreign", word, FOREIGN_WEIGHT)):
+            if (fieldname, text) not in reader:
+                continue
+            matcher = searcher.postings(fieldname, text)
+            while matcher.is_active():
+                doc = matcher.id()
+                scores[doc] = scores.get(doc, 0.0) + weight * matcher.score()
+                matcher.next()
+        with self._postings_lock:
+            self._postings[key] = scores
+            self._postings_size += len(scores) + 1
+            while self._postings_size > POSTINGS_BUDGET and len(self._postings) > 1:
+                _, dropped = self._postings.popitem(last=False)
+                self._postings_size -= len(dropped) + 1
+        return scores
 
     # --- filters ------------------------------------------------------------
 
@@ -653,6 +721,7 @@ def highlight(text: str, terms: frozenset[str]) -> list[tuple[str, bool]]:
     """The text as pieces, each marked True where a word matched the query."""
     if not terms:
         return [(text, False)]
+    inside = _inside_pattern(terms)
     pieces: list[tuple[str, bool]] = []
     for i, piece in enumerate(_PIECES.split(text)):
         if not piece:
@@ -660,10 +729,17 @@ def highlight(text: str, terms: frozenset[str]) -> list[tuple[str, bool]]:
         matched = False
         if i % 2:
             folded = fold(piece)
-            matched = folded in terms or (is_latin(folded) and stem(folded) in terms) or any(
-                len(t) >= 4 and is_latin(t) and t in folded for t in terms)
+            matched = (folded in terms or (is_latin(folded) and stem(folded) in terms)
+                       or bool(inside and inside.search(folded)))
         if pieces and pieces[-1][1] == matched:
             pieces[-1] = (pieces[-1][0] + piece, matched)
         else:
             pieces.append((piece, matched))
     return pieces
+
+
+@lru_cache(maxsize=1024)
+def _inside_pattern(terms: frozenset[str]) -> re.Pattern | None:
+    """Matches a query term inside a compound word (Hebamme in Familienhebammen)."""
+    inner = sorted(t for t in terms if len(t) >= 4 and is_latin(t))
+    return re.compile("|".join(map(re.escape, inner))) if inner else None
