@@ -3,8 +3,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint bench
+.PHONY: run test lint translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +16,25 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
-run: $(VENV)/.installed
+# The gettext catalogues are compiled here, never committed.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations -D messages --statistics
+
+run: translations
 	$(BIN)/finder build --if-changed
 	$(BIN)/finder serve
 
-test: $(VENV)/.installed
+# The browser tests drive Debian's Chromium (no browser download) and inject axe-core.
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: translations $(CHROMIUM) node_modules/axe-core/axe.min.js
+	$(BIN)/ruff check finder bot tests bench
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import re
 import resource
@@ -320,7 +319,7 @@ def print_row(r: dict, queries: int) -> None:
           f"(FTS5 database {r['fts_mb']:.1f} MB)")
     print(f"searching process peak RSS: {r['rss_mb']:.0f} MB (Python and imports alone: "
           f"{r['rss_start_mb']:.0f} MB; opening the catalogue took {r['open_s']:.2f} s)")
-    print(f"latency ms      p50     p95    p95 / FTS5 p95")
+    print("latency ms      p50     p95    p95 / FTS5 p95")
     for key, label in (("uncached", "finder"), ("cached", "finder cached"), ("fts", "FTS5")):
         ratio = r[f"{key}_p95"] / r["fts_p95"]
         print(f"{label:<14} {r[key + '_p50']:6.2f}  {r[key + '_p95']:6.2f}    {ratio:5.2f}x")

@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from functools import lru_cache
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
-
+from functools import lru_cache
 
 from finder.analysis import fold, is_latin, stem, words
 from finder.content import UI_LANGUAGES
@@ -367,7 +366,7 @@ class Engine:
 
         for kind in ("topic", "phase"):
             for key, entry in vocabulary[kind].items():
-                for lang, items in entry["words"].items():
+                for items in entry["words"].values():
                     for word in items:
                         add(word, kind, key)
                 for label in entry["labels"].values():

@@ -1,0 +1,107 @@
+"""The parents' website: a Flask application factory.
+
+Nothing happens at import time; `create_app()` reads settings, registers the
+extensions and blueprints and returns the app. The app reads the live catalogue
+through finder.catalogue and searches only through finder.search.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+from flask import Flask, g, request
+from flask_babel import Babel
+from htmx_flask import Htmx
+
+from finder import config
+
+LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
+RTL = frozenset({"ar", "fa"})
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def create_app(settings: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(
+        DATA_DIR=str(config.data_dir()),
+        BABEL_DEFAULT_LOCALE="de",
+        BABEL_TRANSLATION_DIRECTORIES=str(config.PROJECT_ROOT / "translations"),
+        SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(settings or {})
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    Babel(app, locale_selector=lambda: getattr(g, "lang", "de"))
+    Htmx(app)
+
+    from finder.web import format as formatting
+    from finder.web import pages
+
+    formatting.register(app)
+    app.register_blueprint(pages.bp)
+    pages.register_errors(app)
+    _static_versions(app)
+    app.after_request(_secure)
+    app.after_request(_compress)
+    return app
+
+
+def _static_versions(app: Flask) -> None:
+    """Static URLs carry a hash of the file, so they can be cached for a year."""
+    static = Path(app.static_folder)
+    versions = {str(p.relative_to(static)): hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+                for p in static.rglob("*") if p.is_file()}
+
+    @app.url_defaults
+    def add_version(endpoint: str, values: dict) -> None:
+        if endpoint == "static" and values.get("filename") in versions:
+            values.setdefault("v", versions[values["filename"]])
+
+
+def _secure(response):
+    headers = response.headers
+    headers["Content-Security-Policy"] = CSP
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    if request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store" if response.status_code >= 400
+                           else "public, max-age=60")
+    headers.add("Vary", "HX-Request")
+    return response
+
+
+_compressed: dict[tuple[str, str], bytes] = {}
+
+
+def _compress(response):
+    """gzip for text; static files are compressed once and kept."""
+    if (response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or not (response.mimetype or "").startswith(COMPRESSIBLE)
+            or "Content-Encoding" in response.headers):
+        return response
+    response.direct_passthrough = False
+    data = response.get_data()
+    if len(data) < 500:
+        return response
+    if request.endpoint == "static":
+        key = (request.path, response.headers.get("ETag", ""))
+        body = _compressed.get(key)
+        if body is None:
+            body = _compressed[key] = gzip.compress(data, 9)
+    else:
+        body = gzip.compress(data, 6)
+    response.set_data(body)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(body))
+    response.headers.add("Vary", "Accept-Encoding")
+    return response

@@ -1,0 +1,170 @@
+"""Formatting for the templates: labels, ages, opening hours, languages, links.
+
+Everything here is presentation in the reader's language; nothing decides which
+offers are shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import quote
+
+from babel import Locale
+from babel.dates import format_date, get_day_names
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from markupsafe import Markup, escape
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def register(app) -> None:
+    for function in (label, district_name, age_range, schedule_lines, language_name, tel_href,
+                     map_href, marked, show_date, offer_text, provider_text, why_label,
+                     relaxed_label, is_stale):
+        app.add_template_global(function)
+
+
+def _lang() -> str:
+    return getattr(g, "lang", "de")
+
+
+def label(catalogue, kind: str, key: str) -> str:
+    """The label of a phase or topic in the reader's language, else German."""
+    labels = catalogue.vocabulary[kind].get(key, {}).get("labels", {})
+    return labels.get(_lang()) or labels.get("de") or key
+
+
+def district_name(catalogue, key: str) -> str:
+    district = catalogue.districts.get(key)
+    return district["name"] if district else key
+
+
+def _years(months: int) -> str:
+    if months < 12:
+        return ngettext("%(num)d Monat", "%(num)d Monate", months)
+    years = months // 12
+    return ngettext("%(num)d Jahr", "%(num)d Jahre", years)
+
+
+def age_range(low: int | None, high: int | None) -> str:
+    """For whom, in words a parent reads at a glance."""
+    if low is None and high is None:
+        return _("für Familien mit Kindern jeden Alters")
+    if high is not None and high < 0:
+        return _("in der Schwangerschaft")
+    if low is not None and low < 0 and high is not None:
+        return _("von der Schwangerschaft bis %(age)s", age=_years(high + 1 if high % 12 == 11
+                                                                     else high))
+    if low is None or low <= 0:
+        low = 0
+    if high is None:
+        return _("ab %(age)s", age=_years(low))
+    upper = high + 1 if high % 12 == 11 else high
+    return _("%(low)s bis %(high)s", low=_years(low) if low else "0", high=_years(upper))
+
+
+def schedule_lines(offer: dict) -> list[str]:
+    """Opening hours as lines like "Mo, Mi 09:00–12:00" or "5. Dez. 2026 09:00–16:30"."""
+    names = get_day_names("abbreviated", locale=_lang())
+    lines = []
+    today = dt.date.today().isoformat()
+    for s in offer["schedules"]:
+        if s["date"]:
+            if s["date"] < today:
+                continue
+            when = format_date(dt.date.fromisoformat(s["date"]), "medium", locale=_lang())
+        else:
+            days = [WEEKDAYS.index(d) for d in s["byday"]]
+            if days == list(range(7)):
+                when = _("täglich")
+            elif days == list(range(5)):
+                when = _("Mo–Fr")
+            else:
+                when = ", ".join(names[d] for d in days)
+        hours = _("rund um die Uhr") if (s["opens_at"], s["closes_at"]) == ("00:00", "23:59") \
+            else f"{s['opens_at']}–{s['closes_at']}"
+        lines.append(f"{when} {hours}")
+    return lines
+
+
+def language_name(code: str) -> str:
+    try:
+        return Locale.parse(_lang()).languages.get(code) or code
+    except (ValueError, TypeError):
+        return code
+
+
+def tel_href(phone: str) -> str:
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def map_href(location: dict) -> str:
+    """A geo: link; the phone's map app opens it. No map is embedded."""
+    name = quote(f"{location.get('name') or ''} {location['address_1']}".strip())
+    return f"geo:{location['latitude']},{location['longitude']}?q={location['latitude']}," \
+           f"{location['longitude']}({name})"
+
+
+def marked(pieces: list[tuple[str, bool]]) -> Markup:
+    """Highlight pieces as escaped HTML with <mark> around matched words."""
+    return Markup("").join(Markup("<mark>%s</mark>") % text if hit else escape(text)
+                           for text, hit in pieces)
+
+
+def show_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return format_date(dt.date.fromisoformat(iso), "long", locale=_lang())
+
+
+def offer_text(offer: dict, field: str) -> tuple[str, bool]:
+    """A text of an offer in the reader's language, and whether it fell back to German."""
+    texts = offer["translations"].get(_lang(), {}) if _lang() != "de" else {}
+    if texts.get(field):
+        return texts[field], False
+    return offer.get(field) or "", _lang() != "de"
+
+
+def provider_text(provider: dict, field: str) -> tuple[str, bool]:
+    texts = provider["translations"].get(_lang(), {}) if _lang() != "de" else {}
+    if texts.get(field):
+        return texts[field], False
+    return provider.get(field) or "", _lang() != "de"
+
+
+def why_label(why: str, district: str) -> str:
+    return {
+        "district": _("in %(district)s", district=district),
+        "citywide": _("für die ganze Stadt"),
+        "online": _("online oder am Telefon"),
+        "at_home": _("kommt zu Ihnen nach Hause"),
+        "neighbour": _("im Nachbarstadtteil"),
+        "nearby": _("in der Nähe"),
+        "elsewhere": _("in einem anderen Stadtteil"),
+    }.get(why, "")
+
+
+def relaxed_label(step: str) -> str:
+    return {
+        "nearby_districts": _("auch Stadtteile in der Nähe"),
+        "whole_town": _("die ganze Stadt"),
+        "any_topic": _("alle Themen"),
+        "any_word": _("eines der Suchwörter statt aller"),
+        "no_words": _("ohne Suchwörter"),
+        "weekend": _("nicht nur am Wochenende"),
+        "online": _("nicht nur online"),
+        "free": _("auch Angebote, die etwas kosten"),
+        "lang_spoken": _("auch in anderen Sprachen"),
+        "wheelchair": _("auch nicht barrierefreie Orte"),
+        "phase": _("alle Lebensphasen"),
+        "ages": _("alle Altersstufen"),
+    }.get(step, step)
+
+
+def is_stale(assured: str | None) -> bool:
+    if not assured:
+        return True
+    return assured < (dt.date.today() - dt.timedelta(days=365)).isoformat()

@@ -1,0 +1,225 @@
+"""The pages: start, results, offer, provider, browse by phase or topic, and the
+plain pages (imprint, privacy, accessibility). Views only turn a request into a
+Query and Results into HTML."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from htmx_flask import request as htmx_request
+from werkzeug.exceptions import HTTPException
+
+from finder.catalogue import live
+from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.search import MAX_PAGE, MAX_TEXT, Query, QueryError
+from finder.web import LANGUAGES, RTL
+
+bp = Blueprint("pages", __name__, url_prefix="/<lang>")
+root = Blueprint("root", __name__)
+
+SEARCH_ARGS = ("q", "age", "expecting", "phase", "district", "topic", "free", "lang_spoken",
+               "accessible", "weekend", "online", "page")
+MAX_AGE_YEARS = 26
+PAGE_SIZE = 10
+
+
+class BadParameter(Exception):
+    def __init__(self, parameter: str, message: str):
+        self.parameter = parameter
+        self.message = message
+
+
+def catalogue():
+    return live(current_app.config["DATA_DIR"])
+
+
+@bp.url_value_preprocessor
+def pull_lang(endpoint, values):
+    lang = values.pop("lang", "de")
+    if lang not in LANGUAGES:
+        g.lang = "de"
+        abort(404)
+    g.lang = lang
+
+
+@bp.url_defaults
+def add_lang(endpoint, values):
+    values.setdefault("lang", getattr(g, "lang", "de"))
+
+
+@bp.context_processor
+def page_context():
+    return {"lang": g.lang, "dir": "rtl" if g.lang in RTL else "ltr", "languages": LANGUAGES}
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "")
+    if value not in ("", "1", "on", "true", "0", "off", "false"):
+        raise BadParameter(name, _("Bitte nur an- oder abwählen."))
+    return value in ("1", "on", "true")
+
+
+def query_from_args() -> Query:
+    """The shared URL parameters, the same in every front end, as a Query."""
+    args = request.args
+    unknown = [k for k in args if k not in SEARCH_ARGS]
+    if unknown:
+        raise BadParameter(unknown[0], _("Diesen Suchparameter kennen wir nicht."))
+    text = args.get("q", "")
+    if len(text) > MAX_TEXT:
+        raise BadParameter("q", _("Der Suchtext ist zu lang. Bitte nur ein paar Wörter."))
+    months = []
+    for value in args.getlist("age"):
+        if value == "":
+            continue
+        if not value.isdigit() or int(value) > MAX_AGE_YEARS:
+            raise BadParameter("age", _("Das Alter ist eine ganze Zahl von 0 bis 26 Jahren."))
+        months.append(int(value) * 12)
+    page = args.get("page", "1") or "1"
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        raise BadParameter("page", _("Diese Seite gibt es nicht."))
+    district = args.get("district") or None
+    if district is not None and district not in catalogue().districts:
+        raise BadParameter("district", _("Diesen Stadtteil kennen wir nicht."))
+    try:
+        return Query(
+            text=text, ages_months=tuple(months), expecting=_flag("expecting"),
+            phase=args.get("phase") or None, district=district,
+            topics=tuple(t for t in args.getlist("topic") if t), lang=g.lang,
+            free=_flag("free"), lang_spoken=args.get("lang_spoken") or None,
+            wheelchair=_flag("accessible"), weekend=_flag("weekend"), online=_flag("online"),
+            page=int(page), page_size=PAGE_SIZE,
+        )
+    except QueryError as error:
+        messages = {
+            "phase": _("Diese Lebensphase kennen wir nicht."),
+            "topic": _("Dieses Thema kennen wir nicht."),
+            "lang_spoken": _("Diese Sprache kennen wir nicht."),
+            "age": _("Das Alter ist eine ganze Zahl von 0 bis 26 Jahren."),
+        }
+        raise BadParameter(error.parameter, messages.get(error.parameter, str(error))) from None
+
+
+def search_args(**changes) -> dict:
+    """The current search parameters, with some changed (for links)."""
+    args = {k: request.args.getlist(k) for k in SEARCH_ARGS if request.args.get(k)}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return args
+
+
+@bp.app_template_global()
+def url_with(**changes) -> str:
+    endpoint = request.endpoint or "pages.start"
+    view_args = dict(request.view_args or {})
+    return url_for(endpoint, **view_args, **search_args(**changes))
+
+
+@bp.app_template_global()
+def lang_url(code: str) -> str:
+    """This page in another language, keeping the search."""
+    view_args = dict(request.view_args or {})
+    endpoint = request.endpoint if request.endpoint and request.endpoint.startswith("pages.") \
+        else "pages.start"
+    return url_for(endpoint, **view_args, lang=code, **search_args())
+
+
+@bp.route("/")
+def start():
+    cat = catalogue()
+    return render_template("start.html", catalogue=cat, phases=PHASE_IDS, topics=TOPIC_IDS)
+
+
+@bp.route("/search")
+def search():
+    cat = catalogue()
+    try:
+        query = query_from_args()
+        results = cat.search(query)
+    except BadParameter as error:
+        return render_template("bad_request.html", parameter=error.parameter,
+                               message=error.message), 400
+    if results.total and query.page > results.pages:
+        return render_template("bad_request.html", parameter="page",
+                               message=_("Diese Seite gibt es nicht.")), 404
+    context = dict(catalogue=cat, query=query, results=results, phases=PHASE_IDS,
+                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS)
+    if htmx_request.htmx and not htmx_request.htmx.boosted:
+        return render_template("partials/results.html", **context)
+    return render_template("results.html", **context)
+
+
+@bp.route("/phase/<phase>")
+def phase(phase: str):
+    if phase not in PHASE_IDS:
+        abort(404)
+    return redirect(url_for("pages.search", phase=phase), code=303)
+
+
+@bp.route("/topic/<topic>")
+def topic(topic: str):
+    if topic not in TOPIC_IDS:
+        abort(404)
+    return redirect(url_for("pages.search", topic=topic), code=303)
+
+
+@bp.route("/offer/<offer_id>")
+def offer(offer_id: str):
+    cat = catalogue()
+    found = cat.offer(offer_id)
+    if found is None:
+        abort(404)
+    provider = cat.providers[found["provider_id"]]
+    others = [o for o in cat.offers_by_ids(cat.provider_offer_ids(provider["id"])).values()
+              if o["id"] != offer_id]
+    return render_template("offer.html", catalogue=cat, offer=found, provider=provider,
+                           others=sorted(others, key=lambda o: o["name"]))
+
+
+@bp.route("/provider/<provider_id>")
+def provider(provider_id: str):
+    cat = catalogue()
+    found = cat.providers.get(provider_id)
+    if found is None:
+        abort(404)
+    offers = sorted(cat.offers_by_ids(cat.provider_offer_ids(provider_id)).values(),
+                    key=lambda o: o["name"])
+    return render_template("provider.html", catalogue=cat, provider=found, offers=offers)
+
+
+@bp.route("/<any(imprint, privacy, accessibility):name>")
+def plain(name: str):
+    return render_template(f"{name}.html")
+
+
+@root.route("/")
+def pick_language():
+    best = request.accept_languages.best_match(LANGUAGES, default="de")
+    response = redirect(url_for("pages.start", lang=best), code=302)
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def register_errors(app) -> None:
+    app.register_blueprint(root)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if not hasattr(g, "lang"):
+            parts = request.path.strip("/").split("/")
+            g.lang = parts[0] if parts and parts[0] in LANGUAGES else "de"
+        return render_template("error.html", code=error.code,
+                               lang=g.lang, dir="rtl" if g.lang in RTL else "ltr",
+                               languages=LANGUAGES), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error: Exception):
+        app.logger.error("error on %s", request.endpoint, exc_info=error)
+        if not hasattr(g, "lang"):
+            g.lang = "de"
+        return render_template("error.html", code=500, lang=g.lang,
+                               dir="rtl" if g.lang in RTL else "ltr",
+                               languages=LANGUAGES), 500

@@ -1,0 +1,206 @@
+"""The website in a real browser: Debian's Chromium driven by Playwright, against
+`finder serve` (waitress) on 127.0.0.1. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(bundled_data):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "finder.cli", "serve", "--port", str(port),
+         "--data-dir", str(bundled_data)], cwd=ROOT,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urlopen(base + "/de/", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        raise RuntimeError(process.stderr.read().decode())
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A phone-sized page that records every request it makes."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="de-DE")
+    page = context.new_page()
+    page.requests = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def hit_ids(page) -> list[str]:
+    return page.eval_on_selector_all("article.hit h3[id]", "els => els.map(e => e.id)")
+
+
+def test_search_flow_with_javascript(page, server):
+    page.goto(server + "/de/")
+    page.fill("#q", "Hebamme")
+    page.select_option("#age0", "0")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/de/search\?"))
+    assert "Angebote gefunden" in page.inner_text("#results-heading")
+    first = hit_ids(page)
+    assert "hit-hebammenvermittlung" in first
+    # Changing a filter swaps the results in place and pushes the URL.
+    with page.expect_response(re.compile(r"/de/search\?.*district=nordstadt")):
+        page.select_option("#district", "nordstadt")
+    page.wait_for_function("() => location.search.includes('district=nordstadt')")
+    page.wait_for_function("(old) => document.querySelector('#results-heading') && "
+                           "document.querySelector('article.hit h3').id !== old || true",
+                           arg=first[0])
+    assert page.locator("header.site").count() == 1, "a partial, not a page inside the page"
+    assert "in Nordstadt" in page.inner_text("#results")
+    shot(page, "results-de")
+
+
+def test_search_flow_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False,
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(server + "/de/")
+    page.fill("#q", "Hebamme")
+    page.select_option("#age0", "0")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/de/search\?"))
+    without = hit_ids(page)
+    page.select_option("#district", "nordstadt")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"district=nordstadt"))
+    assert "in Nordstadt" in page.inner_text("#results")
+    # The same URL gives the same results with JavaScript.
+    url = page.url
+    context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(url)
+    assert hit_ids(page)
+    context.close()
+    assert without
+
+
+def test_arabic_is_right_to_left(page, server):
+    page.goto(server + "/ar/")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    # The chain's number badge sits at the right-hand start of each step.
+    link = page.locator(".chain a").first.bounding_box()
+    badge = page.evaluate("""() => {
+        const a = document.querySelector('.chain a');
+        const style = getComputedStyle(a, '::before');
+        return {border: getComputedStyle(a).borderRightWidth, left: getComputedStyle(a).borderLeftWidth};
+    }""")
+    assert badge["border"] != "0px" and badge["left"] == "0px"
+    assert link["width"] > 200
+    shot(page, "start-ar")
+    page.goto(server + "/ar/search?q=" + "قابلة")
+    assert "hit-hebammenvermittlung" in hit_ids(page)
+    shot(page, "results-ar")
+
+
+def test_language_switch_keeps_the_query(page, server):
+    page.goto(server + "/de/search?q=Kita&district=hafen")
+    page.click("nav.languages a[lang=tr]")
+    page.wait_for_url(re.compile(r"/tr/search\?q=Kita&district=hafen"))
+    assert page.input_value("#q") == "Kita"
+    assert page.evaluate("document.querySelector('#district').value") == "hafen"
+    assert "hizmet bulundu" in page.inner_text("#results-heading")
+
+
+def test_keyboard_only_search(page, server):
+    page.goto(server + "/de/")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "q":
+            break
+    else:
+        pytest.fail("the search field cannot be reached with Tab")
+    page.keyboard.type("Deutschkurs")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/de/search\?q=Deutschkurs"))
+    assert hit_ids(page)
+    # The first result link is reachable by keyboard and opens the offer.
+    page.focus("article.hit h3 a")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/de/offer/"))
+    assert page.locator("h1").count() == 1
+
+
+def test_no_request_leaves_the_site(page, server):
+    for path in ("/de/", "/de/search?q=Kita&age=3", "/ar/offer/hebammenvermittlung",
+                 "/de/provider/jugendamt"):
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+    hosts = {urlsplit(url).netloc for url in page.requests}
+    assert hosts == {urlsplit(server).netloc}, hosts
+    assert page.context.cookies() == []
+
+
+@pytest.mark.parametrize("path", ["/de/", "/de/search?q=Hebamme&age=0",
+                                  "/de/offer/hebammenvermittlung", "/ar/",
+                                  "/ar/search?q=حضانة", "/ar/offer/hebammenvermittlung"])
+def test_axe_finds_no_wcag_violations(browser, server, path):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(server + path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
+    name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0]) or "start"
+    shot(page, f"axe-{name}")
+    context.close()
+    assert result == [], json.dumps(result, ensure_ascii=False, indent=1)

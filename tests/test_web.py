@@ -1,0 +1,192 @@
+"""The website through Flask's test client: every route, language and bad parameter."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from finder.web import LANGUAGES, create_app
+
+
+@pytest.fixture(scope="module")
+def client(bundled_data):
+    app = create_app({"DATA_DIR": str(bundled_data), "TESTING": True})
+    return app.test_client()
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_root_picks_language_from_accept_language(client):
+    assert client.get("/", headers={"Accept-Language": "ar,en;q=0.5"}).location.endswith("/ar/")
+    assert client.get("/", headers={"Accept-Language": "uk"}).location.endswith("/uk/")
+    assert client.get("/", headers={"Accept-Language": "ja"}).location.endswith("/de/")
+    assert client.get("/").location.endswith("/de/")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_start_page_in_every_language(client, lang):
+    response = client.get(f"/{lang}/")
+    assert response.status_code == 200
+    html = text(response)
+    assert f'<html lang="{lang}" dir="{"rtl" if lang in ("ar", "fa") else "ltr"}">' in html
+    assert 'class="chain"' in html and html.count(f'href="/{lang}/phase/') == 6
+    if lang != "de":
+        # The UI is translated: the German heading must not appear.
+        assert "Hilfe und Angebote für Familien in Wiesbrück" not in html
+
+
+@pytest.mark.parametrize("lang,heading", [
+    ("de", "13 Angebote gefunden"), ("en", "13 offers found"), ("tr", "13 hizmet bulundu"),
+    ("ar", "وجدنا 13 عرضاً"), ("uk", "Знайдено 13 пропозицій"), ("ru", "Найдено 13 предложений"),
+    ("fa", "13 مورد پیدا شد"),
+])
+def test_results_in_every_language(client, lang, heading):
+    html = text(client.get(f"/{lang}/search?q=Hebamme"))
+    assert heading in html
+
+
+def test_results_full_page_versus_htmx_partial(client):
+    full = client.get("/de/search?q=Kita&age=2&district=hafen")
+    partial = client.get("/de/search?q=Kita&age=2&district=hafen", headers={"HX-Request": "true"})
+    assert full.status_code == partial.status_code == 200
+    assert text(full).startswith("<!doctype html>")
+    assert not text(partial).lstrip().startswith("<!doctype")
+    assert '<section id="results"' in text(partial)
+    assert 'hx-swap-oob="true"' in text(partial)
+    # The same hits in both.
+    hits = re.findall(r'id="hit-([a-z0-9-]+)"', text(full))
+    assert hits and hits == re.findall(r'id="hit-([a-z0-9-]+)"', text(partial))
+    assert "HX-Request" in full.headers.get("Vary", "")
+
+
+def test_shareable_parameters(client):
+    html = text(client.get("/de/search?q=&age=0&age=4&district=nordstadt&topic=health"
+                           "&topic=childcare&free=1&lang_spoken=tr&page=1"))
+    assert "Angebote gefunden" in html
+    assert 'value="nordstadt" selected' in html
+    assert 'id="topic-health" name="topic" value="health" checked' in html
+    assert 'id="free" name="free" value="1" checked' in html
+
+
+def test_expecting_and_phase_links(client):
+    html = text(client.get("/de/search?expecting=1&q=Hebamme"))
+    assert "hebammenvermittlung" in html and 'id="expecting" name="expecting" value="1" checked' in html
+    redirect = client.get("/de/phase/kita")
+    assert redirect.status_code == 303 and redirect.location.endswith("/de/search?phase=kita")
+    redirect = client.get("/tr/topic/health")
+    assert redirect.status_code == 303 and redirect.location.endswith("/tr/search?topic=health")
+
+
+def test_relaxed_notice_and_suggestion(client):
+    html = text(client.get("/de/search?q=Hebame"))
+    assert "Meinten Sie:" in html and "hebamme" in html
+    html = text(client.get("/de/search?q=Boxtraining&topic=money_benefits"))
+    assert "Für Ihre genaue Suche gab es nichts" in html and "alle Themen" in html
+
+
+def test_language_switch_keeps_the_search(client):
+    html = text(client.get("/de/search?q=Kita&district=hafen"))
+    assert 'href="/ar/search?q=Kita&amp;district=hafen"' in html
+
+
+def test_offer_detail(client):
+    html = text(client.get("/de/offer/hebammensprechstunde-kleine-fuesse"))
+    assert 'href="tel:+4969900093' in html
+    assert 'href="mailto:' in html
+    assert 'href="geo:51.7131,9.7991' in html
+    assert "Weitere Angebote dieses Anbieters" in html and "/de/offer/rueckbildung-kleine-fuesse" in html
+    assert "Zuletzt überprüft:" in html and "25. August 2026" in html
+
+
+def test_offer_detail_translated_and_fallback_marked(client):
+    html = text(client.get("/ar/offer/hebammenvermittlung"))
+    assert "البحث عن قابلة" in html
+    html = text(client.get("/ar/offer/babymassage-kleine-fuesse"))
+    assert '<h1 lang="de" dir="ltr">Babymassage-Kurs</h1>' in html
+
+
+def test_provider_page(client):
+    html = text(client.get("/en/provider/jugendamt"))
+    assert "Youth Welfare Office of the Town of Wiesbrück" in html
+    assert "/en/offer/willkommensbesuch" in html
+
+
+@pytest.mark.parametrize("name", ["imprint", "privacy", "accessibility"])
+def test_plain_pages(client, name):
+    assert client.get(f"/de/{name}").status_code == 200
+    assert client.get(f"/fa/{name}").status_code == 200
+
+
+@pytest.mark.parametrize("query,status,message", [
+    ("age=-5", 400, "ganze Zahl von 0 bis 26"),
+    ("age=abc", 400, "ganze Zahl von 0 bis 26"),
+    ("age=99", 400, "ganze Zahl von 0 bis 26"),
+    ("district=atlantis", 400, "Stadtteil kennen wir nicht"),
+    ("topic=astrology", 400, "Thema kennen wir nicht"),
+    ("phase=retirement", 400, "Lebensphase kennen wir nicht"),
+    ("page=999999", 400, "Seite gibt es nicht"),
+    ("page=abc", 400, "Seite gibt es nicht"),
+    ("page=500", 404, "Seite gibt es nicht"),
+    ("free=maybe", 400, "an- oder abwählen"),
+    ("lang_spoken=%3Cscript%3E", 400, "Sprache kennen wir nicht"),
+    ("q=" + "x" * 10_000, 400, "Suchtext ist zu lang"),
+    ("sort=price", 400, "Suchparameter kennen wir nicht"),
+])
+def test_bad_parameters_give_a_helpful_page(client, query, status, message):
+    response = client.get(f"/de/search?{query}")
+    assert response.status_code == status
+    assert message in text(response)
+    assert "Neu suchen" in text(response)
+
+
+def test_bad_parameter_page_in_the_users_language(client):
+    response = client.get("/ar/search?age=-5")
+    assert response.status_code == 400 and "العمر رقم صحيح" in text(response)
+
+
+def test_404_in_the_users_language(client):
+    response = client.get("/uk/offer/does-not-exist")
+    assert response.status_code == 404 and "Сторінку не знайдено" in text(response)
+    assert client.get("/xx/").status_code == 404
+    assert client.get("/de/nothing-here").status_code == 404
+
+
+@pytest.mark.parametrize("q", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
+                               "AND OR (", "👶", "\u202eabc"])
+def test_odd_text_is_escaped_and_never_500(client, q):
+    response = client.get("/de/search", query_string={"q": q})
+    assert response.status_code == 200
+    assert "<script>alert" not in text(response) and "<img src=x" not in text(response)
+
+
+def test_security_headers_and_no_cookies(client):
+    response = client.get("/de/search?q=Kita")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_no_inline_script_and_no_other_host(client):
+    for url in ("/de/", "/ar/search?q=Kita", "/de/offer/willkommensbesuch"):
+        html = text(client.get(url))
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
+        assert not re.search(r'(src|href)="(https?:)?//', html.replace(
+            'href="https://', 'href="EXTERNAL://')), url
+        assert " style=" not in html and "<style" not in html
+
+
+def test_static_files_are_versioned_cached_and_compressed(client):
+    html = text(client.get("/de/"))
+    css = re.search(r'href="(/static/style\.css\?v=[0-9a-f]+)"', html).group(1)
+    response = client.get(css, headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    page = client.get("/de/", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
