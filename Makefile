@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint translations
+.PHONY: run test lint translations messages
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 # The gettext catalogues are compiled here, never committed.
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations -D messages --statistics
+
+# After changing UI texts: collect them and update every language's catalogue.
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ --no-location \
+		--sort-output --project Familienwegweiser --version 0.1 -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
+		--ignore-obsolete --width 100
 
 run: translations
 	$(BIN)/finder build --if-changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -127,20 +128,36 @@ def search(text, ages, expecting, phase, district, topics, lang, free, lang_spok
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--dev", is_flag=True, help="Flask's development server with the reloader.")
-@click.option("--threads", default=8, show_default=True)
+@click.option("--workers", default=min(4, os.cpu_count() or 1), show_default=True,
+              help="Worker processes (gunicorn); each holds its own catalogue handle.")
+@click.option("--threads", default=4, show_default=True, help="Threads per worker.")
 @data_option
-def serve(host: str, port: int, dev: bool, threads: int, data_dir: str | None) -> None:
-    """Serve the website (waitress; --dev for Flask's reloader)."""
+def serve(host: str, port: int, dev: bool, workers: int, threads: int,
+          data_dir: str | None) -> None:
+    """Serve the website (gunicorn; --dev for Flask's reloader)."""
     from finder.web import create_app
 
-    app = create_app({"DATA_DIR": str(config.data_dir(data_dir))})
+    settings = {"DATA_DIR": str(config.data_dir(data_dir))}
     if dev:
-        app.run(host=host, port=port, debug=True, use_reloader=True)
+        create_app(settings).run(host=host, port=port, debug=True, use_reloader=True)
         return
-    from waitress import serve as waitress_serve
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", threads)
+            self.cfg.set("keepalive", 5)
+            self.cfg.set("accesslog", None)  # no access log: no IPs, no search words
+            self.cfg.set("proc_name", "familienwegweiser")
+
+        def load(self):
+            return create_app(settings)
 
     click.echo(f"Familienwegweiser on http://{host}:{port}/  (Ctrl+C stops)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="familienwegweiser")
+    Server().run()
 
 
 if __name__ == "__main__":

@@ -204,3 +204,19 @@ def test_axe_finds_no_wcag_violations(browser, server, path):
     shot(page, f"axe-{name}")
     context.close()
     assert result == [], json.dumps(result, ensure_ascii=False, indent=1)
+
+
+def test_first_visit_is_light_and_fits_320_pixels(browser, server):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    responses = []
+    page.on("requestfinished", lambda request: responses.append(request))
+    page.goto(server + "/de/", wait_until="networkidle")
+    transferred = sum(r.sizes()["responseBodySize"] + r.sizes()["responseHeadersSize"]
+                      for r in responses)
+    assert transferred <= 50_000, f"{transferred} bytes on the first visit"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.goto(server + "/ar/search?q=Kita&age=3", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    shot(page, "results-ar-320")
+    context.close()

@@ -39,6 +39,8 @@ def create_app(settings: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
 
     Babel(app, locale_selector=lambda: getattr(g, "lang", "de"))
+    # Templates call gettext a hundred times a page; look the catalogue up once a request.
+    app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
     Htmx(app)
 
     from finder.web import format as formatting
@@ -51,6 +53,18 @@ def create_app(settings: dict | None = None) -> Flask:
     app.after_request(_secure)
     app.after_request(_compress)
     return app
+
+
+def _template_gettext(string: str) -> str:
+    from finder.web.format import translations
+
+    return translations().ugettext(string)
+
+
+def _template_ngettext(singular: str, plural: str, num: int) -> str:
+    from finder.web.format import translations
+
+    return translations().ungettext(singular, plural, num)
 
 
 def _static_versions(app: Flask) -> None:

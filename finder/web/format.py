@@ -13,8 +13,7 @@ from urllib.parse import quote
 from babel import Locale
 from babel.dates import format_date, get_day_names
 from flask import g
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -23,12 +22,35 @@ WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 def register(app) -> None:
     for function in (label, district_name, age_range, schedule_lines, language_name, tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
-                     relaxed_label, is_stale):
+                     relaxed_label, is_stale, age_options, spoken_language_options):
         app.add_template_global(function)
 
 
 def _lang() -> str:
     return getattr(g, "lang", "de")
+
+
+def translations():
+    """The request's gettext catalogue, looked up once (pages call gettext often)."""
+    found = getattr(g, "_translations", None)
+    if found is None:
+        found = g._translations = get_translations()
+    return found
+
+
+def _(string: str, **variables) -> str:
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+def N_(string: str) -> str:
+    """Marks a text for translation where it is translated later."""
+    return string
 
 
 def label(catalogue, kind: str, key: str) -> str:
@@ -90,6 +112,27 @@ def schedule_lines(offer: dict) -> list[str]:
     return lines
 
 
+_options: dict[tuple[str, str], list] = {}
+SPOKEN = ("de", "en", "tr", "ar", "uk", "ru", "fa", "ku", "pl", "ro")
+
+
+def age_options(max_age: int) -> list[tuple[int, str]]:
+    """The choices of the age selects, made once per language."""
+    key = (_lang(), f"age{max_age}")
+    if key not in _options:
+        _options[key] = [(y, _("unter 1 Jahr") if y == 0 else ngettext("%(num)d Jahr",
+                                                                       "%(num)d Jahre", y))
+                         for y in range(max_age + 1)]
+    return _options[key]
+
+
+def spoken_language_options() -> list[tuple[str, str]]:
+    key = (_lang(), "spoken")
+    if key not in _options:
+        _options[key] = [(code, language_name(code)) for code in SPOKEN]
+    return _options[key]
+
+
 def language_name(code: str) -> str:
     try:
         return Locale.parse(_lang()).languages.get(code) or code
@@ -135,33 +178,37 @@ def provider_text(provider: dict, field: str) -> tuple[str, bool]:
     return provider.get(field) or "", _lang() != "de"
 
 
+WHY = {
+    "district": N_("in %(district)s"),
+    "citywide": N_("für die ganze Stadt"),
+    "online": N_("online oder am Telefon"),
+    "at_home": N_("kommt zu Ihnen nach Hause"),
+    "neighbour": N_("im Nachbarstadtteil"),
+    "nearby": N_("in der Nähe"),
+    "elsewhere": N_("in einem anderen Stadtteil"),
+}
+RELAXED = {
+    "nearby_districts": N_("auch Stadtteile in der Nähe"),
+    "whole_town": N_("die ganze Stadt"),
+    "any_topic": N_("alle Themen"),
+    "any_word": N_("eines der Suchwörter statt aller"),
+    "no_words": N_("ohne Suchwörter"),
+    "weekend": N_("nicht nur am Wochenende"),
+    "online": N_("nicht nur online"),
+    "free": N_("auch Angebote, die etwas kosten"),
+    "lang_spoken": N_("auch in anderen Sprachen"),
+    "wheelchair": N_("auch nicht barrierefreie Orte"),
+    "phase": N_("alle Lebensphasen"),
+    "ages": N_("alle Altersstufen"),
+}
+
+
 def why_label(why: str, district: str) -> str:
-    return {
-        "district": _("in %(district)s", district=district),
-        "citywide": _("für die ganze Stadt"),
-        "online": _("online oder am Telefon"),
-        "at_home": _("kommt zu Ihnen nach Hause"),
-        "neighbour": _("im Nachbarstadtteil"),
-        "nearby": _("in der Nähe"),
-        "elsewhere": _("in einem anderen Stadtteil"),
-    }.get(why, "")
+    return _(WHY[why], district=district) if why in WHY else ""
 
 
 def relaxed_label(step: str) -> str:
-    return {
-        "nearby_districts": _("auch Stadtteile in der Nähe"),
-        "whole_town": _("die ganze Stadt"),
-        "any_topic": _("alle Themen"),
-        "any_word": _("eines der Suchwörter statt aller"),
-        "no_words": _("ohne Suchwörter"),
-        "weekend": _("nicht nur am Wochenende"),
-        "online": _("nicht nur online"),
-        "free": _("auch Angebote, die etwas kosten"),
-        "lang_spoken": _("auch in anderen Sprachen"),
-        "wheelchair": _("auch nicht barrierefreie Orte"),
-        "phase": _("alle Lebensphasen"),
-        "ages": _("alle Altersstufen"),
-    }.get(step, step)
+    return _(RELAXED[step]) if step in RELAXED else step
 
 
 def is_stale(assured: str | None) -> bool:

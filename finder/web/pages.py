@@ -4,6 +4,10 @@ Query and Results into HTML."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
+from collections import OrderedDict
+
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
@@ -120,11 +124,15 @@ def url_with(**changes) -> str:
 
 @bp.app_template_global()
 def lang_url(code: str) -> str:
-    """This page in another language, keeping the search."""
-    view_args = dict(request.view_args or {})
-    endpoint = request.endpoint if request.endpoint and request.endpoint.startswith("pages.") \
-        else "pages.start"
-    return url_for(endpoint, **view_args, lang=code, **search_args())
+    """This page in another language, keeping the search: only the prefix changes."""
+    lang = getattr(g, "lang", None)
+    path = request.path
+    if request.endpoint and request.endpoint.startswith("pages.") and lang and \
+            path.startswith(f"/{lang}/"):
+        path = f"/{code}/" + path[len(lang) + 2:]
+        query = request.query_string.decode("latin-1")
+        return path + (f"?{query}" if query else "")
+    return url_for("pages.start", lang=code)
 
 
 @bp.route("/")
@@ -133,9 +141,34 @@ def start():
     return render_template("start.html", catalogue=cat, phases=PHASE_IDS, topics=TOPIC_IDS)
 
 
+_pages: OrderedDict = OrderedDict()
+_pages_lock = threading.Lock()
+PAGE_CACHE_SIZE = 256
+
+
 @bp.route("/search")
 def search():
+    """Results. The rendered page is kept for identical requests to the same build on
+    the same day: popular searches (the start page's phase and topic links) cost once."""
     cat = catalogue()
+    partial = bool(htmx_request.htmx) and not htmx_request.htmx.boosted
+    key = (str(cat.path), g.lang, request.query_string, partial, dt.date.today())
+    with _pages_lock:
+        body = _pages.get(key)
+        if body is not None:
+            _pages.move_to_end(key)
+    if body is None:
+        body, status = _render_search(cat, partial)
+        if status != 200:
+            return body, status
+        with _pages_lock:
+            _pages[key] = body
+            if len(_pages) > PAGE_CACHE_SIZE:
+                _pages.popitem(last=False)
+    return body
+
+
+def _render_search(cat, partial: bool) -> tuple[str, int]:
     try:
         query = query_from_args()
         results = cat.search(query)
@@ -146,10 +179,10 @@ def search():
         return render_template("bad_request.html", parameter="page",
                                message=_("Diese Seite gibt es nicht.")), 404
     context = dict(catalogue=cat, query=query, results=results, phases=PHASE_IDS,
-                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS)
-    if htmx_request.htmx and not htmx_request.htmx.boosted:
-        return render_template("partials/results.html", **context)
-    return render_template("results.html", **context)
+                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, partial=partial)
+    if partial:
+        return render_template("partials/results.html", **context), 200
+    return render_template("results.html", **context), 200
 
 
 @bp.route("/phase/<phase>")
