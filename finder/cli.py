@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -158,6 +159,54 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
 
     click.echo(f"Familienwegweiser on http://{host}:{port}/  (Ctrl+C stops)")
     Server().run()
+
+
+@main.command()
+@click.option("--console", is_flag=True, help="Chat in this terminal; no Telegram needed.")
+@click.option("--webhook-url", help="Run as a webhook at this public URL instead of polling.")
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook address.")
+@click.option("--port", default=8443, show_default=True, help="Webhook port.")
+@click.option("--chats-db", type=click.Path(dir_okay=False), envvar="FINDER_BOT_DB",
+              help="SQLite file for chat settings (default: bot-chats.db in the data folder).")
+@click.option("--lang", default="de", show_default=True, help="Your language in --console.")
+@data_option
+def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db: str | None,
+        lang: str, data_dir: str | None) -> None:
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    import asyncio
+    import logging
+
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import DEFAULT_API_URL, build, check_token, run
+    from finder.catalogue import CatalogueMissing, live
+
+    data = config.data_dir(data_dir)
+    try:
+        live(data)
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    if console:
+        from bot.console import chat
+
+        asyncio.run(chat(data, lang))
+        return
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise click.ClickException(
+            "TELEGRAM_BOT_TOKEN is not set. Ask @BotFather for a token and run "
+            "TELEGRAM_BOT_TOKEN=... finder bot   (or try it without Telegram: finder bot --console)")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(message)s")
+    api_url = os.environ.get("TELEGRAM_API_URL", DEFAULT_API_URL)
+    try:
+        asyncio.run(check_token(token, api_url))
+    except InvalidToken:
+        raise click.ClickException(
+            "Telegram rejected the token in TELEGRAM_BOT_TOKEN. Check it with @BotFather.") from None
+    except NetworkError as error:
+        raise click.ClickException(f"cannot reach the Bot API at {api_url}: {error}") from None
+    app = build(token, data, Path(chats_db) if chats_db else data / "bot-chats.db", api_url)
+    run(app, webhook_url=webhook_url, listen=listen, port=port)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,161 @@
+"""The Telegram bot: the Application, its handlers, and how it runs.
+
+The bot is a second front end on finder.search: handlers turn updates into a
+Query and Results into messages. Every request to the Bot API goes through
+RetryingLimiter, which waits out RetryAfter and retries network errors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from telegram import Bot, BotCommand, Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import details, render, search_flow, settings
+from bot.common import Finder, lang_of
+from bot.common import settings as chat_settings
+from bot.i18n import t
+from bot.storage import ChatStore
+
+log = logging.getLogger("familienwegweiser.bot")
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+RETRIES = 4
+
+
+class RetryingLimiter(BaseRateLimiter):
+    """Retries every Bot API call after RetryAfter (as long as Telegram asks) and
+    after network errors (with growing pauses)."""
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        for attempt in range(RETRIES + 1):
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as error:
+                if attempt == RETRIES:
+                    raise
+                delay = error.retry_after
+                await asyncio.sleep(delay.total_seconds() if hasattr(delay, "total_seconds")
+                                    else float(delay))
+            except (TimedOut, NetworkError) as error:
+                # BadRequest is a NetworkError in python-telegram-bot; retrying will not help.
+                if isinstance(error, BadRequest) or attempt == RETRIES or endpoint == "getUpdates":
+                    raise
+                await asyncio.sleep(0.2 * 2 ** attempt)
+        return None
+
+
+CALLBACKS = {
+    render.AGE: search_flow.on_age,
+    render.DISTRICT: search_flow.on_district,
+    render.TOPIC: search_flow.on_topic,
+    render.PAGE: search_flow.on_page,
+    render.CHANGE: search_flow.on_change,
+    render.OFFER: details.on_offer,
+    render.MAP: details.on_map,
+    render.LANG: settings.on_language,
+    render.FORGET: settings.on_forget,
+}
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every inline button. Unknown, stale or forged data gets a polite answer."""
+    query = update.callback_query
+    prefix, _, value = (query.data or "").partition(":")
+    handler = CALLBACKS.get(prefix)
+    try:
+        if handler is None:
+            raise ValueError(prefix)
+        await handler(update, context, value)
+    except ValueError:
+        await query.answer(t(lang_of(update, context),
+                             "Dieser Knopf ist nicht mehr gültig. Bitte /start."))
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start, /start offer_<id> from a QR code or a shared link."""
+    payload = context.args[0] if context.args else ""
+    chat = chat_settings(update, context)
+    if payload.startswith("offer_"):
+        await details.show_offer(update, context, payload[len("offer_"):])
+        return
+    if chat.lang is None:
+        await settings.ask_language(update, context)
+        return
+    await search_flow.start_guided(update, context)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log what went wrong without anything that identifies a family."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.info("a chat blocked the bot or was deleted; nothing to do")
+        return
+    log.error("update failed: %s", type(error).__name__, exc_info=error)
+
+
+def build(token: str, data_dir: Path, chats_db: Path, api_url: str = DEFAULT_API_URL,
+          concurrent: int = 32) -> Application:
+    """The Application with every handler, talking to the Bot API at api_url."""
+    app = (ApplicationBuilder().token(token).base_url(api_url)
+           .rate_limiter(RetryingLimiter()).concurrent_updates(concurrent)
+           .post_init(_post_init).post_shutdown(_post_shutdown).build())
+    app.bot_data["finder"] = Finder(Path(data_dir), ChatStore(Path(chats_db)))
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("language", settings.ask_language))
+    app.add_handler(CommandHandler("help", settings.help_command))
+    app.add_handler(CommandHandler("privacy", settings.privacy_command))
+    app.add_handler(CommandHandler("forget", settings.forget_command))
+    app.add_handler(CallbackQueryHandler(on_button))
+    app.add_handler(InlineQueryHandler(details.inline_query))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, search_flow.free_text))
+    app.add_error_handler(on_error)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    await app.bot.set_my_commands([
+        BotCommand("start", "Suche starten"), BotCommand("language", "Sprache / Language"),
+        BotCommand("help", "Hilfe"), BotCommand("privacy", "Datenschutz"),
+        BotCommand("forget", "Meine Daten löschen"),
+    ])
+
+
+async def _post_shutdown(app: Application) -> None:
+    app.bot_data["finder"].store.close()
+
+
+async def check_token(token: str, api_url: str) -> None:
+    """Ask the Bot API who we are; raises InvalidToken for a rejected token."""
+    async with Bot(token, base_url=api_url):
+        return None
+
+
+def run(app: Application, webhook_url: str | None = None, listen: str = "127.0.0.1",
+        port: int = 8443, **kwargs: Any) -> None:
+    """Long polling by default; a webhook when webhook_url is given."""
+    if webhook_url:
+        app.run_webhook(listen=listen, port=port, webhook_url=webhook_url,
+                        allowed_updates=Update.ALL_TYPES, **kwargs)
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, **kwargs)

@@ -1,0 +1,198 @@
+"""Messages and keyboards: what the bot shows, separate from what it does."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import N_, NAMES, t, tn
+from finder.search import Results
+
+MAX_TEXT = 4096
+MAX_CALLBACK = 64
+PAGE_SIZE = 5
+
+# Callback-data prefixes: one letter, a colon, a value.
+AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE = "a d t p o m l f c".split()
+
+AGE_GROUPS = {
+    # group: (label, the child's ages in whole years the search is asked for)
+    "exp": (N_("Wir erwarten ein Baby"), ()),
+    "0": (N_("unter 1 Jahr"), (0,)),
+    "1": (N_("1 bis 3 Jahre"), (1, 2)),
+    "3": (N_("3 bis 6 Jahre"), (3, 4, 5)),
+    "6": (N_("6 bis 10 Jahre"), (6, 7, 8, 9)),
+    "10": (N_("10 bis 16 Jahre"), (10, 11, 12, 13, 14, 15)),
+    "16": (N_("16 Jahre und älter"), (16, 17, 18, 19, 20, 21, 22, 23, 24, 25)),
+}
+WHY = {
+    "district": N_("in %(district)s"), "citywide": N_("für die ganze Stadt"),
+    "online": N_("online oder am Telefon"), "at_home": N_("kommt zu Ihnen nach Hause"),
+    "neighbour": N_("im Nachbarstadtteil"), "nearby": N_("in der Nähe"),
+    "elsewhere": N_("in einem anderen Stadtteil"),
+}
+
+
+def data(prefix: str, value: str = "") -> str:
+    """Callback data within Telegram's 64 bytes."""
+    payload = f"{prefix}:{value}"
+    if len(payload.encode()) > MAX_CALLBACK:
+        raise ValueError(f"callback data too long: {payload!r}")
+    return payload
+
+
+def keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=cb)
+                                  for text, cb in row] for row in rows if row])
+
+
+def fit(text: str, limit: int = MAX_TEXT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def label(catalogue, kind: str, key: str, lang: str) -> str:
+    labels = catalogue.vocabulary[kind].get(key, {}).get("labels", {})
+    return labels.get(lang) or labels.get("de") or key
+
+
+def language_question() -> tuple[str, InlineKeyboardMarkup]:
+    text = "\n".join(t(code, "Bitte wählen Sie Ihre Sprache.") for code in NAMES)
+    rows = [[(NAMES[c], data(LANG, c)) for c in list(NAMES)[i:i + 2]] for i in range(0, 7, 2)]
+    return text, keyboard(rows)
+
+
+def age_question(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [(t(lang, label_), data(AGE, key)) for key, (label_, _) in AGE_GROUPS.items()]
+    rows = [buttons[:1]] + [buttons[i:i + 2] for i in range(1, len(buttons), 2)]
+    return t(lang, "Wie alt ist Ihr Kind?"), keyboard(rows)
+
+
+def district_question(catalogue, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    districts = sorted(catalogue.districts.values(), key=lambda d: d["name"])
+    buttons = [(d["name"], data(DISTRICT, d["id"])) for d in districts]
+    rows = [[(t(lang, "ganze Stadt"), data(DISTRICT, "all"))]]
+    rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return t(lang, "In welchem Stadtteil wohnen Sie?"), keyboard(rows)
+
+
+def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMarkup]:
+    buttons = [(label(catalogue, "topic", key, lang), data(TOPIC, key)) for key in topics]
+    rows = [[(t(lang, "alle Themen"), data(TOPIC, "all"))]]
+    rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    return t(lang, "Welches Thema?"), keyboard(rows)
+
+
+def _ages(lang: str, low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return t(lang, "für Familien mit Kindern jeden Alters")
+    if high is not None and high < 0:
+        return t(lang, "in der Schwangerschaft")
+
+    def years(months: int) -> str:
+        if months < 12:
+            return tn(lang, "%(num)d Monat", "%(num)d Monate", months)
+        return tn(lang, "%(num)d Jahr", "%(num)d Jahre", months // 12)
+
+    upper = None if high is None else (high + 1 if high % 12 == 11 else high)
+    if low is not None and low < 0 and upper is not None:
+        return t(lang, "von der Schwangerschaft bis %(age)s", age=years(upper))
+    low = max(low or 0, 0)
+    if upper is None:
+        return t(lang, "ab %(age)s", age=years(low))
+    return t(lang, "%(low)s bis %(high)s", low=years(low) if low else "0", high=years(upper))
+
+
+def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """Up to five offers as short cards, with buttons for details, paging and filters."""
+    q = found.query
+    count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
+    lines = [f"<b>{html.escape(count)}</b>"]
+    if found.suggestion:
+        lines.append(f"{html.escape(t(lang, 'Meinten Sie:'))} <i>{html.escape(found.suggestion)}</i>?")
+    if found.relaxed:
+        lines.append(html.escape(t(lang, "Für Ihre genaue Suche gab es nichts. Wir zeigen deshalb:")))
+        lines.extend(f"• {html.escape(relaxed_label(step, lang))}" for step in found.relaxed)
+    district = catalogue.districts.get(found.district or "", {}).get("name", "")
+    for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
+        facts = [_ages(lang, hit.min_age_months, hit.max_age_months)]
+        if hit.why in WHY:
+            facts.append(t(lang, WHY[hit.why], district=district))
+        if hit.free:
+            facts.append(t(lang, "kostenlos"))
+        card = [f"\n<b>{number}. {html.escape(hit.title)}</b>", html.escape(hit.summary),
+                f"<i>{html.escape(' · '.join(facts))}</i>"]
+        if hit.stale:
+            card.append("⚠️ " + html.escape(
+                t(lang, "Seit über einem Jahr nicht überprüft – bitte vorher anrufen.")))
+        lines.append("\n".join(card))
+    detail_row = [(str(n), data(OFFER, hit.id)) for n, hit in
+                  enumerate(found.hits, start=(q.page - 1) * q.page_size + 1)]
+    nav = []
+    if q.page > 1:
+        nav.append(("◀ " + t(lang, "zurück"), data(PAGE, str(q.page - 1))))
+    if q.page < found.pages:
+        nav.append((t(lang, "weiter") + " ▶", data(PAGE, str(q.page + 1))))
+    change = [(t(lang, "Alter"), data(CHANGE, "age")), (t(lang, "Stadtteil"), data(CHANGE, "district")),
+              (t(lang, "Thema"), data(CHANGE, "topic"))]
+    return fit("\n".join(lines)), keyboard([detail_row, nav, change])
+
+
+RELAXED = {
+    "nearby_districts": N_("auch Stadtteile in der Nähe"), "whole_town": N_("die ganze Stadt"),
+    "any_topic": N_("alle Themen"), "any_word": N_("eines der Suchwörter statt aller"),
+    "no_words": N_("ohne Suchwörter"), "weekend": N_("nicht nur am Wochenende"),
+    "online": N_("nicht nur online"), "free": N_("auch Angebote, die etwas kosten"),
+    "lang_spoken": N_("auch in anderen Sprachen"), "wheelchair": N_("auch nicht barrierefreie Orte"),
+    "phase": N_("alle Lebensphasen"), "ages": N_("alle Altersstufen"),
+}
+
+
+def relaxed_label(step: str, lang: str) -> str:
+    return t(lang, RELAXED[step]) if step in RELAXED else step
+
+
+def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],
+          language_names: list[str]) -> tuple[str, InlineKeyboardMarkup]:
+    """One offer: what, for whom, when, where, cost, languages, contact."""
+    texts = offer["translations"].get(lang, {}) if lang != "de" else {}
+    name = texts.get("name") or offer["name"]
+    description = "\n\n".join(" ".join(paragraph.split()) for paragraph in
+                                (texts.get("description") or offer["description"]).split("\n\n"))
+    parts = [f"<b>{html.escape(name)}</b>", html.escape(texts.get("summary") or offer["summary"])]
+    parts.append(f"\n<b>{html.escape(t(lang, 'Für wen?'))}</b> "
+                 + html.escape(_ages(lang, offer["min_age_months"], offer["max_age_months"])))
+    when = schedule_lines + ([offer["schedule_description"]] if offer["schedule_description"] else [])
+    parts.append(f"<b>{html.escape(t(lang, 'Wann?'))}</b> "
+                 + html.escape("; ".join(when) or t(lang, "Termine nach Vereinbarung.")))
+    where = [f"{loc['name'] + ', ' if loc.get('name') else ''}{loc['address_1']}, "
+             f"{loc['postal_code']} {loc['city']}" for loc in offer["locations"]]
+    if offer["attending_type"] == "online":
+        where.insert(0, t(lang, "Online oder am Telefon – von zu Hause aus."))
+    elif offer["attending_type"] == "at_home":
+        where.insert(0, t(lang, "Wir kommen zu Ihnen nach Hause."))
+    parts.append(f"<b>{html.escape(t(lang, 'Wo?'))}</b> " + html.escape("; ".join(where)))
+    cost = t(lang, "Kostenlos.") if offer["free"] else ""
+    fees = texts.get("fees_description") or offer["fees_description"]
+    parts.append(f"<b>{html.escape(t(lang, 'Was kostet es?'))}</b> "
+                 + html.escape(" ".join(x for x in (cost, fees or "") if x)))
+    parts.append(f"<b>{html.escape(t(lang, 'In welchen Sprachen?'))}</b> "
+                 + html.escape(", ".join(language_names)))
+    parts.append(f"<b>{html.escape(t(lang, 'Anmeldung'))}</b> " + html.escape(
+        t(lang, "Bitte vorher anmelden.") if offer["registration_required"]
+        else t(lang, "Keine Anmeldung nötig – einfach hingehen.")))
+    contact = [*offer["phones"], *([offer["email"]] if offer["email"] else [])]
+    if contact:
+        parts.append(f"<b>{html.escape(t(lang, 'Kontakt'))}</b> " + html.escape(", ".join(contact)))
+    head = "\n".join(parts)
+    body = html.escape(description)
+    text = head + "\n\n" + body
+    if len(text) > MAX_TEXT:
+        text = head + "\n\n" + html.escape(fit(description, MAX_TEXT - len(head) - 40))
+    rows = []
+    if offer["url"]:
+        rows.append([InlineKeyboardButton(t(lang, "Webseite"), url=offer["url"])])
+    if offer["locations"]:
+        rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
+                                          callback_data=data(MAP, offer["id"]))])
+    return text, InlineKeyboardMarkup(rows)

@@ -1,0 +1,132 @@
+"""The guided search (age, district, topic), free text and paging."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.common import finder, settings
+from bot.i18n import t
+from finder.model import TOPIC_IDS
+from finder.search import Query, QueryError
+
+LAST = "last_search"
+"""chat_data key: the current search's text and topic, kept in memory only."""
+
+
+def build_query(chat, lang: str, text: str = "", topic: str | None = None,
+                page: int = 1) -> Query:
+    _, years = render.AGE_GROUPS.get(chat.age_group or "", ("", ()))
+    return Query(text=text, ages_months=tuple(y * 12 for y in years),
+                 expecting=chat.age_group == "exp", district=chat.district,
+                 topics=(topic,) if topic else (), lang=lang, page=page,
+                 page_size=render.PAGE_SIZE)
+
+
+async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int = 1,
+                       edit: bool = False) -> None:
+    chat = settings(update, context)
+    lang = chat.lang or "de"
+    last = context.chat_data.get(LAST, {})
+    catalogue = finder(context).catalogue()
+    try:
+        found = catalogue.search(build_query(chat, lang, last.get("text", ""),
+                                             last.get("topic"), page))
+    except QueryError:
+        found = catalogue.search(build_query(chat, lang))
+    text, markup = render.results(catalogue, found, lang)
+    if edit and update.callback_query and update.callback_query.message:
+        await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML,
+                                                      reply_markup=markup)
+    else:
+        await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML,
+                                                 reply_markup=markup)
+
+
+async def ask_age(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text, markup = render.age_question(settings(update, context).lang or "de")
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def on_age(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    chat = settings(update, context)
+    if value not in render.AGE_GROUPS:
+        raise ValueError(value)
+    chat.age_group = value
+    finder(context).store.save(chat)
+    await update.callback_query.answer()
+    if context.chat_data.get("changing"):
+        context.chat_data.pop("changing")
+        await show_results(update, context)
+        return
+    text, markup = render.district_question(finder(context).catalogue(), chat.lang or "de")
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def on_district(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    chat = settings(update, context)
+    catalogue = finder(context).catalogue()
+    if value != "all" and value not in catalogue.districts:
+        raise ValueError(value)
+    chat.district = None if value == "all" else value
+    finder(context).store.save(chat)
+    await update.callback_query.answer()
+    if context.chat_data.get("changing"):
+        context.chat_data.pop("changing")
+        await show_results(update, context)
+        return
+    text, markup = render.topic_question(catalogue, chat.lang or "de", TOPIC_IDS)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    if value != "all" and value not in TOPIC_IDS:
+        raise ValueError(value)
+    context.chat_data[LAST] = {"text": "", "topic": None if value == "all" else value}
+    context.chat_data.pop("changing", None)
+    await update.callback_query.answer()
+    await show_results(update, context)
+
+
+async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    page = int(value)
+    if not 1 <= page <= 1000:
+        raise ValueError(value)
+    await update.callback_query.answer()
+    await show_results(update, context, page=page, edit=True)
+
+
+async def on_change(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    chat = settings(update, context)
+    lang = chat.lang or "de"
+    catalogue = finder(context).catalogue()
+    questions = {"age": lambda: render.age_question(lang),
+                 "district": lambda: render.district_question(catalogue, lang),
+                 "topic": lambda: render.topic_question(catalogue, lang, TOPIC_IDS)}
+    if value not in questions:
+        raise ValueError(value)
+    context.chat_data["changing"] = value != "topic"
+    await update.callback_query.answer()
+    text, markup = questions[value]()
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any message that is not a command searches, with the saved age and district."""
+    text = (update.message.text or "")[:500]
+    context.chat_data[LAST] = {"text": text, "topic": None}
+    chat = settings(update, context)
+    if chat.lang is None:
+        chat.lang = "de"
+    finder(context).store.save(chat)
+    await show_results(update, context)
+
+
+async def start_guided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = settings(update, context).lang or "de"
+    await update.effective_chat.send_message(
+        t(lang, "Hallo! Ich helfe Ihnen, Angebote für Ihre Familie in Wiesbrück zu finden. "
+                "Sie können mir auch einfach schreiben, was Sie suchen."))
+    await ask_age(update, context)

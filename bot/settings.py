@@ -1,0 +1,68 @@
+"""Language, help, privacy and forgetting."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import render
+from bot.common import finder, lang_of, settings
+from bot.i18n import LANGUAGES, t
+from bot.storage import EXPIRY_DAYS
+
+
+async def ask_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    text, markup = render.language_question()
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    from bot.search_flow import ask_age
+
+    if value not in LANGUAGES:
+        raise ValueError(value)
+    chat = settings(update, context)
+    chat.lang = value
+    finder(context).store.save(chat)
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(t(value, "Ich schreibe Ihnen jetzt auf Deutsch."))
+    if chat.age_group is None:
+        await ask_age(update, context)
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = lang_of(update, context)
+    await update.effective_chat.send_message(t(
+        lang, "Schreiben Sie, was Sie suchen, zum Beispiel „Hebamme“ oder „Deutschkurs“. "
+              "Mit /start wählen Sie Alter, Stadtteil und Thema. /language ändert die Sprache, "
+              "/privacy erklärt, was wir speichern, /forget löscht alles."))
+
+
+async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = lang_of(update, context)
+    await update.effective_chat.send_message(t(
+        lang, "Wir speichern nur Ihre Sprache, die Altersgruppe Ihres Kindes und Ihren "
+              "Stadtteil, damit Sie nicht jedes Mal neu wählen müssen. Ihre Nachrichten "
+              "speichern wir nicht. Nach %(days)d Tagen ohne Nutzung löschen wir alles "
+              "automatisch. Mit /forget löschen Sie es sofort.", days=EXPIRY_DAYS))
+
+
+async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    lang = lang_of(update, context)
+    await update.effective_chat.send_message(
+        t(lang, "Sollen wir alles löschen, was wir über diesen Chat gespeichert haben?"),
+        reply_markup=render.keyboard([[(t(lang, "Ja, löschen"), render.data(render.FORGET, "yes")),
+                                       (t(lang, "Nein"), render.data(render.FORGET, "no"))]]))
+
+
+async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    lang = lang_of(update, context)
+    if value not in ("yes", "no"):
+        raise ValueError(value)
+    await update.callback_query.answer()
+    if value == "yes":
+        finder(context).store.forget(update.effective_chat.id)
+        context.chat_data.clear()
+        await update.effective_chat.send_message(t(lang, "Erledigt. Alles ist gelöscht."))
+    else:
+        await update.effective_chat.send_message(t(lang, "Gut, nichts wurde gelöscht."))

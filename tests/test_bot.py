@@ -1,0 +1,301 @@
+"""The Telegram bot: the real python-telegram-bot Application, HTTP layer included,
+against the Bot API stand-in on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sqlite3
+import threading
+
+import pytest
+
+from bot.app import build
+from bot.standin import BotApiStandIn
+from tests.conftest import run_finder
+
+
+class Running:
+    """The bot polling the stand-in, in a thread with its own event loop."""
+
+    def __init__(self, data_dir, chats_db):
+        self.standin = BotApiStandIn().start()
+        self.chats_db = chats_db
+        self.app = build(self.standin.token, data_dir, chats_db, self.standin.base_url)
+        self.ready = threading.Event()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        assert self.ready.wait(30), "the bot did not start"
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.loop.run_until_complete(self._main())
+
+    async def _main(self) -> None:
+        self.stopping = asyncio.Event()
+        async with self.app:
+            await self.app.start()
+            await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
+            self.ready.set()
+            await self.stopping.wait()
+            await self.app.updater.stop()
+            await self.app.stop()
+
+    def stop(self) -> None:
+        self.loop.call_soon_threadsafe(self.stopping.set)
+        self.thread.join(30)
+        self.standin.stop()
+
+
+@pytest.fixture(scope="module")
+def bot(bundled_data, tmp_path_factory):
+    running = Running(bundled_data, tmp_path_factory.mktemp("chats") / "chats.db")
+    yield running
+    running.stop()
+
+
+def say(bot, chat: int, text: str, lang: str | None = "de", method: str = "sendMessage"):
+    before = len(bot.standin.sent)
+    bot.standin.message(chat, text, lang)
+    return bot.standin.reply_to(chat, before, method)
+
+
+def press(bot, chat: int, data: str, lang: str | None = "de", method: str = "sendMessage"):
+    before = len(bot.standin.sent)
+    bot.standin.callback(chat, data, lang=lang)
+    return bot.standin.reply_to(chat, before, method)
+
+
+def buttons(call) -> list[dict]:
+    markup = call["params"].get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def test_guided_conversation(bot):
+    chat = 1001
+    greeting = say(bot, chat, "/start")
+    assert "Angebote für Ihre Familie" in greeting["params"]["text"]
+    age = bot.standin.reply_to(chat, bot.standin.sent.index(greeting) + 1)
+    assert age["params"]["text"] == "Wie alt ist Ihr Kind?"
+    assert {b["callback_data"] for b in buttons(age)} >= {"a:exp", "a:0", "a:3", "a:16"}
+    district = press(bot, chat, "a:3")
+    assert "Stadtteil" in district["params"]["text"]
+    assert "d:hafen" in {b["callback_data"] for b in buttons(district)}
+    topic = press(bot, chat, "d:hafen")
+    assert "t:childcare" in {b["callback_data"] for b in buttons(topic)}
+    results = press(bot, chat, "t:childcare")
+    text = results["params"]["text"]
+    assert "Angebote gefunden" in text and "Kita Hafenkinder" in text
+    details = [b["callback_data"] for b in buttons(results) if b["callback_data"].startswith("o:")]
+    assert 1 <= len(details) <= 5
+    offer = press(bot, chat, details[0])
+    assert "Was kostet es?" in offer["params"]["text"]
+
+
+def test_unknown_language_is_asked_and_remembered(bot):
+    chat = 1002
+    question = say(bot, chat, "/start", lang="ja")
+    assert "Bitte wählen Sie Ihre Sprache." in question["params"]["text"]
+    assert "l:uk" in {b["callback_data"] for b in buttons(question)}
+    confirmed = press(bot, chat, "l:uk", lang="ja")
+    assert confirmed["params"]["text"] == "Тепер я пишу вам українською."
+    age = bot.standin.reply_to(chat, bot.standin.sent.index(confirmed) + 1)
+    assert age["params"]["text"] == "Скільки років вашій дитині?"
+    again = say(bot, chat, "Kita", lang="ja")
+    assert "Знайдено" in again["params"]["text"]
+
+
+@pytest.mark.parametrize("chat,lang,text,expected", [
+    (1010, "de", "Hebamme", "Hebammenvermittlung"),
+    (1011, "en", "midwife", "Midwife finder"),
+    (1012, "tr", "kreş", "Kreş kayıt servisi"),
+    (1013, "uk", "акушерка", "Пошук акушерки"),
+    (1014, "ar", "قابلة", "البحث عن قابلة"),
+    (1015, "ru", "детский сад", "Служба записи в детский сад"),
+])
+def test_free_text_in_many_languages(bot, chat, lang, text, expected):
+    reply = say(bot, chat, text, lang=lang)
+    assert expected in reply["params"]["text"], reply["params"]["text"][:500]
+    assert reply["params"]["parse_mode"] == "HTML"
+
+
+def test_pagination_edits_the_message(bot):
+    chat = 1020
+    first = say(bot, chat, "Kita")
+    assert "1. " in first["params"]["text"] and "p:2" in {b["callback_data"] for b in buttons(first)}
+    second = press(bot, chat, "p:2", method="editMessageText")
+    assert "6. " in second["params"]["text"]
+    assert "p:1" in {b["callback_data"] for b in buttons(second)}
+
+
+def test_deep_link_and_map_venue(bot):
+    chat = 1030
+    offer = say(bot, chat, "/start offer_hebammenvermittlung")
+    assert "Hebammenvermittlung" in offer["params"]["text"]
+    urls = [b.get("url") for b in buttons(offer)]
+    assert "https://hebammenzentrale-wiesbrueck.example.org/suche" in urls
+    assert not [b for b in buttons(offer) if b.get("callback_data", "").startswith("m:")], \
+        "an offer without a place has no map button"
+    offer = say(bot, chat, "/start offer_hebammensprechstunde-kleine-fuesse")
+    assert "m:hebammensprechstunde-kleine-fuesse" in [b.get("callback_data") for b in buttons(offer)]
+    venue = press(bot, chat, "m:hebammensprechstunde-kleine-fuesse", method="sendVenue")
+    assert float(venue["params"]["latitude"]) == pytest.approx(51.7131)
+    assert "Lerchenweg 21" in venue["params"]["address"]
+
+
+def test_inline_query_shares_an_offer(bot):
+    before = len(bot.standin.sent)
+    bot.standin.inline(1040, "Hebamme")
+    answer = bot.standin.wait_for(lambda sent: next(
+        (s for s in sent[before:] if s["method"] == "answerInlineQuery"), None))
+    results = answer["params"]["results"]
+    assert results and all(len(r["id"]) <= 64 for r in results)
+    links = [b["url"] for r in results for row in r["reply_markup"]["inline_keyboard"] for b in row]
+    assert "https://t.me/wiesbrueck_familien_bot?start=offer_hebammenvermittlung" in links
+
+
+def test_forget_really_deletes_the_row(bot):
+    chat = 1050
+    greeting = say(bot, chat, "/start")
+    bot.standin.reply_to(chat, bot.standin.sent.index(greeting) + 1)  # the age question
+    press(bot, chat, "a:1")
+    conn = sqlite3.connect(bot.chats_db)
+    assert conn.execute("SELECT age_group FROM chats WHERE chat_id = ?", (chat,)).fetchone() \
+        == ("1",)
+    question = say(bot, chat, "/forget")
+    assert {"f:yes", "f:no"} == {b["callback_data"] for b in buttons(question)}
+    done = press(bot, chat, "f:yes")
+    assert "gelöscht" in done["params"]["text"]
+    assert conn.execute("SELECT count(*) FROM chats WHERE chat_id = ?", (chat,)).fetchone() == (0,)
+    # Only settings are stored, never message texts.
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(chats)")]
+    assert columns == ["chat_id", "lang", "age_group", "district", "last_seen"]
+    conn.close()
+
+
+@pytest.mark.parametrize("data", ["zz:nothing", "a:99", "d:atlantis", "p:-1", "p:abc", "l:xx",
+                                  "t:cooking", "\x00\xff garbage", "c:everything", ""])
+def test_stale_or_forged_buttons_answer_politely(bot, data):
+    answer = press(bot, 1060, data, method="answerCallbackQuery")
+    assert "nicht mehr gültig" in answer["params"]["text"]
+
+
+def test_button_for_a_removed_offer(bot):
+    reply = press(bot, 1061, "o:an-offer-that-was-removed")
+    assert "gibt es nicht mehr" in reply["params"]["text"]
+
+
+def test_retry_after_is_waited_out(bot):
+    bot.standin.retry_after["sendMessage"] = 1
+    before = len(bot.standin.sent)
+    bot.standin.message(1070, "Hebamme")
+    bot.standin.wait_for(lambda sent: any(s["method"] == "sendMessage" and s["answered"] == 200
+                                          and str(s["params"]["chat_id"]) == "1070"
+                                          for s in sent[before:]), timeout=15)
+    statuses = [s["answered"] for s in bot.standin.sent[before:]
+                if s["method"] == "sendMessage" and str(s["params"]["chat_id"]) == "1070"]
+    assert statuses == [429, 200]
+
+
+def test_a_blocked_chat_changes_nothing_for_others(bot):
+    bot.standin.blocked.add(1080)
+    before = len(bot.standin.sent)
+    bot.standin.message(1080, "Hebamme")
+    bot.standin.message(1081, "Hebamme")
+    reply = bot.standin.reply_to(1081, before)
+    assert "Hebammenvermittlung" in reply["params"]["text"]
+    blocked = [s for s in bot.standin.sent[before:] if str(s["params"].get("chat_id")) == "1080"]
+    assert blocked and all(s["answered"] == 403 for s in blocked)
+    bot.standin.blocked.discard(1080)
+    assert "Hebammenvermittlung" in say(bot, 1082, "Hebamme")["params"]["text"]
+
+
+def test_two_hundred_chats_at_once(bot):
+    words = [("de", "Hebamme", "Hebammenvermittlung"), ("en", "midwife", "Midwife finder"),
+             ("uk", "акушерка", "Пошук акушерки"), ("ar", "قابلة", "البحث عن قابلة")]
+    before = len(bot.standin.sent)
+    for n in range(200):
+        lang, word, _ = words[n % 4]
+        bot.standin.message(2000 + n, word, lang)
+
+    def all_answered(sent):
+        replies = {int(s["params"]["chat_id"]): s for s in sent[before:]
+                   if s["method"] == "sendMessage"}
+        return replies if len(replies) >= 200 else None
+
+    replies = bot.standin.wait_for(all_answered, timeout=120)
+    for n in range(200):
+        assert words[n % 4][2] in replies[2000 + n]["params"]["text"], n
+
+
+def test_every_message_and_button_stays_within_telegram_limits(bot):
+    assert bot.standin.sent, "run after the other tests"
+    for call in bot.standin.sent:
+        params = call["params"]
+        assert len(params.get("text", "")) <= 4096
+        for button in buttons(call):
+            if "callback_data" in button:
+                assert len(button["callback_data"].encode()) <= 64
+    assert bot.standin.rejected == [], bot.standin.rejected
+
+
+def test_long_offer_text_is_cut_to_telegram_limits():
+    from bot import render
+
+    offer = {"id": "x", "name": "Langes Angebot", "summary": "Kurz.", "description": "Wort " * 2000,
+             "translations": {}, "min_age_months": None, "max_age_months": None,
+             "schedule_description": None, "locations": [], "attending_type": "online",
+             "free": True, "fees_description": None, "registration_required": False,
+             "phones": [], "email": None, "url": None}
+    text, _ = render.offer(None, offer, "de", [], ["Deutsch"])
+    assert len(text) <= 4096 and text.endswith("…")
+
+
+def test_missing_and_rejected_token_give_clear_messages(bundled_data):
+    env = {"FINDER_DATA_DIR": str(bundled_data), "TELEGRAM_BOT_TOKEN": ""}
+    result = run_finder("bot", env=env)
+    assert result.returncode == 1 and "TELEGRAM_BOT_TOKEN is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+    standin = BotApiStandIn(token="111:RIGHT").start()
+    try:
+        env.update(TELEGRAM_BOT_TOKEN="222:WRONG", TELEGRAM_API_URL=standin.base_url)
+        result = run_finder("bot", env=env)
+    finally:
+        standin.stop()
+    assert result.returncode == 1 and "rejected the token" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_new_build_is_picked_up_without_restart(content, tmp_path):
+    from finder.build import build as build_catalogue
+
+    content.offers("Elterncafé am Markt")
+    data = tmp_path / "data"
+    build_catalogue(content.root, data)
+    running = Running(data, tmp_path / "chats.db")
+    try:
+        first = say(running, 3001, "Schachclub")
+        assert "Elterncafé am Markt" in first["params"]["text"]  # nothing better: relaxed
+        content.offers("Elterncafé am Markt", "Schachclub für Kinder")
+        build_catalogue(content.root, data)
+        second = say(running, 3001, "Schachclub")
+        assert "Schachclub für Kinder" in second["params"]["text"]
+    finally:
+        running.stop()
+
+
+def test_console_mode_chats_through_the_same_handlers(bundled_data):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "finder.cli", "bot", "--console", "--data-dir", str(bundled_data)],
+        input="Hebamme\n1\n", capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": ""})
+    assert result.returncode == 0, result.stderr
+    assert "Wie alt ist Ihr Kind?" in result.stdout
+    assert "Angebote gefunden" in result.stdout and "Was kostet es?" in result.stdout
+    assert json.dumps  # the console prints plain text, no HTML tags
+    assert "<b>" not in result.stdout
