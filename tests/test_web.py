@@ -190,3 +190,12 @@ def test_static_files_are_versioned_cached_and_compressed(client):
     assert "max-age=31536000" in response.headers["Cache-Control"]
     page = client.get("/de/", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
+
+
+def test_server_error_page_in_the_users_language(tmp_path):
+    """No catalogue built: the app answers with its own 500 page, not a traceback."""
+    app = create_app({"DATA_DIR": str(tmp_path / "empty"), "TESTING": False})
+    response = app.test_client().get("/tr/search?q=Kita")
+    assert response.status_code == 500
+    assert "Bir hata oluştu" in text(response) and "Traceback" not in text(response)
+    assert response.headers["Content-Security-Policy"]
