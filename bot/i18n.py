@@ -7,6 +7,7 @@ from functools import cache
 from babel.support import NullTranslations, Translations
 
 from finder import config
+from finder.wording import N_  # noqa: F401 - the marker the bot's texts use
 
 LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
 NAMES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية", "uk": "Українська",
@@ -38,8 +39,3 @@ def pick(language_code: str | None) -> str | None:
         return None
     code = language_code.split("-")[0].lower()
     return code if code in LANGUAGES else None
-
-
-def N_(text: str) -> str:
-    """Marks a text for translation where it is translated later."""
-    return text

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+from functools import partial
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, NAMES, t, tn
+from finder import wording
 from finder.search import Results
 
 MAX_TEXT = 4096
@@ -26,14 +28,6 @@ AGE_GROUPS = {
     "10": (N_("10 bis 16 Jahre"), (10, 11, 12, 13, 14, 15)),
     "16": (N_("16 Jahre und älter"), (16, 17, 18, 19, 20, 21, 22, 23, 24, 25)),
 }
-WHY = {
-    "district": N_("in %(district)s"), "citywide": N_("für die ganze Stadt"),
-    "online": N_("online oder am Telefon"), "at_home": N_("kommt zu Ihnen nach Hause"),
-    "neighbour": N_("im Nachbarstadtteil"), "nearby": N_("in der Nähe"),
-    "elsewhere": N_("in einem anderen Stadtteil"),
-}
-
-
 def data(prefix: str, value: str = "") -> str:
     """Callback data within Telegram's 64 bytes."""
     payload = f"{prefix}:{value}"
@@ -84,23 +78,7 @@ def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMar
 
 
 def _ages(lang: str, low: int | None, high: int | None) -> str:
-    if low is None and high is None:
-        return t(lang, "für Familien mit Kindern jeden Alters")
-    if high is not None and high < 0:
-        return t(lang, "in der Schwangerschaft")
-
-    def years(months: int) -> str:
-        if months < 12:
-            return tn(lang, "%(num)d Monat", "%(num)d Monate", months)
-        return tn(lang, "%(num)d Jahr", "%(num)d Jahre", months // 12)
-
-    upper = None if high is None else (high + 1 if high % 12 == 11 else high)
-    if low is not None and low < 0 and upper is not None:
-        return t(lang, "von der Schwangerschaft bis %(age)s", age=years(upper))
-    low = max(low or 0, 0)
-    if upper is None:
-        return t(lang, "ab %(age)s", age=years(low))
-    return t(lang, "%(low)s bis %(high)s", low=years(low) if low else "0", high=years(upper))
+    return wording.age_range(low, high, partial(t, lang), partial(tn, lang))
 
 
 def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -116,8 +94,8 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
     district = catalogue.districts.get(found.district or "", {}).get("name", "")
     for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
         facts = [_ages(lang, hit.min_age_months, hit.max_age_months)]
-        if hit.why in WHY:
-            facts.append(t(lang, WHY[hit.why], district=district))
+        if hit.why in wording.WHY:
+            facts.append(t(lang, wording.WHY[hit.why], district=district))
         if hit.free:
             facts.append(t(lang, "kostenlos"))
         card = [f"\n<b>{number}. {html.escape(hit.title)}</b>", html.escape(hit.summary),
@@ -138,18 +116,8 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
     return fit("\n".join(lines)), keyboard([detail_row, nav, change])
 
 
-RELAXED = {
-    "nearby_districts": N_("auch Stadtteile in der Nähe"), "whole_town": N_("die ganze Stadt"),
-    "any_topic": N_("alle Themen"), "any_word": N_("eines der Suchwörter statt aller"),
-    "no_words": N_("ohne Suchwörter"), "weekend": N_("nicht nur am Wochenende"),
-    "online": N_("nicht nur online"), "free": N_("auch Angebote, die etwas kosten"),
-    "lang_spoken": N_("auch in anderen Sprachen"), "wheelchair": N_("auch nicht barrierefreie Orte"),
-    "phase": N_("alle Lebensphasen"), "ages": N_("alle Altersstufen"),
-}
-
-
 def relaxed_label(step: str, lang: str) -> str:
-    return t(lang, RELAXED[step]) if step in RELAXED else step
+    return t(lang, wording.RELAXED[step]) if step in wording.RELAXED else step
 
 
 def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],

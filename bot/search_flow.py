@@ -55,14 +55,8 @@ async def on_age(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str)
     if value not in render.AGE_GROUPS:
         raise ValueError(value)
     chat.age_group = value
-    finder(context).store.save(chat)
-    await update.callback_query.answer()
-    if context.chat_data.get("changing"):
-        context.chat_data.pop("changing")
-        await show_results(update, context)
-        return
-    text, markup = render.district_question(finder(context).catalogue(), chat.lang or "de")
-    await update.effective_chat.send_message(text, reply_markup=markup)
+    await _saved_then(update, context, chat, lambda: render.district_question(
+        finder(context).catalogue(), chat.lang or "de"))
 
 
 async def on_district(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
@@ -71,13 +65,20 @@ async def on_district(update: Update, context: ContextTypes.DEFAULT_TYPE, value:
     if value != "all" and value not in catalogue.districts:
         raise ValueError(value)
     chat.district = None if value == "all" else value
+    await _saved_then(update, context, chat, lambda: render.topic_question(
+        catalogue, chat.lang or "de", TOPIC_IDS))
+
+
+async def _saved_then(update: Update, context: ContextTypes.DEFAULT_TYPE, chat,
+                      next_question) -> None:
+    """Save a changed setting; then the results again when the family was changing a
+    filter, otherwise the guided search's next question."""
     finder(context).store.save(chat)
     await update.callback_query.answer()
-    if context.chat_data.get("changing"):
-        context.chat_data.pop("changing")
+    if context.chat_data.pop("changing", False):
         await show_results(update, context)
         return
-    text, markup = render.topic_question(catalogue, chat.lang or "de", TOPIC_IDS)
+    text, markup = next_question()
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 

@@ -16,6 +16,8 @@ from flask import g
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
+from finder import wording
+
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -48,9 +50,6 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     return translations().ungettext(singular, plural, num) % variables
 
 
-def N_(string: str) -> str:
-    """Marks a text for translation where it is translated later."""
-    return string
 
 
 def label(catalogue, kind: str, key: str) -> str:
@@ -64,28 +63,8 @@ def district_name(catalogue, key: str) -> str:
     return district["name"] if district else key
 
 
-def _years(months: int) -> str:
-    if months < 12:
-        return ngettext("%(num)d Monat", "%(num)d Monate", months)
-    years = months // 12
-    return ngettext("%(num)d Jahr", "%(num)d Jahre", years)
-
-
 def age_range(low: int | None, high: int | None) -> str:
-    """For whom, in words a parent reads at a glance."""
-    if low is None and high is None:
-        return _("für Familien mit Kindern jeden Alters")
-    if high is not None and high < 0:
-        return _("in der Schwangerschaft")
-    if low is not None and low < 0 and high is not None:
-        return _("von der Schwangerschaft bis %(age)s", age=_years(high + 1 if high % 12 == 11
-                                                                     else high))
-    if low is None or low <= 0:
-        low = 0
-    if high is None:
-        return _("ab %(age)s", age=_years(low))
-    upper = high + 1 if high % 12 == 11 else high
-    return _("%(low)s bis %(high)s", low=_years(low) if low else "0", high=_years(upper))
+    return wording.age_range(low, high, _, ngettext)
 
 
 def schedule_lines(offer: dict) -> list[str]:
@@ -178,37 +157,12 @@ def provider_text(provider: dict, field: str) -> tuple[str, bool]:
     return provider.get(field) or "", _lang() != "de"
 
 
-WHY = {
-    "district": N_("in %(district)s"),
-    "citywide": N_("für die ganze Stadt"),
-    "online": N_("online oder am Telefon"),
-    "at_home": N_("kommt zu Ihnen nach Hause"),
-    "neighbour": N_("im Nachbarstadtteil"),
-    "nearby": N_("in der Nähe"),
-    "elsewhere": N_("in einem anderen Stadtteil"),
-}
-RELAXED = {
-    "nearby_districts": N_("auch Stadtteile in der Nähe"),
-    "whole_town": N_("die ganze Stadt"),
-    "any_topic": N_("alle Themen"),
-    "any_word": N_("eines der Suchwörter statt aller"),
-    "no_words": N_("ohne Suchwörter"),
-    "weekend": N_("nicht nur am Wochenende"),
-    "online": N_("nicht nur online"),
-    "free": N_("auch Angebote, die etwas kosten"),
-    "lang_spoken": N_("auch in anderen Sprachen"),
-    "wheelchair": N_("auch nicht barrierefreie Orte"),
-    "phase": N_("alle Lebensphasen"),
-    "ages": N_("alle Altersstufen"),
-}
-
-
 def why_label(why: str, district: str) -> str:
-    return _(WHY[why], district=district) if why in WHY else ""
+    return _(wording.WHY[why], district=district) if why in wording.WHY else ""
 
 
 def relaxed_label(step: str) -> str:
-    return _(RELAXED[step]) if step in RELAXED else step
+    return _(wording.RELAXED[step]) if step in wording.RELAXED else step
 
 
 def is_stale(assured: str | None) -> bool:

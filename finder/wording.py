@@ -1,0 +1,63 @@
+"""Words the website and the bot share: how an age range, a ranking reason or a
+relaxation step is said. German texts are the message ids; each front end passes
+its own gettext, so the same catalogue entry serves both."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def N_(text: str) -> str:
+    """Marks a text for translation where it is translated later."""
+    return text
+
+
+WHY = {
+    "district": N_("in %(district)s"),
+    "citywide": N_("für die ganze Stadt"),
+    "online": N_("online oder am Telefon"),
+    "at_home": N_("kommt zu Ihnen nach Hause"),
+    "neighbour": N_("im Nachbarstadtteil"),
+    "nearby": N_("in der Nähe"),
+    "elsewhere": N_("in einem anderen Stadtteil"),
+}
+"""Why a hit is shown (finder.search.WHY_ORDER)."""
+
+RELAXED = {
+    "nearby_districts": N_("auch Stadtteile in der Nähe"),
+    "whole_town": N_("die ganze Stadt"),
+    "any_topic": N_("alle Themen"),
+    "any_word": N_("eines der Suchwörter statt aller"),
+    "no_words": N_("ohne Suchwörter"),
+    "weekend": N_("nicht nur am Wochenende"),
+    "online": N_("nicht nur online"),
+    "free": N_("auch Angebote, die etwas kosten"),
+    "lang_spoken": N_("auch in anderen Sprachen"),
+    "wheelchair": N_("auch nicht barrierefreie Orte"),
+    "phase": N_("alle Lebensphasen"),
+    "ages": N_("alle Altersstufen"),
+}
+"""What a relaxation step (finder.search.RELAXATIONS) shows instead."""
+
+
+def age_range(low: int | None, high: int | None, _: Callable[..., str],
+              ngettext: Callable[..., str]) -> str:
+    """For whom, in words a parent reads at a glance: "3 Jahre bis 6 Jahre"."""
+
+    def years(months: int) -> str:
+        if months < 12:
+            return ngettext("%(num)d Monat", "%(num)d Monate", months)
+        return ngettext("%(num)d Jahr", "%(num)d Jahre", months // 12)
+
+    if low is None and high is None:
+        return _("für Familien mit Kindern jeden Alters")
+    if high is not None and high < 0:
+        return _("in der Schwangerschaft")
+    # An upper bound of 71 months means "until the sixth birthday": say 6 years.
+    upper = None if high is None else (high + 1 if high % 12 == 11 else high)
+    if low is not None and low < 0 and upper is not None:
+        return _("von der Schwangerschaft bis %(age)s", age=years(upper))
+    low = max(low or 0, 0)
+    if upper is None:
+        return _("ab %(age)s", age=years(low))
+    return _("%(low)s bis %(high)s", low=years(low) if low else "0", high=years(upper))
