@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import partial
 
 from babel import Locale
 from telegram import (
@@ -19,19 +20,10 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.common import finder, lang_of
 from bot.i18n import t
+from finder import wording
 from finder.search import Query
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 OFFER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
-
-
-def schedule_lines(offer: dict, lang: str) -> list[str]:
-    names = Locale.parse(lang).days["format"]["abbreviated"]
-    lines = []
-    for s in offer["schedules"]:
-        when = s["date"] if s["date"] else ", ".join(names[WEEKDAYS.index(d)] for d in s["byday"])
-        lines.append(f"{when} {s['opens_at']}–{s['closes_at']}")
-    return lines
 
 
 async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_id: str) -> None:
@@ -45,7 +37,8 @@ async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_i
             t(lang, "Dieses Angebot gibt es nicht mehr. Bitte suchen Sie neu: /start"))
         return
     names = [Locale.parse(lang).languages.get(code, code) for code in offer["languages"]]
-    text, markup = render.offer(catalogue, offer, lang, schedule_lines(offer, lang), names)
+    lines = wording.schedule_lines(offer, lang, partial(t, lang))
+    text, markup = render.offer(catalogue, offer, lang, lines, names)
     await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML,
                                              reply_markup=markup)
 

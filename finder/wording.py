@@ -4,7 +4,12 @@ its own gettext, so the same catalogue entry serves both."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+
+from babel.dates import format_date, get_day_names
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def N_(text: str) -> str:
@@ -61,3 +66,28 @@ def age_range(low: int | None, high: int | None, _: Callable[..., str],
     if upper is None:
         return _("ab %(age)s", age=years(low))
     return _("%(low)s bis %(high)s", low=years(low) if low else "0", high=years(upper))
+
+
+def schedule_lines(offer: dict, lang: str, _: Callable[..., str]) -> list[str]:
+    """Opening hours as lines like "Mo., Mi. 09:00–12:00" or "05.12.2026 09:00–16:30";
+    dated sessions that are over are left out."""
+    names = get_day_names("abbreviated", locale=lang)
+    today = dt.date.today().isoformat()
+    lines = []
+    for s in offer["schedules"]:
+        if s["date"]:
+            if s["date"] < today:
+                continue
+            when = format_date(dt.date.fromisoformat(s["date"]), "medium", locale=lang)
+        else:
+            days = [WEEKDAYS.index(d) for d in s["byday"]]
+            if days == list(range(7)):
+                when = _("täglich")
+            elif days == list(range(5)):
+                when = _("Mo–Fr")
+            else:
+                when = ", ".join(names[d] for d in days)
+        hours = _("rund um die Uhr") if (s["opens_at"], s["closes_at"]) == ("00:00", "23:59") \
+            else f"{s['opens_at']}–{s['closes_at']}"
+        lines.append(f"{when} {hours}")
+    return lines

@@ -11,14 +11,12 @@ import re
 from urllib.parse import quote
 
 from babel import Locale
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date
 from flask import g
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from finder import wording
-
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def register(app) -> None:
@@ -68,27 +66,7 @@ def age_range(low: int | None, high: int | None) -> str:
 
 
 def schedule_lines(offer: dict) -> list[str]:
-    """Opening hours as lines like "Mo, Mi 09:00–12:00" or "5. Dez. 2026 09:00–16:30"."""
-    names = get_day_names("abbreviated", locale=_lang())
-    lines = []
-    today = dt.date.today().isoformat()
-    for s in offer["schedules"]:
-        if s["date"]:
-            if s["date"] < today:
-                continue
-            when = format_date(dt.date.fromisoformat(s["date"]), "medium", locale=_lang())
-        else:
-            days = [WEEKDAYS.index(d) for d in s["byday"]]
-            if days == list(range(7)):
-                when = _("täglich")
-            elif days == list(range(5)):
-                when = _("Mo–Fr")
-            else:
-                when = ", ".join(names[d] for d in days)
-        hours = _("rund um die Uhr") if (s["opens_at"], s["closes_at"]) == ("00:00", "23:59") \
-            else f"{s['opens_at']}–{s['closes_at']}"
-        lines.append(f"{when} {hours}")
-    return lines
+    return wording.schedule_lines(offer, _lang(), _)
 
 
 _options: dict[tuple[str, str], list] = {}
