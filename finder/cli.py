@@ -153,6 +153,8 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             self.cfg.set("keepalive", 5)
             self.cfg.set("accesslog", None)  # no access log: no IPs, no search words
             self.cfg.set("proc_name", "familienwegweiser")
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)  # no socket in the home folder
 
         def load(self):
             return create_app(settings)
