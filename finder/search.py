@@ -321,6 +321,10 @@ class Engine:
                     self.age_years[year].add(doc)
             self.valid_to.append(r["valid_to"])
             self.assured.append(r["assured_date"])
+        # Alphabetical position of each offer's name: ties in ranking sort by name.
+        self.name_rank = [0] * self.n
+        for position, doc in enumerate(sorted(range(self.n), key=self.names.__getitem__)):
+            self.name_rank[doc] = position
         self.neighbours = {d: set(v["neighbours"]) for d, v in catalogue.districts.items()}
         self.second_ring = {
             d: set().union(*(self.neighbours[n] for n in ns)) - ns - {d} if ns else set()
@@ -344,6 +348,7 @@ class Engine:
         self._postings_size = 0
         self._cache_lock = threading.Lock()
         self._expired: tuple[str, frozenset[int]] | None = None
+        self._tiers: dict[tuple, tuple] = {}
 
     # --- vocabulary ---------------------------------------------------------
 
@@ -559,7 +564,7 @@ class Engine:
         return cached[1]
 
     def _filtered(self, q: Query, skip: set[str], today: str) -> set[int]:
-        docs = set(self._live_docs(today))
+        docs = self._live_docs(today)
         if "ages" not in skip and (q.ages_months or q.expecting):
             wanted = set()
             for months in q.ages_months:
@@ -583,17 +588,27 @@ class Engine:
             docs &= self.online_set
         return docs
 
-    def _district_tiers(self, district: str, steps: set[str]) -> list[tuple[str, set[int]]]:
+    def _district_tiers(self, district: str, steps: frozenset[str]) -> tuple:
+        """(label, members, everything up to here) for each tier, best first."""
+        key = (district, steps)
+        if key not in self._tiers:
+            self._tiers[key] = self._make_tiers(district, steps)
+        return self._tiers[key]
+
+    def _make_tiers(self, district: str, steps: frozenset[str]) -> tuple:
         tiers = [("district", self.local[district]), ("citywide", self.citywide),
-                 ("online", self.online_set), ("at_home", self.at_home - self.citywide)]
-        tiers.append(("neighbour", set().union(*(self.local[n] for n in
-                                                 self.neighbours[district]))))
+                 ("online", self.online_set), ("at_home", self.at_home - self.citywide),
+                 ("neighbour", set().union(*(self.local[n] for n in self.neighbours[district])))]
         if "nearby_districts" in steps:
             tiers.append(("nearby", set().union(*(self.local[n] for n in
                                                   self.second_ring[district]))))
         if "whole_town" in steps:
             tiers.append(("elsewhere", set(self.all)))
-        return tiers
+        result, reached = [], frozenset()
+        for label, members in tiers:
+            reached = reached | members
+            result.append((label, frozenset(members), reached))
+        return tuple(result)
 
     # --- the search ---------------------------------------------------------
 
@@ -656,27 +671,31 @@ class Engine:
         if "whole_town" in steps:
             skip.add("district")
         docs = self._filtered(q, skip, today)
-        why: dict[int, str] = {}
-        rank: dict[int, int] = {}
         if q.district and "whole_town" not in steps:
-            tiers = self._district_tiers(q.district, steps)
+            tiers = self._district_tiers(q.district, frozenset(steps))
         elif q.district:
-            tiers = self._district_tiers(q.district, steps | {"nearby_districts"})
+            tiers = self._district_tiers(q.district, frozenset(steps | {"nearby_districts"}))
         else:
-            tiers = []
+            tiers = ()
         if tiers:
-            for position, (label, members) in enumerate(tiers):
-                for doc in docs & members:
-                    if doc not in why:
-                        why[doc] = label
-                        rank[doc] = position
-            docs = set(why)
+            docs = docs & tiers[-1][2]
         if analysed.groups and "no_words" not in steps:
             scores = self._text_scores(analysed.groups, docs, "any_word" in steps)
             docs = set(scores)
         else:
             scores = {}
-        order = sorted(docs, key=lambda d: (rank.get(d, 0), -scores.get(d, 0.0), self.names[d]))
+        # Label only what matched, best tier first.
+        why: dict[int, str] = {}
+        rank: dict[int, int] = {}
+        remaining = set(docs)
+        for position, (label, members, _) in enumerate(tiers):
+            found = remaining & members
+            if found:
+                why.update(dict.fromkeys(found, label))
+                rank.update(dict.fromkeys(found, position))
+                remaining -= found
+        name_rank = self.name_rank
+        order = sorted(docs, key=lambda d: (rank.get(d, 0), -scores.get(d, 0.0), name_rank[d]))
         return order, scores, why
 
     def _page(self, q: Query, match: _Match, today: str) -> Results:
