@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +147,6 @@ class Content:
     districts: list[dict]
     providers: list[dict]
     offers: list[dict]
-    files: list[Path] = field(default_factory=list)
 
 
 class _Checker:
@@ -285,10 +284,8 @@ def load(root: Path) -> Content:
     """Read and validate the content folder; raise ContentError with every problem."""
     root = Path(root)
     checker = _Checker(root)
-    files: list[Path] = []
 
     def read(path: Path) -> Any:
-        files.append(path)
         checker.file = checker.rel(path)
         try:
             return load_yaml(path, path.read_text(encoding="utf-8"))
@@ -331,7 +328,7 @@ def load(root: Path) -> Content:
 
     if checker.problems:
         raise ContentError(sorted(set(checker.problems)))
-    return Content(vocabulary, districts, providers, offers, files)
+    return Content(vocabulary, districts, providers, offers)
 
 
 def _check_vocabulary(c: _Checker, data: Any) -> dict:

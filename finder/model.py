@@ -49,8 +49,3 @@ def phases_for_range(min_months: int | None, max_months: int | None) -> list[str
     low = 0 if min_months is None else min_months
     high = PHASES["transition_to_work"][1] if max_months is None else max_months
     return [p for p, (first, last) in PHASES.items() if low <= last and first <= high]
-
-
-def months_for_age(years: int) -> tuple[int, int]:
-    """The range of months a child of this many whole years is in."""
-    return years * 12, years * 12 + 11

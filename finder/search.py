@@ -131,10 +131,6 @@ class Query:
                 self.topics, self.free, self.lang_spoken, self.wheelchair, self.weekend,
                 self.online)
 
-    @property
-    def is_empty(self) -> bool:
-        return self.cache_key() == Query().cache_key()
-
 
 @dataclass(frozen=True)
 class Hit:
