@@ -6,15 +6,18 @@ same SQLite data with an FTS5 index.
     .venv/bin/pip install -e ".[bench]"     # Datasette
     .venv/bin/python bench/web_bench.py [--offers 10000] [--seconds 10]
 
-Each client is a thread with its own keep-alive connection, sending the next URL as
-soon as the previous answer is read. Latencies are medians and 95th percentiles of
-all requests at that level; the ratio compares requests per second.
+Each client has its own keep-alive connection and sends the next URL as soon as the
+previous answer is read. The load comes from wrk (Debian's package `wrk`) when it is
+installed – it costs the machine far less than Python threads – and from Python
+threads otherwise; the output says which. Latencies are medians and 95th
+percentiles of all requests at that level; the ratio compares requests per second.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import random
 import shutil
 import socket
@@ -55,30 +58,29 @@ def wait_for(port: int, path: str, process: subprocess.Popen) -> None:
 
 
 def query_pairs(count: int, seed: int = 5) -> list[tuple[str, str]]:
-    """The same faceted query for both: text, a child's age, a district, topic counts;
-    all different from each other."""
+    """The same faceted query for both: text, a child's age, a district, maybe free of
+    charge, topic counts; all different from each other."""
     rng = random.Random(seed)
     pairs, seen = [], set()
     while len(pairs) < count:
         word = rng.choice(GERMAN_WORDS)
         months = rng.randint(0, 17) * 12
         district = rng.choice(DISTRICTS)
-        page = rng.choice((1, 1, 1, 2))
-        if (word, months, district, page) in seen:
+        page = rng.choice((1, 1, 2, 3))
+        free = rng.random() < 0.5
+        if (word, months, district, page, free) in seen:
             continue
-        seen.add((word, months, district, page))
-        finder = "/de/search?" + urlencode({"q": word, "age": months // 12, "district": district,
-                                            "page": page})
-        datasette = "/catalogue/offers?" + urlencode({
-            "_search": word, "min_age_months__lte": months + 11,
-            "max_age_months__gte": months, "districts__contains": district,
-            "_facet_array": "topics", "_size": 10, "_next": (page - 1) * 10 or None,
-        } if page > 1 else {
-            "_search": word, "min_age_months__lte": months + 11,
-            "max_age_months__gte": months, "districts__contains": district,
-            "_facet_array": "topics", "_size": 10,
-        })
-        pairs.append((finder, datasette))
+        seen.add((word, months, district, page, free))
+        ours = {"q": word, "age": months // 12, "district": district, "page": page}
+        theirs = {"_search": word, "min_age_months__lte": months + 11,
+                  "max_age_months__gte": months, "districts__contains": district,
+                  "_facet_array": "topics", "_size": 10}
+        if free:
+            ours["free"] = 1
+            theirs["free"] = 1
+        if page > 1:
+            theirs["_next"] = (page - 1) * 10
+        pairs.append(("/de/search?" + urlencode(ours), "/catalogue/offers?" + urlencode(theirs)))
     return pairs
 
 
@@ -127,12 +129,57 @@ def load(port: int, urls: list[str], clients: int, seconds: float, once: bool = 
             "p95": percentile(latencies, 95), "requests": len(latencies), "errors": errors[0]}
 
 
+WRK_SCRIPT = """
+local urls = {}
+for line in io.lines(os.getenv("BENCH_URLS")) do urls[#urls + 1] = line end
+local once = os.getenv("BENCH_ONCE") == "1"
+local stride = tonumber(os.getenv("BENCH_THREADS"))
+local started = 0
+setup = function(thread) thread:set("offset", started); started = started + 1 end
+-- Thread k asks urls k, k + stride, k + 2 stride, ...: never the same URL twice.
+init = function(args) i = offset end
+request = function()
+  if once and i >= #urls then wrk.thread:stop() end
+  local url = urls[(i % #urls) + 1]
+  i = i + stride
+  return wrk.format("GET", url, {["Accept-Encoding"] = "gzip"})
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %f %f %f\\n", summary.requests,
+    e.status + e.connect + e.read + e.write + e.timeout, summary.duration / 1e6,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def load_wrk(port: int, urls: list[str], clients: int, seconds: float, work: Path,
+             once: bool = False) -> dict:
+    """The same measurement with wrk: one connection per client, two wrk threads at most."""
+    script, url_file = work / "bench.lua", work / f"urls-{port}.txt"
+    script.write_text(WRK_SCRIPT)
+    url_file.write_text("\n".join(urls) + "\n")
+    threads = min(2, clients)
+    env = {**os.environ, "BENCH_URLS": str(url_file), "BENCH_ONCE": "1" if once else "0",
+           "BENCH_THREADS": str(threads)}
+    out = subprocess.run(
+        ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:.0f}s",
+         "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}/"],
+        capture_output=True, text=True, env=env, check=True).stdout
+    line = next(row for row in out.splitlines() if row.startswith("BENCH "))
+    requests, errors, duration, p50, p95 = line.split()[1:]
+    return {"rps": int(requests) / float(duration), "p50": float(p50), "p95": float(p95),
+            "requests": int(requests), "errors": int(errors)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--offers", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--clients", default="1,8,32")
     parser.add_argument("--serve-args", default="", help="more options for finder serve")
+    parser.add_argument("--python-clients", action="store_true",
+                        help="load from Python threads even when wrk is installed")
     args = parser.parse_args()
     from finder.build import build
 
@@ -158,10 +205,18 @@ def main() -> None:
              "--setting", "suggest_facets", "off"],
             stdout=subprocess.DEVNULL, stderr=open(work / "datasette.log", "w"))
         processes = [finder, datasette]
-        all_pairs = query_pairs(4000)
+        all_pairs = query_pairs(12_060)
         wait_for(finder_port, all_pairs[0][0], finder)
         wait_for(datasette_port, all_pairs[0][1], datasette)
-        print(f"{args.offers:,} offers, {args.seconds:.0f} s per level, results page as HTML")
+        use_wrk = shutil.which("wrk") is not None and not args.python_clients
+
+        def measure(port, urls, clients, once=False):
+            if use_wrk:
+                return load_wrk(port, urls, clients, args.seconds, work, once=once)
+            return load(port, urls, clients, args.seconds, once=once)
+
+        print(f"{args.offers:,} offers, {args.seconds:.0f} s per level, results page as HTML, "
+              f"load from {'wrk' if use_wrk else 'Python threads'}")
         print("queries     clients  server      req/s     p50 ms   p95 ms  errors   "
               "req/s vs Datasette")
         # "popular": 60 queries asked again and again (both servers warmed up with them);
@@ -179,9 +234,8 @@ def main() -> None:
                 else:
                     chunk = [all_pairs[next(fresh)] for _ in range(per_level)]
                     ours_urls, their_urls = [f for f, _ in chunk], [d for _, d in chunk]
-                ours = load(finder_port, ours_urls, clients, args.seconds, once=mode == "distinct")
-                theirs = load(datasette_port, their_urls, clients, args.seconds,
-                              once=mode == "distinct")
+                ours = measure(finder_port, ours_urls, clients, once=mode == "distinct")
+                theirs = measure(datasette_port, their_urls, clients, once=mode == "distinct")
                 for name, r in (("finder", ours), ("Datasette", theirs)):
                     ratio = r["rps"] / theirs["rps"]
                     print(f"{mode:<10} {clients:>7}  {name:<10} {r['rps']:7.1f}  {r['p50']:8.1f} "

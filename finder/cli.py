@@ -151,6 +151,9 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", threads)
             self.cfg.set("keepalive", 5)
+            # Each worker listens on its own socket and the kernel spreads new connections
+            # over them; otherwise one worker can take every keep-alive connection.
+            self.cfg.set("reuse_port", True)
             self.cfg.set("accesslog", None)  # no access log: no IPs, no search words
             self.cfg.set("proc_name", "familienwegweiser")
             if "control_socket_disable" in self.cfg.settings:
