@@ -126,6 +126,7 @@ def build(token: str, data_dir: Path, chats_db: Path, api_url: str = DEFAULT_API
     app.add_handler(CommandHandler("help", settings.help_command))
     app.add_handler(CommandHandler("privacy", settings.privacy_command))
     app.add_handler(CommandHandler("forget", settings.forget_command))
+    app.add_handler(CommandHandler("sos", settings.emergency_command))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(InlineQueryHandler(details.inline_query))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, search_flow.free_text))

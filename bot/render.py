@@ -85,7 +85,8 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
     """Up to five offers as short cards, with buttons for details, paging and filters."""
     q = found.query
     count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
-    lines = [f"<b>{html.escape(count)}</b>"]
+    lines = emergency_lines(catalogue, lang) if found.emergency else []
+    lines.append(f"<b>{html.escape(count)}</b>")
     if found.suggestion:
         lines.append(f"{html.escape(t(lang, 'Meinten Sie:'))} <i>{html.escape(found.suggestion)}</i>?")
     if found.relaxed:
@@ -114,6 +115,18 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
     change = [(t(lang, "Alter"), data(CHANGE, "age")), (t(lang, "Stadtteil"), data(CHANGE, "district")),
               (t(lang, "Thema"), data(CHANGE, "topic"))]
     return fit("\n".join(lines)), keyboard([detail_row, nav, change])
+
+
+def emergency_lines(catalogue, lang: str) -> list[str]:
+    """The national helplines, on top of every search about violence, abuse or a crisis."""
+    lines = [f"🆘 <b>{html.escape(t(lang, wording.EMERGENCY_TITLE))}</b>",
+             html.escape(t(lang, wording.EMERGENCY_INTRO))]
+    for line in catalogue.helplines:
+        name = wording.helpline_text(line, "name", lang)
+        hours = wording.helpline_text(line, "hours", lang)
+        lines.append(f"☎️ <b>{html.escape(line['phone'])}</b> – {html.escape(name)} "
+                     f"<i>({html.escape(hours)})</i>")
+    return [*lines, ""]
 
 
 def relaxed_label(step: str, lang: str) -> str:

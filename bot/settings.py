@@ -35,7 +35,15 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_chat.send_message(t(
         lang, "Schreiben Sie, was Sie suchen, zum Beispiel „Hebamme“ oder „Deutschkurs“. "
               "Mit /start wählen Sie Alter, Stadtteil und Thema. /language ändert die Sprache, "
-              "/privacy erklärt, was wir speichern, /forget löscht alles."))
+              "/privacy erklärt, was wir speichern, /forget löscht alles. "
+              "Im Notfall: /sos zeigt die Notrufnummern."))
+
+
+async def emergency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/sos: the national helplines, at any time."""
+    lang = lang_of(update, context)
+    lines = render.emergency_lines(finder(context).catalogue(), lang)
+    await update.effective_chat.send_message(render.fit("\n".join(lines)), parse_mode="HTML")
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,9 +1,12 @@
-"""Text analysis shared by the index build and the search.
+"""Text analysis shared by the index build and the search, one analyser per language.
 
 Everything that turns text into index terms lives here, so that what the build
-writes and what a query looks for can never drift apart: folding (case, accents,
-Arabic and Persian letter variants), tokenising, German stemming and splitting
-German compounds against the catalogue's own lexicon.
+writes and what a query looks for can never drift apart. Each supported language
+has its own analyser, from kept libraries: Snowball stemmers (PyStemmer) for
+German, English, Turkish, Russian, Arabic and Persian, pymorphy3's dictionary
+lemmatiser for Ukrainian. Around them: folding (case, accents, Arabic and Persian
+letter variants), tokenising, and splitting German compounds against the
+catalogue's own lexicon.
 """
 
 from __future__ import annotations
@@ -13,21 +16,34 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-from whoosh.lang import stemmer_for_language
+import Stemmer
 
-_german_stem = stemmer_for_language("de")
+LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
+SCRIPT_LANGUAGES = {
+    "latin": ("de", "en", "tr"),
+    "cyrillic": ("ru", "uk"),
+    "arabic": ("ar", "fa"),
+}
+"""Which languages a word written in a script can belong to."""
+
+_SNOWBALL = {"de": "german", "en": "english", "tr": "turkish", "ru": "russian",
+             "ar": "arabic", "fa": "persian"}
 
 _ARABIC_MAP = str.maketrans({
     "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
     "ى": "ی", "ي": "ی", "ئ": "ی",
     "ك": "ک", "ة": "ه", "ؤ": "و",
     "ـ": None,  # tatweel, a stretching stroke
-    "\u200c": " ",  # Persian zero-width non-joiner separates word parts
+    "\u200c": None,  # Persian zero-width non-joiner: the half-space is left out when typing
     "\u200d": None,
     "'": None, "’": None, "ʼ": None, "`": None,
+    "ı": "i",  # Turkish dotless i, often typed as i anyway
 })
-_KEEP_MARKS = {"\u0306"}  # the breve of Cyrillic й stays; й and и are different letters
-_TOKEN = re.compile(r"\w+")
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200d": None})
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ʻ": "'"})
+_TOKEN = re.compile(r"\w+(?:'\w+)*")
+_WORD = re.compile(r"\w+")
 _LATIN = re.compile(r"^[a-z0-9]+$")
 _LINKS = ("s", "es", "n", "en", "e", "er")
 MIN_HEAD, MIN_MODIFIER, MIN_COMPOUND = 4, 3, 8
@@ -40,36 +56,113 @@ def fold(text: str) -> str:
     Accents and umlauts go (ä → a, ş → s, ё → е); Arabic and Persian letter
     variants become one form; control characters become spaces.
     """
-    text = text.replace("ß", "ss").replace("ẞ", "ss")
-    text = unicodedata.normalize("NFKD", text.casefold())
+    # Cyrillic й keeps its breve (й and и are different letters); Turkish ğ loses it.
+    text = text.replace("ß", "ss").replace("ẞ", "ss").translate(_DIGITS)
+    text = text.casefold().replace("й", "\ue000")
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(
         " " if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d"
         else ch
         for ch in text
-        if unicodedata.category(ch) != "Mn" or ch in _KEEP_MARKS
+        if unicodedata.category(ch) != "Mn"
     )
-    return unicodedata.normalize("NFC", text.translate(_ARABIC_MAP))
+    return unicodedata.normalize("NFC", text.translate(_ARABIC_MAP)).replace("\ue000", "й")
 
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order."""
-    return _TOKEN.findall(fold(text))
+    return _WORD.findall(fold(text))
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text as typed: lower-case, NFC, apostrophes inside words kept
+    (Ukrainian сім'я, English don't), digits of every script as 0-9."""
+    text = unicodedata.normalize("NFC", text.casefold().translate(_DIGITS).translate(_APOSTROPHES))
+    text = text.replace("\u200c", "").replace("\u200d", "")
+    return _TOKEN.findall(text)
 
 
 def is_latin(word: str) -> bool:
     return bool(_LATIN.match(word))
 
 
+@lru_cache(maxsize=50_000)
+def script(token: str) -> str:
+    """latin, cyrillic, arabic, digits or other: the script of a token's first letter."""
+    for ch in token:
+        if ch.isdigit():
+            continue
+        if ch.isascii():
+            return "latin"
+        name = unicodedata.name(ch, "")
+        if name.startswith("LATIN"):
+            return "latin"
+        if name.startswith("CYRILLIC"):
+            return "cyrillic"
+        if name.startswith("ARABIC"):
+            return "arabic"
+        return "other"
+    return "digits"
+
+
+def languages_of(token: str) -> tuple[str, ...]:
+    """The supported languages a token could be a word of, by its script."""
+    return SCRIPT_LANGUAGES.get(script(token), ())
+
+
+_stemmers: dict[str, Stemmer.Stemmer] = {}
+_morph = None
+
+
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    stemmer = _stemmers.get(lang)
+    if stemmer is None:
+        stemmer = _stemmers[lang] = Stemmer.Stemmer(_SNOWBALL[lang])
+    return stemmer
+
+
+def _ukrainian_lemma(token: str) -> str:
+    global _morph
+    if _morph is None:
+        import pymorphy3
+
+        _morph = pymorphy3.MorphAnalyzer(lang="uk")
+    if not _morph.word_is_known(token):
+        return token
+    return _morph.parse(token)[0].normal_form
+
+
 @lru_cache(maxsize=200_000)
+def key(token: str, lang: str) -> str:
+    """The form of a token that a language's analyser gives: stem or lemma, folded.
+
+    German stems are taken of the folded word (users type Kinderarzte for
+    Kinderärzte); Turkish, Russian, Ukrainian, Arabic and Persian are analysed as
+    typed and folded afterwards, since their analysers need their own letters.
+    """
+    if token.isdigit():
+        return token
+    if lang in ("de", "en"):
+        folded = fold(token)
+        return _stemmer(lang).stemWord(folded) if is_latin(folded) else folded
+    if lang == "uk":
+        return fold(_ukrainian_lemma(token))
+    if lang == "fa":
+        return fold(_stemmer("fa").stemWord(token.translate(_PERSIAN_LETTERS)))
+    if lang == "ru":
+        return fold(_stemmer("ru").stemWord(token.replace("ё", "е")))
+    return fold(_stemmer(lang).stemWord(token))
+
+
 def stem(word: str) -> str:
     """German stem of a folded Latin word; other scripts are kept as they are."""
     if is_latin(word) and not word.isdigit():
-        return _german_stem(word)
+        return _stemmer("de").stemWord(word)
     return word
 
 
 def terms(text: str) -> list[str]:
-    """Folded, stemmed terms of a text, in order, without compound splitting."""
+    """Folded, stemmed German terms of a text, in order, without compound splitting."""
     return [stem(w) for w in words(text)]
 
 
@@ -143,6 +236,6 @@ def index_terms(text: str, lexicon: Lexicon) -> list[str]:
     return result
 
 
-def foreign_terms(text: str) -> list[str]:
-    """Terms to index for a translated text: folded words, not stemmed."""
-    return words(text)
+def foreign_terms(text: str, lang: str) -> list[str]:
+    """Terms to index for a text translated into lang: its analyser's keys."""
+    return [key(t, lang) for t in tokens(text)]

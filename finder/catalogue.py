@@ -34,10 +34,15 @@ class Catalogue:
                           for r in rows}
         self.providers = {r["id"]: store.decode_provider(r)
                           for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
-        self.vocabulary: dict[str, dict] = {"phase": {}, "topic": {}, "concept": {}}
+        self.vocabulary: dict[str, dict] = {"phase": {}, "topic": {}, "need": {}}
         for r in self.db.execute("SELECT * FROM vocabulary ORDER BY kind, id"):
             self.vocabulary[r["kind"]][r["id"]] = {"labels": json.loads(r["labels"]),
-                                                   "words": json.loads(r["words"])}
+                                                   "words": json.loads(r["words"]),
+                                                   **json.loads(r["details"])}
+        self.helplines = [
+            {**dict(r), "translations": json.loads(r["translations"]),
+             "emergency": bool(r["emergency"])}
+            for r in self.db.execute("SELECT * FROM helplines ORDER BY position")]
         self.lexicon_counts = dict(self.db.execute("SELECT word, count FROM lexicon").fetchall())
         self.lexicon = Lexicon(self.lexicon_counts)
         from finder.search import Engine

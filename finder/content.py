@@ -40,8 +40,13 @@ OFFER_FIELDS = {
     "min_age_months", "max_age_months", "attending_type", "service_areas",
     "locations", "schedules", "schedule_description", "free", "fees_description",
     "languages", "phones", "email", "url", "registration_required",
-    "application_process", "valid_from", "valid_to", "assured_date", "translations",
+    "application_process", "valid_from", "valid_to", "assured_date", "translations", "audience",
 }
+AUDIENCES = ("child", "parents", "family")
+"""Who an offer is for: the child or young person (its ages are theirs), the parents
+(its ages, if any, are the children's: a course for parents of toddlers), or the
+whole family together."""
+ADULT_MONTHS = 18 * 12
 LOCATION_FIELDS = {
     "name", "address_1", "postal_code", "city", "district", "latitude", "longitude",
     "accessibility", "wheelchair_accessible",
@@ -144,9 +149,12 @@ class Content:
     """Everything the build needs, validated and normalised into plain records."""
 
     vocabulary: dict
+    """phases and topics (labels, words), and needs (words, topics, search, emergency)."""
     districts: list[dict]
     providers: list[dict]
     offers: list[dict]
+    helplines: list[dict]
+    """National emergency and advice numbers, shown on top of crisis searches."""
 
 
 class _Checker:
@@ -298,6 +306,12 @@ def load(root: Path) -> Content:
         return None
 
     vocabulary = _check_vocabulary(checker, read(root / "vocabulary.yaml"))
+    vocabulary["needs"] = {}
+    if (root / "needs.yaml").exists():
+        vocabulary["needs"] = _check_needs(checker, read(root / "needs.yaml"))
+    helplines = []
+    if (root / "helplines.yaml").exists():
+        helplines = _check_helplines(checker, read(root / "helplines.yaml"))
     districts = _check_districts(checker, read(root / "districts.yaml"))
     district_ids = {d["id"] for d in districts}
 
@@ -328,15 +342,18 @@ def load(root: Path) -> Content:
 
     if checker.problems:
         raise ContentError(sorted(set(checker.problems)))
-    return Content(vocabulary, districts, providers, offers)
+    return Content(vocabulary, districts, providers, offers, helplines)
 
 
 def _check_vocabulary(c: _Checker, data: Any) -> dict:
     if data is None:
-        return {"phases": {}, "topics": {}, "concepts": {}}
+        return {"phases": {}, "topics": {}}
     if not c.expect_mapping(data, 1, "vocabulary.yaml"):
-        return {"phases": {}, "topics": {}, "concepts": {}}
-    result = {"phases": {}, "topics": {}, "concepts": {}}
+        return {"phases": {}, "topics": {}}
+    result = {"phases": {}, "topics": {}}
+    for extra in sorted(set(data) - {"phases", "topics"}):
+        c.problem(c.line_of(data, extra), f"unknown section {extra!r} in vocabulary.yaml "
+                                          "(needs belong in needs.yaml)")
     for section, fixed in (("phases", PHASE_IDS), ("topics", TOPIC_IDS)):
         entries = data.get(section) or {}
         for missing in [i for i in fixed if i not in entries]:
@@ -357,10 +374,85 @@ def _check_vocabulary(c: _Checker, data: Any) -> dict:
                     c.problem(c.line_of(labels, lang), f"label in unsupported language {lang!r}")
             words = _check_words(c, entry.get("words") or {}, f"{section[:-1]} {key!r}")
             result[section][key] = {"labels": dict(labels), "words": words}
-    for key, words in (data.get("concepts") or {}).items():
-        result["concepts"][key] = _check_words(c, words or {}, f"concept {key!r}")
-        if not result["concepts"][key].get("de"):
-            c.problem(c.line_of(data["concepts"], key), f"concept {key!r} has no German words")
+    return result
+
+
+NEED_FIELDS = {"topics", "search", "emergency", "words"}
+
+
+def _check_needs(c: _Checker, data: Any) -> dict:
+    """needs.yaml: what families need, in their words, and the German words of the offers."""
+    if data is None:
+        return {}
+    if not c.expect_mapping(data, 1, "needs.yaml") or not c.expect_mapping(
+            data.get("needs"), c.line_of(data), "the needs section of needs.yaml"):
+        return {}
+    result = {}
+    entries = data["needs"]
+    for key, entry in entries.items():
+        line = c.line_of(entries, key)
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            c.problem(line, f"need id {key!r} must be lower-case letters, digits and _")
+            continue
+        if not c.expect_mapping(entry, line, f"need {key!r}"):
+            continue
+        c.unknown_fields(entry, NEED_FIELDS, "need")
+        topics = c.ids(entry, "topics", TOPIC_IDS, "topic", f"need {key!r}")
+        search = entry.get("search") or []
+        if not isinstance(search, list) or not search or not all(
+                isinstance(w, str) and w.strip() for w in search):
+            c.problem(c.line_of(entry, "search") if "search" in entry else line,
+                      f"need {key!r} needs search: a list of German words its offers use")
+            search = []
+        emergency = entry.get("emergency", False)
+        if not isinstance(emergency, bool):
+            c.problem(c.line_of(entry, "emergency"), f"emergency of need {key!r} must be "
+                                                     "true or false")
+        words = _check_words(c, entry.get("words") or {}, f"need {key!r}")
+        result[key] = {"topics": topics, "search": [w.strip() for w in search],
+                       "emergency": emergency is True, "words": words}
+    return result
+
+
+HELPLINE_FIELDS = {"id", "phone", "name", "hours", "for", "emergency", "translations"}
+
+
+def _check_helplines(c: _Checker, data: Any) -> list[dict]:
+    """helplines.yaml: the national numbers, listed once, shown on every crisis search."""
+    items = data.get("helplines") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        c.problem(1, "helplines.yaml needs a list under 'helplines'")
+        return []
+    result = []
+    for item in items:
+        if not c.expect_mapping(item, c.line_of(items), "a helpline"):
+            continue
+        c.unknown_fields(item, HELPLINE_FIELDS, "helpline")
+        hid = item.get("id")
+        if not isinstance(hid, str) or not ID.match(hid):
+            c.problem(c.line_of(item), f"helpline id {hid!r} must be lower-case letters, "
+                                       "digits and dashes")
+            continue
+        phone = item.get("phone")
+        if not isinstance(phone, (str, int)) or not re.fullmatch(r"[0-9 ]{3,20}", str(phone)):
+            c.problem(c.line_of(item, "phone"), f"phone of helpline {hid!r} must be digits "
+                                                "and spaces, as dialled in Germany")
+        texts = {"name": c.text(item, "name", f"helpline {hid!r}"),
+                 "hours": c.text(item, "hours", f"helpline {hid!r}"),
+                 "for": c.text(item, "for", f"helpline {hid!r}")}
+        translations = {}
+        raw = item.get("translations") or {}
+        if isinstance(raw, dict):
+            for lang, fields in raw.items():
+                if lang not in UI_LANGUAGES or not isinstance(fields, dict):
+                    c.problem(c.line_of(raw, lang), f"translation of helpline {hid!r} in "
+                                                    f"unsupported language {lang!r}")
+                    continue
+                translations[lang] = {k: str(v).strip() for k, v in fields.items()
+                                      if k in texts and isinstance(v, str) and v.strip()}
+        result.append({"id": hid, "phone": str(phone), **texts,
+                       "emergency": item.get("emergency") is True,
+                       "translations": translations})
     return result
 
 
@@ -488,6 +580,16 @@ def _check_offer(c: _Checker, raw: Any, provider: dict, districts: set[str],
         c.problem(c.line_of(raw, "min_age_months"),
                   f"impossible age range in {what}: from {min_age} to {max_age} months")
 
+    audience = raw.get("audience", "child" if min_age is not None or max_age is not None
+                       else "family")
+    if audience not in AUDIENCES:
+        c.problem(c.line_of(raw, "audience"), f"audience of {what} must be one of "
+                                              f"{', '.join(AUDIENCES)}")
+    elif audience == "parents" and min_age is not None and min_age >= ADULT_MONTHS:
+        c.problem(c.line_of(raw, "min_age_months"),
+                  f"{what} is for parents, so its ages are the children's ages; leave them out "
+                  "when the offer fits parents of a child of any age")
+
     topics = c.ids(raw, "topics", TOPIC_IDS, "topic", what)
     if not topics:
         c.problem(c.line_of(raw), f"{what} needs at least one topic")
@@ -542,6 +644,7 @@ def _check_offer(c: _Checker, raw: Any, provider: dict, districts: set[str],
         "phases": phases,
         "min_age_months": min_age,
         "max_age_months": max_age,
+        "audience": audience if audience in AUDIENCES else "child",
         "attending_type": attending,
         "service_areas": service_areas,
         "locations": locations,

@@ -45,8 +45,8 @@ def lexicon_counts(content: Content) -> Counter:
         for entry in vocab[section].values():
             for word in entry["words"].get("de", []):
                 counts.update(w for w in words(word) if is_latin(w))
-    for concept in vocab["concepts"].values():
-        for word in concept.get("de", []):
+    for need in vocab["needs"].values():
+        for word in [*need["words"].get("de", []), *need["search"]]:
             counts.update(w for w in words(word) if is_latin(w))
     return counts
 
@@ -59,12 +59,13 @@ def write(path: Path, content: Content, lexicon: Lexicon) -> None:
     writer = ix.writer(limitmb=256)
     for offer in sorted(content.offers, key=lambda o: o["id"]):
         provider_name = providers[offer["provider_id"]]["name"]
-        foreign = [text for texts in offer["translations"].values() for text in texts.values()]
+        foreign = [term for lang, texts in sorted(offer["translations"].items())
+                   for text in texts.values() for term in foreign_terms(text, lang)]
         writer.add_document(
             id=offer["id"],
             title=" ".join(index_terms(offer["name"], lexicon)),
             body=" ".join(index_terms(" ".join(german_texts(offer, provider_name)), lexicon)),
-            foreign=" ".join(foreign_terms(" ".join(foreign))),
+            foreign=" ".join(foreign),
             topic=" ".join(offer["topics"]),
             phase=" ".join(offer["phases"]),
         )

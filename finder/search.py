@@ -1,60 +1,39 @@
 """The one search every reader uses: a Query goes in, Results come out.
 
-Filters (age, phase, district, topic, free, language, access, weekend, online)
-are answered from sets of document numbers that are computed once per build;
-free text goes through finder.analysis and the catalogue's vocabulary and is
-matched and scored by Whoosh. When nothing matches, filters are relaxed step by
-step and the Results say which steps were taken.
+The stages, each in its own module: finder.analysis (each language's analyser),
+finder.needs (reading the free text with the need vocabulary), finder.ranking
+(how well each offer answers it, and the order). This module holds the filters
+(age, phase, district, topic, free, language, access, weekend, online), answered
+from sets of document numbers computed once per build, and the relaxation: when
+nothing matches, filters are relaxed step by step and the Results say which.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from finder.analysis import fold, is_latin, stem, words
+from finder import ranking
+from finder.analysis import fold, is_latin, stem
 from finder.content import UI_LANGUAGES
 from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.needs import NeedVocabulary, Reading
 
 MAX_TEXT = 500
-MAX_WORDS = 24
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 STALE_DAYS = 365
 CACHE_SIZE = 512
-POSTINGS_BUDGET = 2_000_000
-"""How many (document, score) pairs of term postings a build keeps in memory."""
-TITLE_WEIGHT, FOREIGN_WEIGHT = 3.0, 1.5
-TOPIC_WEIGHT, PHASE_WEIGHT = 0.5, 0.3
-
-Node = tuple
-"""A query node: ("term", stem, word), ("topic", id), ("phase", id),
-("and", [nodes]) or ("or", [nodes])."""
-
-STOPWORDS = frozenset(fold(w) for w in """
-und oder für fur mit in im am an auf der die das den dem des ein eine einen einem einer
-ich wir mein meine meinen meinem unser unsere kind kinder kindes sohn tochter wo was wie
-gibt es suche suchen brauche brauchen hilfe bitte zu zum zur von bei nach ist sind hat
-and or for with in on at the a an my our i we need looking where what how is are of to
-child children kid kids son daughter please help
-ve ile için icin bir benim çocuk cocuk çocuğum cocugum yardım yardim lütfen lutfen nerede
-و في من على إلى الى مع عن طفل طفلي أطفال اطفال أريد اريد ابحث مساعدة
-і й в у на з до для мій моя мої дитина дитини діти дітей допомога де
-и в у на с со до для мой моя мои ребенок ребёнок ребенка ребёнка дети детей помощь где
-و در به با از برای من کودک بچه فرزند کمک کجا
-""".split())
-"""Words that say nothing about which offer is meant ("Hilfe für mein Kind")."""
-
 # Relaxation steps, in the order they are tried, and the filter each loosens.
 RELAXATIONS = (
     ("nearby_districts", "district"),
     ("whole_town", "district"),
     ("any_topic", "topics"),
-    ("any_word", "text"),
     ("no_words", "text"),
     ("weekend", "weekend"),
     ("online", "online"),
@@ -126,8 +105,8 @@ class Query:
             raise QueryError("page_size", f"must be from 1 to {MAX_PAGE_SIZE}")
 
     def cache_key(self) -> tuple:
-        """What decides the matching set: everything except paging and language."""
-        return (fold(self.text), self.ages_months, self.expecting, self.phase, self.district,
+        """What decides the matching set and its order: everything except paging."""
+        return (fold(self.text), self.lang, self.ages_months, self.expecting, self.phase, self.district,
                 self.topics, self.free, self.lang_spoken, self.wheelchair, self.weekend,
                 self.online)
 
@@ -150,11 +129,14 @@ class Hit:
     why: str
     """Why the hit is there when a district was chosen: see WHY_ORDER; "" otherwise."""
     score: float
+    """The share of the query the offer answers, 0 to 1 (0 without text)."""
     stale: bool
     """Not verified for over a year."""
     assured_date: str | None
     highlights: dict = field(default_factory=dict)
     """title and summary as lists of (text, matched) pieces."""
+    audience: str = "child"
+    """child, parents or family: who the offer is for."""
 
     def age_label(self) -> str:
         low, high = self.min_age_months, self.max_age_months
@@ -176,6 +158,11 @@ class Results:
     """Relaxation steps taken, in order (see RELAXATIONS); empty when the query matched."""
     district: str | None = None
     """The district searched in: the query's, or one named in its text."""
+    emergency: bool = False
+    """The query is about violence, abuse, self-harm or an acute crisis: show the
+    emergency numbers on top."""
+    needs: tuple[str, ...] = ()
+    """The needs read from the text (ids of the need vocabulary)."""
 
     @property
     def pages(self) -> int:
@@ -196,12 +183,14 @@ class Results:
                 "topics": list(h.topics), "phases": list(h.phases),
                 "districts": list(h.districts), "min_age_months": h.min_age_months,
                 "max_age_months": h.max_age_months, "why": h.why,
-                "score": round(h.score, 4), "stale": h.stale,
+                "score": round(h.score, 4), "stale": h.stale, "audience": h.audience,
             } for h in self.hits],
             "facets": self.facets,
             "relaxed": list(self.relaxed),
             "suggestion": self.suggestion,
             "district": self.district,
+            "emergency": self.emergency,
+            "needs": list(self.needs),
         }
 
 
@@ -215,41 +204,8 @@ class _Match:
     facets: dict
     terms: frozenset[str]
     district: str | None
-
-
-@dataclass
-class _Words:
-    """The analysed free text: one group of alternatives per word or phrase."""
-
-    groups: list[Node]
-    terms: frozenset[str]
-    corrections: dict[str, str]
-    """Misspelt word → the catalogue word it was read as."""
-    district: str | None = None
-    """A district named in the text ("Hebamme Nordstadt")."""
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance, giving up above limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+    emergency: bool
+    needs: tuple[str, ...]
 
 
 class Engine:
@@ -261,7 +217,8 @@ class Engine:
         rows = db.execute(
             "SELECT id, name, provider_id, topics, phases, service_areas, districts, "
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
-            "min_age_months, max_age_months, valid_to, assured_date FROM offers").fetchall()
+            "min_age_months, max_age_months, valid_to, assured_date, audience, "
+            "translations FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
@@ -270,7 +227,6 @@ class Engine:
         self.n = len(self.ids)
         self.docnum = {offer_id: i for i, offer_id in enumerate(self.ids)}
         self.all = frozenset(range(self.n))
-        import json
 
         self.topic_sets = {t: set() for t in TOPIC_IDS}
         self.phase_sets = {p: set() for p in PHASE_IDS}
@@ -278,16 +234,17 @@ class Engine:
         self.citywide, self.online_set, self.at_home = set(), set(), set()
         self.free_set, self.wheelchair_set, self.weekend_set = set(), set(), set()
         self.lang_sets: dict[str, set[int]] = {}
+        self.translated: dict[str, set[int]] = {lang: set() for lang in UI_LANGUAGES}
         self.age_years: dict[int, set[int]] = {y: set() for y in range(-1, 30)}
         self.valid_to: list[str | None] = []
         self.assured: list[str | None] = []
-        self.names: list[str] = []
-        self.rows: list = []
+        self.ages: list[tuple[int | None, int | None]] = []
+        self.topics_of: list[tuple[str, ...]] = []
         for doc, offer_id in enumerate(self.ids):
             r = by_id[offer_id]
-            self.rows.append(r)
-            self.names.append(fold(r["name"]))
-            for t in json.loads(r["topics"]):
+            topics = tuple(json.loads(r["topics"]))
+            self.topics_of.append(topics)
+            for t in topics:
                 self.topic_sets[t].add(doc)
             for p in json.loads(r["phases"]):
                 self.phase_sets[p].add(doc)
@@ -309,6 +266,11 @@ class Engine:
                 self.weekend_set.add(doc)
             for lang in json.loads(r["languages"]):
                 self.lang_sets.setdefault(lang, set()).add(doc)
+            for lang, texts in json.loads(r["translations"]).items():
+                if texts.get("name") and lang in self.translated:
+                    self.translated[lang].add(doc)
+            self.translated["de"].add(doc)
+            self.ages.append((r["min_age_months"], r["max_age_months"]))
             low = 0 if r["min_age_months"] is None else r["min_age_months"]
             high = 359 if r["max_age_months"] is None else r["max_age_months"]
             for year in self.age_years:
@@ -317,237 +279,18 @@ class Engine:
                     self.age_years[year].add(doc)
             self.valid_to.append(r["valid_to"])
             self.assured.append(r["assured_date"])
-        # Alphabetical position of each offer's name: ties in ranking sort by name.
-        self.name_rank = [0] * self.n
-        for position, doc in enumerate(sorted(range(self.n), key=self.names.__getitem__)):
-            self.name_rank[doc] = position
         self.neighbours = {d: set(v["neighbours"]) for d, v in catalogue.districts.items()}
         self.second_ring = {
             d: set().union(*(self.neighbours[n] for n in ns)) - ns - {d} if ns else set()
             for d, ns in self.neighbours.items()
         }
-        self.index_terms = frozenset(
-            term.decode() if isinstance(term, bytes) else term
-            for fieldname in ("title", "body", "foreign")
-            for term in reader.lexicon(fieldname)
-        )
-        self.phrases = self._phrase_table(catalogue.vocabulary)
-        self.district_words = {}
-        for district_id, district in catalogue.districts.items():
-            self.district_words[fold(district_id)] = district_id
-            self.district_words[fold(district["name"])] = district_id
-        self._fuzzy: dict[str, set[str]] | None = None
-        self._fuzzy_lock = threading.Lock()
+        self.vocabulary = NeedVocabulary(catalogue.vocabulary, catalogue.lexicon_counts,
+                                         catalogue.districts, catalogue.lexicon.split, self.n)
+        self.scorer = ranking.Scorer(catalogue, self.topic_sets, self.phase_sets)
         self._cache: OrderedDict = OrderedDict()
-        self._postings: OrderedDict = OrderedDict()
-        self._postings_lock = threading.Lock()
-        self._postings_size = 0
         self._cache_lock = threading.Lock()
         self._expired: tuple[str, frozenset[int]] | None = None
         self._tiers: dict[tuple, tuple] = {}
-
-    # --- vocabulary ---------------------------------------------------------
-
-    @staticmethod
-    def _key(text: str) -> tuple[str, ...]:
-        return tuple(stem(w) for w in words(text))
-
-    def _phrase_table(self, vocabulary: dict) -> dict[tuple[str, ...], dict]:
-        """Every word families type, in any language, to what it stands for."""
-        table: dict[tuple[str, ...], dict] = {}
-
-        def add(word: str, kind: str, value) -> None:
-            key = self._key(word)
-            if key:
-                entry = table.setdefault(key, {"topic": set(), "phase": set(), "terms": set()})
-                if kind == "terms":
-                    entry["terms"].update(value)
-                else:
-                    entry[kind].add(value)
-
-        for kind in ("topic", "phase"):
-            for key, entry in vocabulary[kind].items():
-                for items in entry["words"].values():
-                    for word in items:
-                        add(word, kind, key)
-                for label in entry["labels"].values():
-                    add(label, kind, key)
-        for concept in vocabulary["concept"].values():
-            german = {self._key(w) for w in concept["words"].get("de", [])}
-            for items in concept["words"].values():
-                for word in items:
-                    add(word, "terms", german)
-        return table
-
-    # --- text ---------------------------------------------------------------
-
-    def _fuzzy_index(self) -> dict[str, set[str]]:
-        with self._fuzzy_lock:
-            if self._fuzzy is None:
-                fuzzy: dict[str, set[str]] = {}
-                vocab_words = {k[0] for k in self.phrases if len(k) == 1}
-                candidates = {w for w in self.catalogue.lexicon_counts if len(w) >= 4}
-                for word in candidates | {w for w in vocab_words if len(w) >= 4}:
-                    fuzzy.setdefault(word, set()).add(word)
-                    for variant in _deletes(word):
-                        fuzzy.setdefault(variant, set()).add(word)
-                self._fuzzy = fuzzy
-            return self._fuzzy
-
-    def _correct(self, word: str) -> str | None:
-        """The catalogue word a misspelt word most likely means, or None."""
-        limit = 1 if len(word) < 8 else 2
-        if len(word) < 4:
-            return None
-        fuzzy = self._fuzzy_index()
-        variants = {word} | _deletes(word)
-        if limit == 2:
-            variants |= {v2 for v in list(variants) for v2 in _deletes(v)}
-        found: set[str] = set()
-        for variant in variants:
-            found |= fuzzy.get(variant, set())
-        counts = self.catalogue.lexicon_counts
-        scored = [(d, -counts.get(c, 0), c) for c in found
-                  if c != word and (d := _edit_distance(word, c, limit)) <= limit]
-        return min(scored)[2] if scored else None
-
-    def _correction(self, word: str, entry: dict | None) -> str | None:
-        """A correction for a word the catalogue does not know.
-
-        A word the vocabulary knows (midwife, kreş) is only corrected towards a
-        word that means the same thing there: Schwimen → schwimmen, not kreş → kreis.
-        """
-        if stem(word) in self.index_terms or word in self.index_terms or not is_latin(word):
-            return None
-        corrected = self._correct(word)
-        if corrected is None or entry is None:
-            return corrected
-        other = self.phrases.get((stem(corrected),))
-        if other and any(entry[k] & other[k] for k in ("topic", "phase", "terms")):
-            return corrected
-        return None
-
-    def analyse(self, text: str) -> _Words:
-        """Turn free text into groups of alternatives, one group per word or phrase."""
-        tokens = words(text)[:MAX_WORDS]
-        district = next((self.district_words[t] for t in tokens if t in self.district_words), None)
-        if district:
-            tokens = [t for t in tokens if t not in self.district_words]
-        only_stopwords = all(t in STOPWORDS for t in tokens)
-        keys = [stem(t) for t in tokens]
-        groups: list[Node] = []
-        terms: set[str] = set()
-        corrections: dict[str, str] = {}
-        i = 0
-        while i < len(tokens):
-            for size in range(min(4, len(tokens) - i), 0, -1):
-                entry = self.phrases.get(tuple(keys[i:i + size]))
-                if entry:
-                    break
-            else:
-                size, entry = 1, None
-            if size == 1 and tokens[i] in STOPWORDS and not only_stopwords:
-                i += 1
-                continue
-            word = tokens[i]
-            alternatives: list[Node] = []
-            if size == 1:
-                alternatives += self._word_queries(word, terms)
-                corrected = self._correction(word, entry)
-                if corrected:
-                    corrections[word] = corrected
-                    alternatives += self._word_queries(corrected, terms)
-                    entry = _merge(entry, self.phrases.get((stem(corrected),)))
-            else:
-                phrase = tokens[i:i + size]
-                alternatives.append(("and", [self._term_query(stem(w), w, terms) for w in phrase]))
-            if entry:
-                for topic in sorted(entry["topic"]):
-                    alternatives.append(("topic", topic))
-                for phase in sorted(entry["phase"]):
-                    alternatives.append(("phase", phase))
-                for german in sorted(entry["terms"]):
-                    parts = [self._term_query(t, t, terms) for t in german]
-                    alternatives.append(parts[0] if len(parts) == 1 else ("and", parts))
-            groups.append(("or", alternatives))
-            i += size
-        return _Words(groups, frozenset(terms), corrections, district)
-
-    def _term_query(self, term: str, word: str, terms: set[str]) -> Node:
-        terms.update((term, word))
-        return ("term", term, word)
-
-    def _word_queries(self, word: str, terms: set[str]) -> list[Node]:
-        queries = [self._term_query(stem(word), word, terms)]
-        parts = self.catalogue.lexicon.split(word)
-        if parts:
-            queries.append(("and", [self._term_query(stem(p), p, terms) for p in parts[-2:]]))
-        return queries
-
-    def _text_scores(self, groups: list[Node], allowed: set[int],
-                     any_word: bool) -> dict[int, float]:
-        if not allowed:
-            return {}
-        scores = self._evaluate(("or" if any_word else "and", groups))
-        if len(scores) <= len(allowed):
-            return {d: s for d, s in scores.items() if d in allowed}
-        return {d: scores[d] for d in allowed if d in scores}
-
-    def _evaluate(self, node: Node) -> dict[int, float]:
-        """Scores of the documents matching a node: sums over Or, all parts for And."""
-        kind = node[0]
-        if kind == "term":
-            return self._term_scores(node[1], node[2])
-        if kind in ("topic", "phase"):
-            members = (self.topic_sets if kind == "topic" else self.phase_sets)[node[1]]
-            weight = TOPIC_WEIGHT if kind == "topic" else PHASE_WEIGHT
-            return dict.fromkeys(members, weight)
-        parts = [self._evaluate(child) for child in node[1]]
-        if kind == "or":
-            merged: dict[int, float] = {}
-            for part in sorted(parts, key=len, reverse=True):
-                if not merged:
-                    merged = dict(part)
-                    continue
-                for doc, score in part.items():
-                    merged[doc] = merged.get(doc, 0.0) + score
-            return merged
-        parts.sort(key=len)
-        result = parts[0]
-        for part in parts[1:]:
-            result = {d: s + part[d] for d, s in result.items() if d in part}
-            if not result:
-                break
-        return result
-
-    def _term_scores(self, term: str, word: str) -> dict[int, float]:
-        """BM25F scores of one term over title, body and translations, from Whoosh's
-        postings; cached per build, within a budget of postings held."""
-        key = (term, word)
-        with self._postings_lock:
-            cached = self._postings.get(key)
-            if cached is not None:
-                self._postings.move_to_end(key)
-                return cached
-        searcher = self.catalogue.searcher()
-        reader = searcher.reader()
-        scores: dict[int, float] = {}
-        for fieldname, text, weight in (("title", term, TITLE_WEIGHT), ("body", term, 1.0),
-                                        ("foreign", word, FOREIGN_WEIGHT)):
-            if (fieldname, text) not in reader:
-                continue
-            matcher = searcher.postings(fieldname, text)
-            while matcher.is_active():
-                doc = matcher.id()
-                scores[doc] = scores.get(doc, 0.0) + weight * matcher.score()
-                matcher.next()
-        with self._postings_lock:
-            self._postings[key] = scores
-            self._postings_size += len(scores) + 1
-            while self._postings_size > POSTINGS_BUDGET and len(self._postings) > 1:
-                _, dropped = self._postings.popitem(last=False)
-                self._postings_size -= len(dropped) + 1
-        return scores
 
     # --- filters ------------------------------------------------------------
 
@@ -608,6 +351,10 @@ class Engine:
 
     # --- the search ---------------------------------------------------------
 
+    def read(self, text: str, lang: str = "de") -> Reading:
+        """What the free text says, as the search reads it (see finder.needs)."""
+        return self.vocabulary.read(text, lang)
+
     def search(self, q: Query) -> Results:
         if q.district is not None and q.district not in self.local:
             raise QueryError("district", f"unknown district {q.district!r}")
@@ -626,18 +373,16 @@ class Engine:
         return self._page(q, match, today)
 
     def _match(self, q: Query, today: str) -> _Match:
-        analysed = self.analyse(q.text) if q.text else _Words([], frozenset(), {})
-        if q.district is None and analysed.district:
-            q = replace(q, district=analysed.district)
+        reading = self.read(q.text, q.lang) if q.text else Reading([])
+        if q.district is None and reading.district:
+            q = replace(q, district=reading.district)
         applicable = []
         for step, name in RELAXATIONS:
-            if name == "district" and q.district:
+            if name == "district" and q.district and not reading.has_text:
                 applicable.append(step)
             elif name == "topics" and q.topics:
                 applicable.append(step)
-            elif step == "any_word" and len(analysed.groups) > 1:
-                applicable.append(step)
-            elif step == "no_words" and analysed.groups:
+            elif step == "no_words" and reading.has_text:
                 applicable.append(step)
             elif name == "ages" and (q.ages_months or q.expecting):
                 applicable.append(step)
@@ -645,29 +390,57 @@ class Engine:
                 applicable.append(step)
         taken: list[str] = []
         while True:
-            order, scores, why = self._attempt(q, analysed, set(taken), today)
+            order, scores, why, matched = self._attempt(q, reading, set(taken), today)
             if order or len(taken) == len(applicable):
                 break
             taken.append(applicable[len(taken)])
-        suggestion = None
-        if analysed.corrections:
-            suggestion = " ".join(analysed.corrections.get(w, w) for w in words(q.text))
-        matched = set(order)
+        matched_set = set(order)
         facets = {
-            "topic": {t: len(matched & s) for t, s in self.topic_sets.items()},
-            "phase": {p: len(matched & s) for p, s in self.phase_sets.items()},
-            "district": {d: len(matched & s) for d, s in self.local.items()},
+            "topic": {t: len(matched_set & s) for t, s in self.topic_sets.items()},
+            "phase": {p: len(matched_set & s) for p, s in self.phase_sets.items()},
+            "district": {d: len(matched_set & s) for d, s in self.local.items()},
         }
-        return _Match(order, scores, why, tuple(taken), suggestion, facets, analysed.terms,
-                      q.district)
+        emergency = reading.emergency or "crisis_protection" in q.topics
+        return _Match(order, scores, why, tuple(taken), self._suggestion(reading, order, matched),
+                      facets, self._highlight_terms(reading), q.district, emergency,
+                      tuple(sorted(reading.needs)))
 
-    def _attempt(self, q: Query, analysed: _Words, steps: set[str], today: str):
+    def _suggestion(self, reading: Reading, order: list[int],
+                    matched: dict[int, set[int]]) -> str | None:
+        """The query as corrected, when a correction is what found the first results."""
+        if not reading.corrections:
+            return None
+        helped = {i for i, u in enumerate(reading.units) if u.corrected}
+        if not any(matched.get(doc, set()) & helped for doc in order[:3]):
+            return None
+        return " ".join(reading.corrections.get(w, w) for w in reading.words)
+
+    def _highlight_terms(self, reading: Reading) -> frozenset[str]:
+        terms: set[str] = set()
+        for unit in reading.units:
+            if unit.weight <= 0:
+                continue
+            terms.update(unit.german)
+            terms.update(unit.foreign)
+            for meaning in unit.meanings:
+                if meaning.kind == "need":
+                    for stems in self.vocabulary.needs[meaning.id].search:
+                        terms.update(stems)
+        return frozenset(terms)
+
+    def _attempt(self, q: Query, reading: Reading, steps: set[str], today: str):
         skip = {name for step, name in RELAXATIONS if step in steps and name != "text"}
         skip.discard("district")
         if "whole_town" in steps:
             skip.add("district")
         docs = self._filtered(q, skip, today)
-        if q.district and "whole_town" not in steps:
+        by_text = reading.has_text and "no_words" not in steps
+        if q.district and by_text:
+            # With words, the district orders offers that answer the need about
+            # equally well; it never hides a better answer elsewhere in town.
+            tiers = self._district_tiers(q.district, frozenset({"nearby_districts",
+                                                                "whole_town"}))
+        elif q.district and "whole_town" not in steps:
             tiers = self._district_tiers(q.district, frozenset(steps))
         elif q.district:
             tiers = self._district_tiers(q.district, frozenset(steps | {"nearby_districts"}))
@@ -675,11 +448,18 @@ class Engine:
             tiers = ()
         if tiers:
             docs = docs & tiers[-1][2]
-        if analysed.groups and "no_words" not in steps:
-            scores = self._text_scores(analysed.groups, docs, "any_word" in steps)
+        scores: dict[int, float] = {}
+        matched: dict[int, set[int]] = {}
+        if by_text:
+            scores, matched = self.scorer.relevance(reading, self.vocabulary.needs, docs)
+            if reading.ages_months:
+                for doc in scores:
+                    if not ranking.age_fits(*self.ages[doc], reading.ages_months):
+                        scores[doc] *= ranking.AGE_MISFIT
+            best = max(scores.values(), default=0.0)
+            floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
+            scores = {d: s for d, s in scores.items() if s >= floor}
             docs = set(scores)
-        else:
-            scores = {}
         # Label only what matched, best tier first.
         why: dict[int, str] = {}
         rank: dict[int, int] = {}
@@ -690,9 +470,43 @@ class Engine:
                 why.update(dict.fromkeys(found, label))
                 rank.update(dict.fromkeys(found, position))
                 remaining -= found
-        name_rank = self.name_rank
-        order = sorted(docs, key=lambda d: (rank.get(d, 0), -scores.get(d, 0.0), name_rank[d]))
-        return order, scores, why
+        order = sorted(docs, key=self._order_key(q, reading, scores, rank))
+        return order, scores, why, matched
+
+    def _order_key(self, q: Query, reading: Reading, scores: dict[int, float],
+                   rank: dict[int, int]):
+        """The ranking rules of finder.ranking, as one sort key."""
+        best = max(scores.values(), default=0.0)
+        crisis = self.topic_sets["crisis_protection"] if reading.emergency else set()
+        translated = self.translated.get(q.lang, set())
+        ages = q.ages_months or reading.ages_months
+        wanted_topics = set(q.topics)
+        stale_before = (dt.date.today() - dt.timedelta(days=STALE_DAYS)).isoformat()
+
+        def key(doc: int):
+            score = scores.get(doc, 0.0)
+            relevance_band = ranking.band(score, best) if best else 0
+            topics = self.topics_of[doc]
+            if wanted_topics:
+                topic_fit = (0 if topics[0] in wanted_topics else 1, len(topics))
+            else:
+                topic_fit = (0, 0)
+            low, high = self.ages[doc]
+            if ages and (low is not None or high is not None):
+                span = (359 if high is None else high) - (0 if low is None else low)
+            else:
+                span = 400 if ages else 0
+            assured = self.assured[doc] or ""
+            return (relevance_band,
+                    0 if doc in crisis and relevance_band <= 1 else 1,
+                    rank.get(doc, 0),
+                    -round(score, 3),
+                    topic_fit,
+                    span,
+                    0 if doc in translated else 1,
+                    0 if assured >= stale_before else 1,
+                    self.ids[doc])
+        return key
 
     def _page(self, q: Query, match: _Match, today: str) -> Results:
         start = (q.page - 1) * q.page_size
@@ -717,15 +531,10 @@ class Engine:
                 assured_date=offer["assured_date"],
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},
+                audience=offer["audience"],
             ))
         return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
-                       match.relaxed, match.district)
-
-
-def _merge(entry: dict | None, other: dict | None) -> dict | None:
-    if entry is None or other is None:
-        return entry or other
-    return {k: entry[k] | other[k] for k in ("topic", "phase", "terms")}
+                       match.relaxed, match.district, match.emergency, match.needs)
 
 
 _PIECES = re.compile(r"(\w+)")

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from finder.content import Content
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations")
 WEEKEND = {"SA", "SU"}
@@ -74,16 +74,29 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str) -> 
             pk=("offer_id", key),
         )
     vocab = content.vocabulary
+
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
     db["vocabulary"].insert_all(
-        [{"kind": kind[:-1], "id": key, "labels": json.dumps(entry["labels"], ensure_ascii=False,
-                                                             sort_keys=True),
-          "words": json.dumps(entry["words"], ensure_ascii=False, sort_keys=True)}
+        [{"kind": kind[:-1], "id": key, "labels": dumps(entry["labels"]),
+          "words": dumps(entry["words"]), "details": "{}"}
          for kind in ("phases", "topics") for key, entry in vocab[kind].items()]
-        + [{"kind": "concept", "id": key, "labels": "{}",
-            "words": json.dumps(words, ensure_ascii=False, sort_keys=True)}
-           for key, words in vocab["concepts"].items()],
+        + [{"kind": "need", "id": key, "labels": "{}", "words": dumps(entry["words"]),
+            "details": dumps({k: v for k, v in entry.items() if k != "words"})}
+           for key, entry in vocab["needs"].items()],
         pk=("kind", "id"),
     )
+    db["helplines"].insert_all(
+        ({**h, "translations": dumps(h["translations"]), "position": i}
+         for i, h in enumerate(content.helplines)),
+        pk="id", columns={"id": str, "phone": str, "name": str, "hours": str, "for": str,
+                          "emergency": int, "translations": str, "position": int},
+    )
+    if not content.helplines:
+        db["helplines"].create({"id": str, "phone": str, "name": str, "hours": str, "for": str,
+                                "emergency": int, "translations": str, "position": int},
+                               pk="id", if_not_exists=True)
     db["lexicon"].insert_all(
         ({"word": word, "count": count} for word, count in sorted(lexicon.items())), pk="word"
     )

@@ -32,7 +32,6 @@ RELAXED = {
     "nearby_districts": N_("auch Stadtteile in der Nähe"),
     "whole_town": N_("die ganze Stadt"),
     "any_topic": N_("alle Themen"),
-    "any_word": N_("eines der Suchwörter statt aller"),
     "no_words": N_("ohne Suchwörter"),
     "weekend": N_("nicht nur am Wochenende"),
     "online": N_("nicht nur online"),
@@ -91,3 +90,15 @@ def schedule_lines(offer: dict, lang: str, _: Callable[..., str]) -> list[str]:
             else f"{s['opens_at']}–{s['closes_at']}"
         lines.append(f"{when} {hours}")
     return lines
+
+
+EMERGENCY_TITLE = N_("Hilfe sofort – Tag und Nacht")
+EMERGENCY_INTRO = N_("Sie sind nicht allein. Hier hilft man Ihnen sofort, kostenlos und auf "
+                     "Wunsch ohne Namen:")
+EMERGENCY_DANGER = N_("In akuter Gefahr: 110 (Polizei) oder 112 (Rettungsdienst).")
+EMERGENCY_LOCAL = N_("Hilfe in der Stadt")
+
+
+def helpline_text(helpline: dict, field: str, lang: str) -> str:
+    """A helpline's name, hours or audience in the reader's language, else German."""
+    return helpline["translations"].get(lang, {}).get(field) or helpline[field]

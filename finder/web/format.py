@@ -22,7 +22,8 @@ from finder import wording
 def register(app) -> None:
     for function in (label, district_name, age_range, schedule_lines, language_name, tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
-                     relaxed_label, is_stale, age_options, spoken_language_options):
+                     relaxed_label, is_stale, age_options, spoken_language_options,
+                     helpline_text, emergency_text):
         app.add_template_global(function)
 
 
@@ -147,3 +148,12 @@ def is_stale(assured: str | None) -> bool:
     if not assured:
         return True
     return assured < (dt.date.today() - dt.timedelta(days=365)).isoformat()
+
+
+def helpline_text(helpline: dict, field: str) -> str:
+    return wording.helpline_text(helpline, field, _lang())
+
+
+def emergency_text(name: str) -> str:
+    """The emergency box's fixed sentences (finder.wording), in the reader's language."""
+    return _(getattr(wording, name))

@@ -223,6 +223,12 @@ def provider(provider_id: str):
     return render_template("provider.html", catalogue=cat, provider=found, offers=offers)
 
 
+@bp.route("/emergency")
+def emergency():
+    """The emergency numbers; every page links here."""
+    return render_template("emergency.html", catalogue=catalogue())
+
+
 @bp.route("/<any(imprint, privacy, accessibility):name>")
 def plain(name: str):
     return render_template(f"{name}.html")
