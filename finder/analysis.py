@@ -43,6 +43,7 @@ _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200d": 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "ʻ": "'"})
 _TOKEN = re.compile(r"\w+(?:'\w+)*")
+
 _WORD = re.compile(r"\w+")
 _LATIN = re.compile(r"^[a-z0-9]+$")
 _LINKS = ("s", "es", "n", "en", "e", "er")
@@ -79,7 +80,24 @@ def tokens(text: str) -> list[str]:
     (Ukrainian сім'я, English don't), digits of every script as 0-9."""
     text = unicodedata.normalize("NFC", text.casefold().translate(_DIGITS).translate(_APOSTROPHES))
     text = text.replace("\u200c", "").replace("\u200d", "")
-    return _TOKEN.findall(text)
+    return [part for token in _TOKEN.findall(text) for part in _split_scripts(token)]
+
+
+def _split_scripts(token: str) -> list[str]:
+    """A word is cut where Latin letters meet another script: "الJobcenter" is two."""
+    if token.isascii():
+        return [token]
+    parts, start, previous = [], 0, None
+    for i, ch in enumerate(token):
+        if not ch.isalpha():
+            continue
+        latin = ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")
+        if previous is not None and latin != previous:
+            parts.append(token[start:i])
+            start = i
+        previous = latin
+    parts.append(token[start:])
+    return [part for part in parts if part]
 
 
 def is_latin(word: str) -> bool:

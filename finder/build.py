@@ -23,7 +23,7 @@ from finder import index, store
 from finder.analysis import Lexicon
 
 KEEP_BUILDS = 3
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 
 @dataclass(frozen=True)

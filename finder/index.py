@@ -21,6 +21,7 @@ _PRE = SpaceSeparatedTokenizer()
 SCHEMA = fields.Schema(
     id=fields.ID(stored=True, unique=True),
     title=fields.TEXT(analyzer=_PRE, field_boost=3.0),
+    provider=fields.TEXT(analyzer=_PRE),
     body=fields.TEXT(analyzer=_PRE),
     foreign=fields.TEXT(analyzer=_PRE, field_boost=1.5),
     topic=fields.KEYWORD(),
@@ -28,8 +29,8 @@ SCHEMA = fields.Schema(
 )
 
 
-def german_texts(offer: dict, provider_name: str) -> list[str]:
-    return [offer["summary"], offer["description"], provider_name,
+def german_texts(offer: dict) -> list[str]:
+    return [offer["summary"], offer["description"],
             offer["application_process"] or "", offer["fees_description"] or ""]
 
 
@@ -38,7 +39,7 @@ def lexicon_counts(content: Content) -> Counter:
     counts: Counter = Counter()
     providers = {p["id"]: p for p in content.providers}
     for offer in content.offers:
-        for text in [offer["name"], *german_texts(offer, providers[offer["provider_id"]]["name"])]:
+        for text in [offer["name"], providers[offer["provider_id"]]["name"], *german_texts(offer)]:
             counts.update(w for w in words(text) if is_latin(w) and not w.isdigit())
     vocab = content.vocabulary
     for section in ("phases", "topics"):
@@ -64,7 +65,8 @@ def write(path: Path, content: Content, lexicon: Lexicon) -> None:
         writer.add_document(
             id=offer["id"],
             title=" ".join(index_terms(offer["name"], lexicon)),
-            body=" ".join(index_terms(" ".join(german_texts(offer, provider_name)), lexicon)),
+            provider=" ".join(index_terms(provider_name, lexicon)),
+            body=" ".join(index_terms(" ".join(german_texts(offer)), lexicon)),
             foreign=" ".join(foreign),
             topic=" ".join(offer["topics"]),
             phase=" ".join(offer["phases"]),

@@ -111,22 +111,29 @@ def _unit_word(word: str, forms: tuple[str, ...]) -> bool:
 
 _LATIN_TO_CYRILLIC = [
     ("shch", "щ"), ("sch", "ш"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
-    ("sh", "ш"), ("ya", "я"), ("ia", "я"), ("yu", "ю"), ("iu", "ю"), ("yo", "ё"), ("ye", "е"),
-    ("yi", "ї"), ("iy", "ий"), ("yy", "ый"), ("ij", "ий"), ("a", "а"), ("b", "б"), ("v", "в"),
-    ("w", "в"), ("g", "г"), ("h", "х"), ("d", "д"), ("e", "е"), ("z", "з"), ("i", "и"),
-    ("y", "ы"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"),
-    ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"), ("c", "к"),
-    ("x", "кс"), ("q", "к"),
+    ("sh", "ш"), ("ya", "я"), ("ia", "я"), ("yu", "ю"), ("iu", "ю"), ("yo", "ё"),
+    ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("h", "х"), ("d", "д"),
+    ("e", "е"), ("z", "з"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"),
+    ("c", "к"), ("x", "кс"), ("q", "к"),
 ]
+_RUSSIAN_LETTERS = [("ye", "е"), ("iy", "ий"), ("yy", "ый"), ("ij", "ий"), ("i", "и"),
+                    ("y", "ы")]
+_UKRAINIAN_LETTERS = [("yi", "ї"), ("ye", "є"), ("iy", "ій"), ("yy", "ий"), ("i", "і"),
+                      ("y", "и")]
 
 
 @lru_cache(maxsize=20_000)
-def to_cyrillic(word: str) -> str:
+def to_cyrillic(word: str, lang: str, ts: bool = True) -> str:
     """A Latin spelling of a Russian or Ukrainian word written back in Cyrillic
-    (detskiy → детский); the search compares it with forgiveness for the rest."""
+    (detskiy → детский, dytyny → дитини); the analysers take it from there.
+    ts is ц (tsentr) or т and с (detskiy): both are tried."""
+    rules = sorted((_RUSSIAN_LETTERS if lang == "ru" else _UKRAINIAN_LETTERS)
+                   + [r for r in _LATIN_TO_CYRILLIC if ts or r[0] != "ts"],
+                   key=lambda rule: -len(rule[0]))
     out, i = [], 0
     while i < len(word):
-        for latin, cyrillic in _LATIN_TO_CYRILLIC:
+        for latin, cyrillic in rules:
             if word.startswith(latin, i):
                 out.append(cyrillic)
                 i += len(latin)
@@ -333,10 +340,14 @@ class NeedVocabulary:
                 result["de"] = {stem(p) for p in self.split(folded)}
                 result["tr"] = {folded[:n] for n in range(MIN_PREFIX, len(folded))}
             return result
-        if script(folded) == "latin" and len(folded) >= 4 and not self.is_known(folded):
-            cyrillic = to_cyrillic(folded)
-            result["ru"] = {key(cyrillic, "ru")}
-            result["uk"] = {key(cyrillic, "uk")}
+        if script(folded) == "latin" and len(folded) >= 3 and not folded.isdigit():
+            # Russian, Ukrainian, Arabic and Persian typed in Latin letters: written
+            # back in Cyrillic, and as typed for the vocabulary's own Latin spellings.
+            for language in ("ru", "uk"):
+                result[language] = {key(to_cyrillic(folded, language, ts), language)
+                                    for ts in (True, False)} | {folded}
+            for language in ("ar", "fa"):
+                result[language] = {folded}
         for language in languages_of(folded):
             result.setdefault(language, set()).add(key(word, language))
         return result

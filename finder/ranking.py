@@ -20,6 +20,7 @@ Order, as a list of rules where each breaks the ties of the one before:
 
 from __future__ import annotations
 
+import math
 import threading
 from collections import OrderedDict
 
@@ -29,6 +30,9 @@ NEED_TOPIC_STRENGTH = 0.4
 """An offer in a need's topic that does not use any of its search words."""
 NEED_TOPIC_BONUS = 0.1
 SEVERAL_SEARCH_WORDS = 0.2
+RARE_SHARE, COMMON_WEIGHT = 0.02, 0.5
+"""A search word found in at most this share of all offers counts fully; the more
+common, the less, down to COMMON_WEIGHT."""
 """Part of a need's strength kept for offers in the need's topics."""
 TOPIC_STRENGTH, TOPIC_BESIDE_NEED = 0.8, 0.45
 PHASE_STRENGTH, PHASE_BESIDE_NEED = 0.6, 0.35
@@ -45,14 +49,17 @@ MIN_RELEVANCE = 0.08
 BANDS = (0.85, 0.6)
 POSTINGS_BUDGET = 2_000_000
 """How many (document, score) pairs of term postings a build keeps in memory."""
-TITLE_WEIGHT, BODY_WEIGHT = 3.0, 1.0
+TITLE_WEIGHT, PROVIDER_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
+"""What an offer is called says most, who offers it (Kinderarztpraxis, Frauenhaus) more
+than a mention in its description."""
 
 
 class Scorer:
     """Match strengths over one build's index; postings are cached per build."""
 
-    def __init__(self, catalogue, topic_sets: dict, phase_sets: dict):
+    def __init__(self, catalogue, topic_sets: dict, phase_sets: dict, size: int):
         self.catalogue = catalogue
+        self.size = size
         self.topic_sets = topic_sets
         self.phase_sets = phase_sets
         self._cache: OrderedDict = OrderedDict()
@@ -73,7 +80,8 @@ class Scorer:
         searcher = self.catalogue.searcher()
         reader = searcher.reader()
         raw: dict[int, float] = {}
-        fields = (("title", TITLE_WEIGHT), ("body", BODY_WEIGHT)) if field == "de" \
+        fields = (("title", TITLE_WEIGHT), ("provider", PROVIDER_WEIGHT), ("body", BODY_WEIGHT)) \
+            if field == "de" \
             else (("foreign", 1.0),)
         for fieldname, weight in fields:
             if (fieldname, text) not in reader:
@@ -112,20 +120,32 @@ class Scorer:
                 result[doc] = total / len(parts)
         return result
 
+    def rarity(self, found: int) -> float:
+        """How much a search word found in this many offers says (1 for rare words)."""
+        total = max(self.size, 1)
+        rare = max(total * RARE_SHARE, 1.0)
+        if found <= rare:
+            return 1.0
+        return max(COMMON_WEIGHT, 1.0 - (1.0 - COMMON_WEIGHT) * math.log(found / rare)
+                   / math.log(max(total / rare, 2.0)))
+
     def need(self, need: Need) -> dict[int, float]:
         key = ("need", need.id)
         with self._lock:
             cached = self._cache.get(key)
         if cached is not None:
             return cached
-        # The best search word counts most; an offer using several of them, a little more.
-        per_phrase = [self.phrase(stems) for stems in need.search]
+        # A search word found in many offers (sprechen, Betreuung) says less about the
+        # need than a rare one (Logopädie): each counts by its rarity. The best word
+        # counts most; an offer using several of them, a little more.
         strengths: dict[int, float] = {}
-        for part in per_phrase:
-            for doc, value in part.items():
+        for stems in need.search:
+            found = self.phrase(stems)
+            weight = self.rarity(len(found))
+            for doc, value in found.items():
                 best, total = strengths.get(doc, (0.0, 0.0))
-                strengths[doc] = (max(best, value), total + value)
-        count = max(len(per_phrase), 1)
+                strengths[doc] = (max(best, weight * value), total + weight * value)
+        count = max(len(need.search), 1)
         strengths = {doc: (1 - SEVERAL_SEARCH_WORDS) * best
                      + SEVERAL_SEARCH_WORDS * total / count
                      for doc, (best, total) in strengths.items()}

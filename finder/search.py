@@ -286,7 +286,7 @@ class Engine:
         }
         self.vocabulary = NeedVocabulary(catalogue.vocabulary, catalogue.lexicon_counts,
                                          catalogue.districts, catalogue.lexicon.split, self.n)
-        self.scorer = ranking.Scorer(catalogue, self.topic_sets, self.phase_sets)
+        self.scorer = ranking.Scorer(catalogue, self.topic_sets, self.phase_sets, self.n)
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
         self._expired: tuple[str, frozenset[int]] | None = None
