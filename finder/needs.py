@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from finder.analysis import LANGUAGES, fold, is_latin, key, languages_of, script, stem, tokens
+from finder.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
 from finder.wordlists import commonest_language, is_real_word, is_stop_word, zipf
 
 MAX_TOKENS = 24
@@ -102,6 +102,24 @@ _MONTH_WORDS = ("monat", "monate", "monaten", "monatig", "monatige", "month", "m
                 "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه")
 _GRADE_WORDS = ("klasse", "kl", "grade", "class", "year", "sinif", "sinifta", "клас", "класс",
                 "класі", "классе", "الصف", "صف", "کلاس")
+_NUMBER_WORDS = {
+    "de": "zwei drei vier funf sechs sieben acht neun zehn elf zwolf dreizehn vierzehn "
+          "funfzehn sechzehn siebzehn achtzehn",
+    "en": "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen",
+    "tr": "iki uc dort bes alti yedi sekiz dokuz",
+    "ar": "اثنین ثلاث اربع خمس ست سبع ثمان تسع عشر",
+    "uk": "два три чотири пять шість сім вісім девять десять",
+    "ru": "два три четыре пять шесть семь восемь девять десять одиннадцать двенадцать "
+          "тринадцать четырнадцать пятнадцать шестнадцать семнадцать",
+    "fa": "دو سه چهار پنج شش هفت هشت",
+}
+NUMBER_WORDS = {fold(word): number for words in _NUMBER_WORDS.values()
+                for number, word in enumerate(words.split(), start=2)}
+"""Numbers written as words, 2 upwards (one is left out: it is also an article)."""
+_ARABIC_NUMBER_FORMS = {"ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانیه": 8,
+                        "تسعه": 9, "عشره": 10, "اثنان": 2, "ثنتین": 2, "دوازده": 12}
+NUMBER_WORDS.update(_ARABIC_NUMBER_FORMS)
 _NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y)?$")
 
 
@@ -261,30 +279,35 @@ class NeedVocabulary:
         typed = [t for t in tokens(text) if len(t) <= 60][:MAX_TOKENS]
         reading = Reading(units=[], words=tuple(typed))
         typed = self._take_hints(typed, reading)
+        # Words the vocabulary recognises as typed are never corrected; the others
+        # are, when they are no word of any supported language.
+        translit = self._transliterated(typed)
+        recognised = {p for spots, _ in self._recognise(typed, lang, translit) for p in spots}
         words: list[str] = []
-        for token in typed:
-            folded = fold(token)
-            corrected = self.correct(folded) if is_latin(folded) or script(folded) != "digits" else None
+        for i, token in enumerate(typed):
+            corrected = None if i in recognised else self.correct(fold(token))
             if corrected:
                 reading.corrections[token] = corrected
                 words.append(corrected)
             else:
                 words.append(token)
-        found = self._recognise(words, lang)
+        found = self._recognise(words, lang, translit) if reading.corrections else \
+            self._recognise(typed, lang, translit)
         covered: set[int] = set()
         for positions, meanings in found:
             covered.update(positions)
             kinds = {m.kind for m in meanings}
             weight = NEED_WEIGHT if "need" in kinds else TOPIC_WEIGHT if "topic" in kinds \
                 else PHASE_WEIGHT
-            unit = self._literal(Unit(weight, positions, tuple(meanings)), words, positions, lang)
+            unit = self._literal(Unit(weight, positions, tuple(meanings)), words, positions, lang,
+                                 translit)
             reading.units.append(unit)
             if any(m.kind == "need" and self.needs[m.id].emergency for m in meanings):
                 reading.emergency = True
         for i, word in enumerate(words):
             if i in covered:
                 continue
-            unit = self._free_word(word, i, lang)
+            unit = self._free_word(word, i, lang, translit)
             if unit is not None:
                 reading.units.append(unit)
         for unit in reading.units:
@@ -306,9 +329,12 @@ class NeedVocabulary:
                 used.add(i)
                 continue
             match = _NUMBER.match(word)
-            if not match:
+            if match:
+                number, suffix = int(match.group(1)), match.group(2) or ""
+            elif word in NUMBER_WORDS:
+                number, suffix = NUMBER_WORDS[word], ""
+            else:
                 continue
-            number, suffix = int(match.group(1)), match.group(2) or ""
             after = folded[i + 1] if i + 1 < len(folded) else ""
             before = folded[i - 1] if i else ""
             if suffix.startswith("m") and suffix != "mo" or _unit_word(after, _MONTH_WORDS):
@@ -330,7 +356,8 @@ class NeedVocabulary:
                 kept.append(token)
         return kept
 
-    def _token_keys(self, word: str, lang: str, parts: bool = False) -> dict[str, set[str]]:
+    def _token_keys(self, word: str, lang: str, parts: bool = False,
+                    translit: bool = False) -> dict[str, set[str]]:
         """The keys of one word in each language it could belong to; with parts, the
         keys of a German compound's parts and of the starts of a Turkish word instead."""
         result: dict[str, set[str]] = {}
@@ -341,25 +368,49 @@ class NeedVocabulary:
                 result["tr"] = {folded[:n] for n in range(MIN_PREFIX, len(folded))}
             return result
         if script(folded) == "latin" and len(folded) >= 3 and not folded.isdigit():
-            # Russian, Ukrainian, Arabic and Persian typed in Latin letters: written
-            # back in Cyrillic, and as typed for the vocabulary's own Latin spellings.
-            for language in ("ru", "uk"):
-                result[language] = {key(to_cyrillic(folded, language, ts), language)
-                                    for ts in (True, False)} | {folded}
-            for language in ("ar", "fa"):
+            # Russian, Ukrainian, Arabic and Persian typed in Latin letters: as typed for
+            # the vocabulary's own Latin spellings, and, when the query looks like it,
+            # written back in Cyrillic (detskiy sad → детский сад).
+            for language in ("ru", "uk", "ar", "fa"):
                 result[language] = {folded}
+            if translit:
+                for language in ("ru", "uk"):
+                    result[language].update(key(cyrillic, language)
+                                            for cyrillic in self._cyrillic(folded, language))
         for language in languages_of(folded):
-            result.setdefault(language, set()).add(key(word, language))
+            keys = result.setdefault(language, set())
+            keys.add(key(word, language))
+            if language in ("ar", "fa") and len(word) >= 3 and word[0] in "وف":
+                keys.add(key(word[1:], language))  # و "and", ف "so" written onto the word
         return result
 
-    def _recognise(self, words: list[str], lang: str) -> list[tuple[tuple[int, ...], list[Meaning]]]:
+    @staticmethod
+    def _cyrillic(word: str, lang: str) -> set[str]:
+        return {to_cyrillic(word, lang, ts) for ts in (True, False)}
+
+    def _transliterated(self, words: list[str]) -> bool:
+        """Whether the query is Russian or Ukrainian typed in Latin letters: one of
+        its unknown Latin words is a vocabulary word once written in Cyrillic."""
+        for word in words:
+            folded = fold(word)
+            if script(folded) != "latin" or len(folded) < 3 or self.is_known(folded):
+                continue
+            for language in ("ru", "uk"):
+                for cyrillic in self._cyrillic(folded, language):
+                    if key(cyrillic, language) in self._entries[language] \
+                            or fold(cyrillic) in self.known_words:
+                        return True
+        return False
+
+    def _recognise(self, words: list[str], lang: str,
+                   translit: bool) -> list[tuple[tuple[int, ...], list[Meaning]]]:
         """Vocabulary entries found in the words, as (positions, meanings).
 
         Whole words are looked up first; the parts of compounds and the starts of
         Turkish words only where no whole word was recognised."""
-        found = self._find(words, lang, parts=False, skip=set())
+        found = self._find(words, lang, translit, parts=False, skip=set())
         covered = {p for spots in found for p in spots}
-        for spots, meanings in self._find(words, lang, parts=True, skip=covered).items():
+        for spots, meanings in self._find(words, lang, translit, parts=True, skip=covered).items():
             found.setdefault(spots, set()).update(meanings)
         # A phrase found inside a longer one says less than the longer one.
         kept: list[tuple[tuple[int, ...], list[Meaning]]] = []
@@ -379,11 +430,11 @@ class NeedVocabulary:
                 merged.append((set(spots), list(meanings)))
         return [(tuple(sorted(spots)), meanings) for spots, meanings in merged]
 
-    def _find(self, words: list[str], lang: str, parts: bool,
+    def _find(self, words: list[str], lang: str, translit: bool, parts: bool,
               skip: set[int]) -> dict[tuple[int, ...], set[Meaning]]:
         positions_by_key: dict[str, dict[str, list[int]]] = {}
         for i, word in enumerate(words):
-            whole = self._token_keys(word, lang)
+            whole = self._token_keys(word, lang, translit=translit)
             if parts:
                 if i in skip:
                     continue
@@ -427,12 +478,13 @@ class NeedVocabulary:
             return None
         return tuple(sorted(spots))
 
-    def _literal(self, unit: Unit, words: list[str], positions, lang: str) -> Unit:
+    def _literal(self, unit: Unit, words: list[str], positions, lang: str,
+                 translit: bool) -> Unit:
         """Add the words' own terms, so that an offer naming them matches too."""
         german, foreign = [], []
         for i in positions:
             word = words[i]
-            for language, keys in self._token_keys(word, lang).items():
+            for language, keys in self._token_keys(word, lang, translit=translit).items():
                 if language == "de":
                     if self._german_eligible(fold(word), lang):
                         german.append(key(word, "de"))
@@ -455,7 +507,7 @@ class NeedVocabulary:
             return False
         return True
 
-    def _free_word(self, word: str, position: int, lang: str) -> Unit | None:
+    def _free_word(self, word: str, position: int, lang: str, translit: bool) -> Unit | None:
         folded = fold(word)
         if not folded or (folded.isdigit()):
             return None
@@ -467,7 +519,7 @@ class NeedVocabulary:
         if any(is_stop_word(folded, language) for language in stop_langs if language) or len(folded) < 2:
             return None
         weight = WORD_WEIGHT * self._specificity(folded, likely)
-        unit = self._literal(Unit(weight, (position,)), [word], (0,), lang)
+        unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
         unit.positions = (position,)
         return unit
 

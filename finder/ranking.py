@@ -176,6 +176,10 @@ class Scorer:
             elif meaning.kind == "phase":
                 value = PHASE_BESIDE_NEED if has_need else PHASE_STRENGTH
                 _merge_max(strengths, dict.fromkeys(self.phase_sets[meaning.id], value))
+        if unit.meanings and len(unit.positions) > 1:
+            # A phrase's words one by one are no evidence for what the phrase means
+            # ("spricht nicht" is not "wir sprechen Arabisch").
+            return strengths
         literal: dict[int, float] = {}
         for stem in unit.german:
             _merge_max(literal, self.term("de", stem))

@@ -1,0 +1,209 @@
+"""What families judge the search by: the first results answer the need.
+
+One test per kind of failure the search had (issue 8): everyday words pushing the
+need aside, needs told in sentences, inflected forms, the district outranking
+relevance, alphabetical order, parents' offers hidden by the child's age, crisis
+searches without the emergency numbers, and suggestions that turn a right word
+into a wrong one. The relevance benchmark (bench/relevance.py) measures the same
+on hundreds of queries; its floor is held in test_relevance_floor below.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from finder.search import Query
+from finder.web import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+MIDWIFE = {"hebammenvermittlung", "hebammensprechstunde-kleine-fuesse", "familienhebammen",
+           "hebammensprechstunde-hafen", "wochenbettbetreuung-weststadt", "babylotsin"}
+SPEECH = {"sprachtherapie-kinder", "fruehfoerderung", "offene-entwicklungsberatung",
+          "sprechstunde-entwicklung", "spz-entwicklungsdiagnostik"}
+VIOLENCE = {"frauenhaus-schutz", "frauenberatung-gewalt"}
+CHILDCARE = {"kita-anmeldung-servicestelle", "kita-pusteblume", "kita-hafenkinder-plaetze",
+             "kita-arche", "kita-sonnenblume-krippe", "kita-bergfeld-kindergarten",
+             "tagespflege-vermittlung", "kita-schillerpark"}
+
+
+@pytest.fixture(scope="module")
+def client(bundled_data):
+    return create_app({"DATA_DIR": str(bundled_data), "TESTING": True}).test_client()
+
+
+def top(catalogue, text: str, lang: str = "de", n: int = 3, **filters) -> list[str]:
+    results = catalogue.search(Query(text=text, lang=lang, page_size=n, **filters))
+    return [h.id for h in results.hits]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Hebamme am Vormittag bitte dringend", "de"),
+    ("suche dringend eine hebamme in der nähe", "de"),
+    ("hebamme gesucht für nach der geburt", "de"),
+    ("looking for a midwife for my kids please", "en"),
+])
+def test_everyday_words_do_not_push_the_need_aside(catalogue, text, lang):
+    found = top(catalogue, text, lang)
+    assert found and set(found) <= MIDWIFE, found
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("mein sohn ist drei und spricht noch kaum", "de"),
+    ("my son is three and hardly talks", "en"),
+    ("oğlum üç yaşında ve hâlâ konuşmuyor", "tr"),
+    ("ابني عمره ثلاث سنوات ولا يتكلم", "ar"),
+    ("моему сыну три года и он почти не говорит", "ru"),
+    ("мій син має три роки і майже не розмовляє", "uk"),
+    ("پسرم سه سالش است و هنوز حرف نمی‌زند", "fa"),
+])
+def test_a_need_told_in_a_sentence_without_its_name(catalogue, text, lang):
+    found = top(catalogue, text, lang)
+    assert found and found[0] in SPEECH, found
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("mein Mann schlägt mich und ich habe Angst", "de"),
+    ("my husband hits me", "en"),
+    ("kocam beni dövüyor", "tr"),
+    ("زوجي يضربني", "ar"),
+    ("муж меня бьёт", "ru"),
+    ("чоловік мене б'є", "uk"),
+    ("شوهرم مرا کتک می‌زند", "fa"),
+])
+def test_violence_told_in_a_sentence_finds_the_shelter_and_the_emergency_numbers(
+        catalogue, text, lang):
+    results = catalogue.search(Query(text=text, lang=lang, page_size=3))
+    assert results.emergency
+    assert set(h.id for h in results.hits[:2]) & VIOLENCE, [h.id for h in results.hits]
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    # Forms that are not in the vocabulary as written: cases, plurals, suffixes.
+    ("kreşler", "tr", CHILDCARE),
+    ("kreşe kayıt", "tr", CHILDCARE),
+    ("ebeler", "tr", MIDWIFE),
+    ("логопеду", "ru", SPEECH),
+    ("в детском саду", "ru", CHILDCARE),
+    ("логопеда для дитини", "uk", SPEECH),
+    ("дитячого садка", "uk", CHILDCARE),
+    ("بالحضانات", "ar", CHILDCARE),
+    ("للقابلات", "ar", MIDWIFE),
+])
+def test_inflected_forms_reach_the_offers(catalogue, text, lang, expected):
+    found = top(catalogue, text, lang)
+    assert found and found[0] in expected, found
+
+
+def test_the_own_district_does_not_outrank_a_better_answer(catalogue):
+    # A language course from Ostend: the integration course and the literacy course
+    # (next door in the Altstadt) come before weaker matches in Ostend itself.
+    results = catalogue.search(Query(text="Deutschkurs", district="ostend", page_size=4))
+    found = [h.id for h in results.hits]
+    assert "computerkurs-eltern-ostend" not in found[:3], found
+    assert {"integrationskurs-kinderbetreuung", "alphabetisierungskurs"} & set(found[:3]), found
+
+
+def test_without_words_the_order_is_fit_not_the_alphabet(catalogue):
+    results = catalogue.search(Query(topics=("crisis_protection",), page_size=10))
+    ids = [h.id for h in results.hits]
+    assert ids != sorted(ids)
+    # Offers whose main topic is the one asked for come first.
+    main = [h.topics[0] == "crisis_protection" for h in results.hits]
+    assert main == sorted(main, reverse=True), ids
+    assert "frauenhaus-schutz" in ids[:5], ids
+
+
+def test_a_money_question_in_arabic_lists_housing_benefit_on_the_first_page(catalogue):
+    found = top(catalogue, "مساعدة في دفع الإيجار", "ar", n=5)
+    assert "wohngeld-beratung" in found, found
+
+
+def test_offers_for_parents_are_not_hidden_by_the_childs_age(catalogue):
+    # A newly arrived mother of a 7-year-old: the German courses for adults fit.
+    found = top(catalogue, "Deutschkurs", n=6, ages_months=(7 * 12,))
+    assert {"alphabetisierungskurs", "sprachcafe-bibliothek"} & set(found), found
+    offer = catalogue.offer("sprachcafe-bibliothek")
+    assert offer["audience"] == "parents"
+    # An offer for children still respects the child's age.
+    assert "babyschwimmen" not in top(catalogue, "Schwimmkurs", n=10, ages_months=(7 * 12,))
+
+
+@pytest.mark.parametrize("text", [
+    "gift for a newborn", "Kinderkleider", "kreş", "Schule", "fruhforderung", "nursery",
+    "homework help", "Elterncafe", "Ausbildung", "Hebammen",
+])
+def test_right_words_get_no_suggestion(catalogue, text):
+    lang = "en" if text in ("gift for a newborn", "nursery", "homework help") else "de"
+    assert catalogue.search(Query(text=text, lang=lang)).suggestion is None
+
+
+def test_an_english_word_does_not_match_a_german_false_friend(catalogue):
+    reading = catalogue.engine.read("gift for a newborn", "en")
+    assert all("gift" not in unit.german for unit in reading.units)
+
+
+@pytest.mark.parametrize("text,suggestion", [
+    ("Kinderartz", "kinderarzt"),
+    ("Hebamne", "hebamme"),
+])
+def test_a_typo_gets_a_suggestion_that_helps(catalogue, text, suggestion):
+    results = catalogue.search(Query(text=text, page_size=3))
+    assert results.suggestion == suggestion
+    assert results.hits
+
+
+CRISIS_WORDS = {
+    "de": "Gewalt", "en": "violence", "tr": "şiddet", "ar": "عنف", "uk": "насильство",
+    "ru": "насилие", "fa": "خشونت",
+}
+
+
+@pytest.mark.parametrize("lang,word", sorted(CRISIS_WORDS.items()))
+def test_crisis_words_show_the_emergency_numbers_on_the_website(client, lang, word):
+    html = client.get(f"/{lang}/search", query_string={"q": word}).get_data(as_text=True)
+    assert 'class="emergency"' in html
+    for number in ("110", "112", "116 016", "116 111", "0800 111 0 550", "0800 111 0 111"):
+        assert number in html
+    # Suicidal thoughts too, and every page links to the numbers.
+    assert f'href="/{lang}/emergency"' in client.get(f"/{lang}/").get_data(as_text=True)
+
+
+def test_the_emergency_page_lists_every_number_in_the_readers_language(client):
+    html = client.get("/uk/emergency").get_data(as_text=True)
+    assert "Поліція" in html and "116 016" in html and 'href="tel:08001110111"' in html
+
+
+def test_no_emergency_box_for_an_ordinary_search(client):
+    assert 'class="emergency"' not in client.get("/de/search?q=Kita").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("ich will nicht mehr leben", "de"), ("I want to kill myself", "en"),
+    ("kendimi öldürmek istiyorum", "tr"), ("أريد أن أنتحر", "ar"),
+])
+def test_suicidal_thoughts_are_an_emergency(catalogue, text, lang):
+    assert catalogue.search(Query(text=text, lang=lang)).emergency
+
+
+def test_relevance_floor():
+    """The relevance benchmark's main set stays above its floor (figures in the README)."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "relevance.py"), "--set", "all",
+                           "--misses", "0"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
+            for line in done.stdout.splitlines() if line.startswith("| ") and "%" in line}
+    success = {group: int(row[1].rstrip(" %")) for group, row in rows.items()}
+    precision = {group: int(row[2].rstrip(" %")) for group, row in rows.items()}
+    assert success["set main"] >= FLOOR["success_main"], success
+    assert precision["set main"] >= FLOOR["precision_main"], precision
+    assert success["set holdout"] >= FLOOR["success_holdout"], success
+    assert min(success[f"lang {lang}"] for lang in CRISIS_WORDS) >= FLOOR["success_language"]
+
+
+FLOOR = {"success_main": 85, "precision_main": 70, "success_holdout": 55, "success_language": 70}
+"""A little under the figures measured when the floor was set, so noise in the
+ranking does not fail the suite but a real step back does."""
