@@ -83,7 +83,7 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> Build
             staging.mkdir()
             counts = index.lexicon_counts(content)
             lexicon = Lexicon(counts)
-            store.write(staging / "catalogue.db", content, counts, digest)
+            store.write(staging / "catalogue.db", content, counts, digest, index.spellings(content))
             index.write(staging / "index", content, lexicon)
             info = {
                 "content_hash": digest,

@@ -43,7 +43,9 @@ class Catalogue:
             {**dict(r), "translations": json.loads(r["translations"]),
              "emergency": bool(r["emergency"])}
             for r in self.db.execute("SELECT * FROM helplines ORDER BY position")]
-        self.lexicon_counts = dict(self.db.execute("SELECT word, count FROM lexicon").fetchall())
+        rows = self.db.execute("SELECT word, count, spelling FROM lexicon").fetchall()
+        self.lexicon_counts = {r["word"]: r["count"] for r in rows}
+        self.spellings = {r["word"]: r["spelling"] for r in rows if r["spelling"] != r["word"]}
         self.lexicon = Lexicon(self.lexicon_counts)
         from finder.search import Engine
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from whoosh import fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from finder.analysis import Lexicon, foreign_terms, index_terms, is_latin, words
+from finder.analysis import Lexicon, fold, foreign_terms, index_terms, is_latin, tokens, words
 from finder.content import Content
 
 _PRE = SpaceSeparatedTokenizer()
@@ -32,6 +32,18 @@ SCHEMA = fields.Schema(
 def german_texts(offer: dict) -> list[str]:
     return [offer["summary"], offer["description"],
             offer["application_process"] or "", offer["fees_description"] or ""]
+
+
+def spellings(content: Content) -> dict[str, str]:
+    """The usual spelling of each folded German word (logopadie → logopädie), for
+    showing a corrected word the way it is written."""
+    seen: dict[str, Counter] = {}
+    providers = {p["id"]: p for p in content.providers}
+    for offer in content.offers:
+        for text in [offer["name"], providers[offer["provider_id"]]["name"], *german_texts(offer)]:
+            for token in tokens(text):
+                seen.setdefault(fold(token), Counter())[token] += 1
+    return {word: forms.most_common(1)[0][0] for word, forms in seen.items()}
 
 
 def lexicon_counts(content: Content) -> Counter:

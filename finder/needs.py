@@ -194,8 +194,9 @@ class NeedVocabulary:
     """The vocabulary of one build, compiled for reading queries."""
 
     def __init__(self, vocabulary: dict, lexicon: dict[str, int], districts: dict,
-                 compound_split, doc_count: int):
+                 compound_split, doc_count: int, spellings: dict[str, str] | None = None):
         self.needs: dict[str, Need] = {}
+        self.spellings: dict[str, str] = dict(spellings or {})
         self.split = compound_split
         self.lexicon = lexicon
         self.doc_count = max(doc_count, 1)
@@ -231,7 +232,10 @@ class NeedVocabulary:
                 bucket = self._entries[lang].setdefault(keys[0], [])
                 if entry not in bucket:
                     bucket.append(entry)
-                known.update(fold(t) for t in typed if len(t) >= 4)
+                for t in typed:
+                    if len(t) >= 4:
+                        known.add(fold(t))
+                        self.spellings.setdefault(fold(t), t)
 
     # --- typos ----------------------------------------------------------------
 
@@ -282,12 +286,13 @@ class NeedVocabulary:
         # Words the vocabulary recognises as typed are never corrected; the others
         # are, when they are no word of any supported language.
         translit = self._transliterated(typed)
-        recognised = {p for spots, _ in self._recognise(typed, lang, translit) for p in spots}
+        recognised = {p for spots in self._find(typed, lang, False, parts=False, skip=set())
+                      for p in spots}
         words: list[str] = []
         for i, token in enumerate(typed):
             corrected = None if i in recognised else self.correct(fold(token))
             if corrected:
-                reading.corrections[token] = corrected
+                reading.corrections[token] = self.spellings.get(corrected, corrected)
                 words.append(corrected)
             else:
                 words.append(token)

@@ -24,6 +24,8 @@ import math
 import threading
 from collections import OrderedDict
 
+import numpy as np
+
 from finder.needs import Need, Reading, Unit
 
 NEED_TOPIC_STRENGTH = 0.4
@@ -47,42 +49,61 @@ MIN_RELEVANCE = 0.08
 """Below this share of the query, an offer matched only by chance."""
 """Offers below this share of the best offer's relevance are not results."""
 BANDS = (0.85, 0.6)
-POSTINGS_BUDGET = 2_000_000
-"""How many (document, score) pairs of term postings a build keeps in memory."""
+POSTINGS_BUDGET = 4_000_000
+"""How many (document, score) pairs of postings a build keeps in memory (a dense
+array of a need's strengths counts an eighth of its length)."""
 TITLE_WEIGHT, PROVIDER_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 """What an offer is called says most, who offers it (Kinderarztpraxis, Frauenhaus) more
 than a mention in its description."""
 
 
 class Scorer:
-    """Match strengths over one build's index; postings are cached per build."""
+    """Match strengths over one build's index, as arrays with one value per offer.
 
-    def __init__(self, catalogue, topic_sets: dict, phase_sets: dict, size: int):
+    Term postings (from Whoosh, BM25F) are kept sparse and cached per build; a unit's
+    strengths are dense arrays, summed per query with NumPy."""
+
+    def __init__(self, catalogue, topic_masks: dict, phase_masks: dict, size: int):
         self.catalogue = catalogue
+        self.topic_masks = topic_masks
+        self.phase_masks = phase_masks
         self.size = size
-        self.topic_sets = topic_sets
-        self.phase_sets = phase_sets
         self._cache: OrderedDict = OrderedDict()
-        self._size = 0
+        self._used = 0
         self._lock = threading.Lock()
+
+    def _remember(self, key, value, cost: int):
+        with self._lock:
+            self._cache[key] = (value, cost)
+            self._used += cost
+            while self._used > POSTINGS_BUDGET and len(self._cache) > 1:
+                _, (_, dropped_cost) = self._cache.popitem(last=False)
+                self._used -= dropped_cost
+        return value
+
+    def _cached(self, key):
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found[0]
+        return None
 
     # --- strengths of one alternative ------------------------------------------
 
-    def term(self, field: str, text: str) -> dict[int, float]:
-        """Strength of one term: 0.5 for any match up to 1 for the best-scored offer.
-        field is "de" (title and body) or "foreign" (translations)."""
+    def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Offers having one term and their strength: 0.5 for any match up to 1 for
+        the best-scored offer. field is "de" (title, provider, body) or "foreign"
+        (translations). Sparse: (document numbers, strengths)."""
         key = (field, text)
-        with self._lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        found = self._cached(key)
+        if found is not None:
+            return found
         searcher = self.catalogue.searcher()
         reader = searcher.reader()
         raw: dict[int, float] = {}
         fields = (("title", TITLE_WEIGHT), ("provider", PROVIDER_WEIGHT), ("body", BODY_WEIGHT)) \
-            if field == "de" \
-            else (("foreign", 1.0),)
+            if field == "de" else (("foreign", 1.0),)
         for fieldname, weight in fields:
             if (fieldname, text) not in reader:
                 continue
@@ -91,34 +112,27 @@ class Scorer:
                 doc = matcher.id()
                 raw[doc] = raw.get(doc, 0.0) + weight * matcher.score()
                 matcher.next()
-        top = max(raw.values(), default=0.0) or 1.0
-        strengths = {doc: 0.5 + 0.5 * score / top for doc, score in raw.items()}
-        with self._lock:
-            self._cache[key] = strengths
-            self._size += len(strengths) + 1
-            while self._size > POSTINGS_BUDGET and len(self._cache) > 1:
-                _, dropped = self._cache.popitem(last=False)
-                self._size -= len(dropped) + 1
-        return strengths
+        docs = np.fromiter(raw.keys(), dtype=np.int64, count=len(raw))
+        values = np.fromiter(raw.values(), dtype=np.float32, count=len(raw))
+        if len(values):
+            values = 0.5 + 0.5 * values / values.max()
+        return self._remember(key, (docs, values), len(raw) + 1)
 
-    def phrase(self, stems: tuple[str, ...]) -> dict[int, float]:
+    def _dense(self, sparse: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+        dense = np.zeros(self.size, dtype=np.float32)
+        dense[sparse[0]] = sparse[1]
+        return dense
+
+    def phrase(self, stems: tuple[str, ...]) -> np.ndarray:
         """Offers that have every word of a German phrase, with the mean strength."""
-        parts = sorted((self.term("de", s) for s in stems), key=len)
-        if not parts:
-            return {}
+        if not stems:
+            return np.zeros(self.size, dtype=np.float32)
+        parts = [self._dense(self.term("de", s)) for s in stems]
         if len(parts) == 1:
             return parts[0]
-        result = {}
-        for doc, value in parts[0].items():
-            total = value
-            for part in parts[1:]:
-                other = part.get(doc)
-                if other is None:
-                    break
-                total += other
-            else:
-                result[doc] = total / len(parts)
-        return result
+        total = np.sum(parts, axis=0) / len(parts)
+        total[np.min(parts, axis=0) == 0] = 0.0
+        return total
 
     def rarity(self, found: int) -> float:
         """How much a search word found in this many offers says (1 for rare words)."""
@@ -129,94 +143,81 @@ class Scorer:
         return max(COMMON_WEIGHT, 1.0 - (1.0 - COMMON_WEIGHT) * math.log(found / rare)
                    / math.log(max(total / rare, 2.0)))
 
-    def need(self, need: Need) -> dict[int, float]:
+    def need(self, need: Need) -> np.ndarray:
         key = ("need", need.id)
-        with self._lock:
-            cached = self._cache.get(key)
-        if cached is not None:
-            return cached
+        found = self._cached(key)
+        if found is not None:
+            return found
         # A search word found in many offers (sprechen, Betreuung) says less about the
         # need than a rare one (Logopädie): each counts by its rarity. The best word
         # counts most; an offer using several of them, a little more.
-        strengths: dict[int, float] = {}
+        best = np.zeros(self.size, dtype=np.float32)
+        total = np.zeros(self.size, dtype=np.float32)
         for stems in need.search:
-            found = self.phrase(stems)
-            weight = self.rarity(len(found))
-            for doc, value in found.items():
-                best, total = strengths.get(doc, (0.0, 0.0))
-                strengths[doc] = (max(best, weight * value), total + weight * value)
+            strengths = self.phrase(stems)
+            strengths *= self.rarity(int(np.count_nonzero(strengths)))
+            np.maximum(best, strengths, out=best)
+            total += strengths
         count = max(len(need.search), 1)
-        strengths = {doc: (1 - SEVERAL_SEARCH_WORDS) * best
-                     + SEVERAL_SEARCH_WORDS * total / count
-                     for doc, (best, total) in strengths.items()}
-        in_topics = set().union(*(self.topic_sets[t] for t in need.topics)) if need.topics else set()
-        for doc, value in strengths.items():
-            strengths[doc] = value * (1 - NEED_TOPIC_BONUS)
-        for doc in in_topics:
-            value = strengths.get(doc)
-            strengths[doc] = NEED_TOPIC_STRENGTH if value is None else value + NEED_TOPIC_BONUS
-        with self._lock:
-            self._cache[key] = strengths
-            self._size += len(strengths) + 1
-        return strengths
+        result = (1 - SEVERAL_SEARCH_WORDS) * best + SEVERAL_SEARCH_WORDS * total / count
+        result *= 1 - NEED_TOPIC_BONUS
+        if need.topics:
+            in_topics = np.logical_or.reduce([self.topic_masks[t] for t in need.topics])
+            result[in_topics] += NEED_TOPIC_BONUS
+            result[in_topics & (result < NEED_TOPIC_STRENGTH)] = NEED_TOPIC_STRENGTH
+        return self._remember(key, result, self.size // 8 + 1)
 
     # --- a unit, and the whole query ------------------------------------------
 
-    def unit(self, unit: Unit, needs: dict[str, Need]) -> dict[int, float]:
+    def unit(self, unit: Unit, needs: dict[str, Need]) -> np.ndarray:
         """Each offer's match strength for one unit: the best of what the unit means
         (needs, topics, phases) and, a little less, of its words found literally."""
-        strengths: dict[int, float] = {}
+        strengths = np.zeros(self.size, dtype=np.float32)
         has_need = any(m.kind == "need" for m in unit.meanings)
         for meaning in unit.meanings:
             if meaning.kind == "need":
-                _merge_max(strengths, self.need(needs[meaning.id]))
-            elif meaning.kind == "topic":
-                value = TOPIC_BESIDE_NEED if has_need else TOPIC_STRENGTH
-                _merge_max(strengths, dict.fromkeys(self.topic_sets[meaning.id], value))
-            elif meaning.kind == "phase":
-                value = PHASE_BESIDE_NEED if has_need else PHASE_STRENGTH
-                _merge_max(strengths, dict.fromkeys(self.phase_sets[meaning.id], value))
+                np.maximum(strengths, self.need(needs[meaning.id]), out=strengths)
+            elif meaning.kind in ("topic", "phase"):
+                if meaning.kind == "topic":
+                    mask = self.topic_masks[meaning.id]
+                    value = TOPIC_BESIDE_NEED if has_need else TOPIC_STRENGTH
+                else:
+                    mask = self.phase_masks[meaning.id]
+                    value = PHASE_BESIDE_NEED if has_need else PHASE_STRENGTH
+                strengths[mask & (strengths < value)] = value
         if unit.meanings and len(unit.positions) > 1:
             # A phrase's words one by one are no evidence for what the phrase means
             # ("spricht nicht" is not "wir sprechen Arabisch").
             return strengths
-        literal: dict[int, float] = {}
+        literal = np.zeros(self.size, dtype=np.float32)
         for stem in unit.german:
-            _merge_max(literal, self.term("de", stem))
+            docs, values = self.term("de", stem)
+            literal[docs] = np.maximum(literal[docs], values)
         if unit.compound:
-            whole = self.phrase(unit.compound)
-            _merge_max(literal, {d: v * COMPOUND_STRENGTH for d, v in whole.items()})
+            np.maximum(literal, self.phrase(unit.compound) * COMPOUND_STRENGTH, out=literal)
         for text in unit.foreign:
-            _merge_max(literal, self.term("foreign", text))
+            docs, values = self.term("foreign", text)
+            literal[docs] = np.maximum(literal[docs], values)
         if not unit.meanings:
             return literal
-        for doc, value in literal.items():
-            meant = strengths.get(doc, 0.0)
-            value *= LITERAL_BESIDE_MEANING
-            strengths[doc] = max(meant, value) + (LITERAL_BONUS * value if meant else 0.0)
-        return strengths
+        literal *= LITERAL_BESIDE_MEANING
+        bonus = np.where(strengths > 0, LITERAL_BONUS * literal, 0.0)
+        return np.maximum(strengths, literal) + bonus
 
     def relevance(self, reading: Reading, needs: dict[str, Need],
-                  allowed: set[int] | frozenset[int]) -> tuple[dict[int, float], dict[int, set[int]]]:
-        """Each allowed offer's share of the query it answers (0 to 1), and which units
-        each matched (by index), for offers that match anything."""
+                  allowed: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Each allowed offer's share of the query it answers (0 to 1; 0 elsewhere),
+        and each unit's strengths."""
         total = sum(u.weight for u in reading.units) or 1.0
-        scores: dict[int, float] = {}
-        matched: dict[int, set[int]] = {}
-        for index, unit in enumerate(reading.units):
-            if unit.weight <= 0:
-                continue
-            for doc, strength in self.unit(unit, needs).items():
-                if doc in allowed:
-                    scores[doc] = scores.get(doc, 0.0) + unit.weight * strength / total
-                    matched.setdefault(doc, set()).add(index)
-        return scores, matched
-
-
-def _merge_max(into: dict[int, float], other: dict[int, float]) -> None:
-    for doc, value in other.items():
-        if value > into.get(doc, 0.0):
-            into[doc] = value
+        scores = np.zeros(self.size, dtype=np.float32)
+        per_unit = []
+        for unit in reading.units:
+            strengths = self.unit(unit, needs) if unit.weight > 0 else \
+                np.zeros(self.size, dtype=np.float32)
+            per_unit.append(strengths)
+            scores += (unit.weight / total) * strengths
+        scores[~allowed] = 0.0
+        return scores, per_unit
 
 
 def band(score: float, best: float) -> int:
@@ -228,7 +229,12 @@ def band(score: float, best: float) -> int:
     return len(BANDS)
 
 
-def age_fits(low: int | None, high: int | None, ages_months: tuple[int, ...]) -> bool:
-    low = 0 if low is None else low
-    high = 359 if high is None else high
-    return any(low <= months <= high for months in ages_months)
+def bands(scores: np.ndarray, best: float) -> np.ndarray:
+    """band() for many scores at once."""
+    if best <= 0:
+        return np.zeros(len(scores), dtype=np.int8)
+    share = scores / best
+    result = np.full(len(scores), len(BANDS), dtype=np.int8)
+    for position in range(len(BANDS) - 1, -1, -1):
+        result[share >= BANDS[position]] = position
+    return result

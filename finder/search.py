@@ -18,6 +18,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+import numpy as np
+
 from finder import ranking
 from finder.analysis import fold, is_latin, stem
 from finder.content import UI_LANGUAGES
@@ -197,8 +199,11 @@ class Results:
 @dataclass
 class _Match:
     order: list[int]
-    scores: dict[int, float]
-    why: dict[int, str]
+    scores: np.ndarray
+    labels: list[str]
+    """The district tiers' labels (see WHY_ORDER), when a district was searched."""
+    tier: np.ndarray
+    """Each offer's district tier: an index into labels."""
     relaxed: tuple[str, ...]
     suggestion: str | None
     facets: dict
@@ -209,7 +214,11 @@ class _Match:
 
 
 class Engine:
-    """Search over one build; everything here is computed once when the build opens."""
+    """Search over one build; everything here is computed once when the build opens.
+
+    Each filter is a boolean array with one place per offer, so that a query's
+    filters, relevance and ranking rules are a few NumPy operations over the whole
+    catalogue."""
 
     def __init__(self, catalogue):
         self.catalogue = catalogue
@@ -224,130 +233,145 @@ class Engine:
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
         if sorted(self.ids) != sorted(by_id):
             raise RuntimeError(f"index and database of {catalogue.path} disagree")
-        self.n = len(self.ids)
+        n = self.n = len(self.ids)
         self.docnum = {offer_id: i for i, offer_id in enumerate(self.ids)}
-        self.all = frozenset(range(self.n))
 
-        self.topic_sets = {t: set() for t in TOPIC_IDS}
-        self.phase_sets = {p: set() for p in PHASE_IDS}
-        self.local = {d: set() for d in catalogue.districts}
-        self.citywide, self.online_set, self.at_home = set(), set(), set()
-        self.free_set, self.wheelchair_set, self.weekend_set = set(), set(), set()
-        self.lang_sets: dict[str, set[int]] = {}
-        self.translated: dict[str, set[int]] = {lang: set() for lang in UI_LANGUAGES}
-        self.age_years: dict[int, set[int]] = {y: set() for y in range(-1, 30)}
+        def mask() -> np.ndarray:
+            return np.zeros(n, dtype=bool)
+
+        self.topic_masks = {t: mask() for t in TOPIC_IDS}
+        self.phase_masks = {p: mask() for p in PHASE_IDS}
+        self.local = {d: mask() for d in catalogue.districts}
+        self.citywide, self.online_mask, self.at_home = mask(), mask(), mask()
+        self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
+        self.lang_masks: dict[str, np.ndarray] = {}
+        self.translated = {lang: mask() for lang in UI_LANGUAGES}
+        self.low = np.zeros(n, dtype=np.int16)
+        self.high = np.full(n, 359, dtype=np.int16)
+        self.bounded = mask()
+        self.first_topic = np.zeros(n, dtype=np.int8)
+        self.topic_count = np.zeros(n, dtype=np.int8)
         self.valid_to: list[str | None] = []
-        self.assured: list[str | None] = []
-        self.ages: list[tuple[int | None, int | None]] = []
-        self.topics_of: list[tuple[str, ...]] = []
+        self.assured: list[str] = []
         for doc, offer_id in enumerate(self.ids):
             r = by_id[offer_id]
-            topics = tuple(json.loads(r["topics"]))
-            self.topics_of.append(topics)
+            topics = json.loads(r["topics"])
+            self.first_topic[doc] = TOPIC_IDS.index(topics[0])
+            self.topic_count[doc] = len(topics)
             for t in topics:
-                self.topic_sets[t].add(doc)
+                self.topic_masks[t][doc] = True
             for p in json.loads(r["phases"]):
-                self.phase_sets[p].add(doc)
+                self.phase_masks[p][doc] = True
             areas = json.loads(r["service_areas"])
             for d in set(json.loads(r["districts"])) | set(areas):
                 if d in self.local:
-                    self.local[d].add(doc)
-            if "citywide" in areas:
-                self.citywide.add(doc)
-            if r["attending_type"] == "online":
-                self.online_set.add(doc)
-            elif r["attending_type"] == "at_home":
-                self.at_home.add(doc)
-            if r["free"]:
-                self.free_set.add(doc)
-            if r["wheelchair_accessible"]:
-                self.wheelchair_set.add(doc)
-            if r["open_weekends"]:
-                self.weekend_set.add(doc)
+                    self.local[d][doc] = True
+            self.citywide[doc] = "citywide" in areas
+            self.online_mask[doc] = r["attending_type"] == "online"
+            self.at_home[doc] = r["attending_type"] == "at_home"
+            self.free_mask[doc] = bool(r["free"])
+            self.wheelchair_mask[doc] = bool(r["wheelchair_accessible"])
+            self.weekend_mask[doc] = bool(r["open_weekends"])
             for lang in json.loads(r["languages"]):
-                self.lang_sets.setdefault(lang, set()).add(doc)
+                self.lang_masks.setdefault(lang, mask())[doc] = True
             for lang, texts in json.loads(r["translations"]).items():
                 if texts.get("name") and lang in self.translated:
-                    self.translated[lang].add(doc)
-            self.translated["de"].add(doc)
-            self.ages.append((r["min_age_months"], r["max_age_months"]))
-            low = 0 if r["min_age_months"] is None else r["min_age_months"]
-            high = 359 if r["max_age_months"] is None else r["max_age_months"]
-            for year in self.age_years:
-                first, last = (-9, -1) if year < 0 else (year * 12, year * 12 + 11)
-                if low <= last and first <= high:
-                    self.age_years[year].add(doc)
+                    self.translated[lang][doc] = True
+            self.translated["de"][doc] = True
+            if r["min_age_months"] is not None:
+                self.low[doc] = r["min_age_months"]
+            if r["max_age_months"] is not None:
+                self.high[doc] = r["max_age_months"]
+            self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
             self.valid_to.append(r["valid_to"])
-            self.assured.append(r["assured_date"])
+            self.assured.append(r["assured_date"] or "")
+        self.at_home &= ~self.citywide
+        self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object))).astype(np.int32)
+        self.topic_matrix = np.array([self.topic_masks[t] for t in TOPIC_IDS])
+        self.phase_matrix = np.array([self.phase_masks[p] for p in PHASE_IDS])
+        self.district_ids = list(self.local)
+        self.district_matrix = np.array([self.local[d] for d in self.district_ids]) \
+            if self.district_ids else np.zeros((0, n), dtype=bool)
         self.neighbours = {d: set(v["neighbours"]) for d, v in catalogue.districts.items()}
         self.second_ring = {
-            d: set().union(*(self.neighbours[n] for n in ns)) - ns - {d} if ns else set()
+            d: set().union(*(self.neighbours[x] for x in ns)) - ns - {d} if ns else set()
             for d, ns in self.neighbours.items()
         }
         self.vocabulary = NeedVocabulary(catalogue.vocabulary, catalogue.lexicon_counts,
-                                         catalogue.districts, catalogue.lexicon.split, self.n)
-        self.scorer = ranking.Scorer(catalogue, self.topic_sets, self.phase_sets, self.n)
+                                         catalogue.districts, catalogue.lexicon.split, self.n,
+                                         catalogue.spellings)
+        self.scorer = ranking.Scorer(catalogue, self.topic_masks, self.phase_masks, self.n)
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._expired: tuple[str, frozenset[int]] | None = None
+        self._daily: tuple[str, np.ndarray, np.ndarray] | None = None
         self._tiers: dict[tuple, tuple] = {}
 
     # --- filters ------------------------------------------------------------
 
-    def _live_docs(self, today: str) -> frozenset[int]:
-        cached = self._expired
-        if cached is None or cached[0] != today:
-            alive = frozenset(d for d in range(self.n)
-                              if self.valid_to[d] is None or self.valid_to[d] >= today)
-            self._expired = cached = (today, alive)
-        return cached[1]
+    def _today(self, today: str) -> tuple[np.ndarray, np.ndarray]:
+        """The offers still valid today, and those not verified for over a year."""
+        daily = self._daily
+        if daily is None or daily[0] != today:
+            alive = np.array([v is None or v >= today for v in self.valid_to], dtype=bool)
+            stale_before = (dt.date.fromisoformat(today)
+                            - dt.timedelta(days=STALE_DAYS)).isoformat()
+            stale = np.array([a < stale_before for a in self.assured], dtype=bool)
+            self._daily = daily = (today, alive, stale)
+        return daily[1], daily[2]
 
-    def _filtered(self, q: Query, skip: set[str], today: str) -> set[int]:
-        docs = self._live_docs(today)
+    def _fits_ages(self, months: tuple[int, ...], expecting: bool) -> np.ndarray:
+        """Offers whose age range overlaps the children's years (or pregnancy)."""
+        wanted = np.zeros(self.n, dtype=bool)
+        for m in months:
+            first, last = m // 12 * 12, m // 12 * 12 + 11
+            wanted |= (self.low <= last) & (self.high >= first)
+        if expecting:
+            wanted |= (self.low <= -1) & (self.high >= -9)
+        return wanted
+
+    def _filtered(self, q: Query, skip: set[str], today: str) -> np.ndarray:
+        docs = self._today(today)[0].copy()
         if "ages" not in skip and (q.ages_months or q.expecting):
-            wanted = set()
-            for months in q.ages_months:
-                wanted |= self.age_years[months // 12]
-            if q.expecting:
-                wanted |= self.age_years[-1]
-            docs &= wanted
+            docs &= self._fits_ages(q.ages_months, q.expecting)
         if q.phase and "phase" not in skip:
-            docs &= self.phase_sets[q.phase]
+            docs &= self.phase_masks[q.phase]
         if q.topics and "topics" not in skip:
-            docs &= set().union(*(self.topic_sets[t] for t in q.topics))
+            docs &= np.logical_or.reduce([self.topic_masks[t] for t in q.topics])
         if q.free and "free" not in skip:
-            docs &= self.free_set
+            docs &= self.free_mask
         if q.lang_spoken and "lang_spoken" not in skip:
-            docs &= self.lang_sets.get(q.lang_spoken, set())
+            docs &= self.lang_masks.get(q.lang_spoken, np.zeros(self.n, dtype=bool))
         if q.wheelchair and "wheelchair" not in skip:
-            docs &= self.wheelchair_set
+            docs &= self.wheelchair_mask
         if q.weekend and "weekend" not in skip:
-            docs &= self.weekend_set
+            docs &= self.weekend_mask
         if q.online and "online" not in skip:
-            docs &= self.online_set
+            docs &= self.online_mask
         return docs
 
-    def _district_tiers(self, district: str, steps: frozenset[str]) -> tuple:
-        """(label, members, everything up to here) for each tier, best first."""
+    def _district_tiers(self, district: str, steps: frozenset[str]) -> tuple[list, np.ndarray]:
+        """The tiers' labels, best first, and each offer's tier (len(labels) if none)."""
         key = (district, steps)
         if key not in self._tiers:
             self._tiers[key] = self._make_tiers(district, steps)
         return self._tiers[key]
 
-    def _make_tiers(self, district: str, steps: frozenset[str]) -> tuple:
+    def _make_tiers(self, district: str, steps: frozenset[str]) -> tuple[list, np.ndarray]:
+        def union(ids) -> np.ndarray:
+            return np.logical_or.reduce([self.local[x] for x in ids] or
+                                        [np.zeros(self.n, dtype=bool)])
+
         tiers = [("district", self.local[district]), ("citywide", self.citywide),
-                 ("online", self.online_set), ("at_home", self.at_home - self.citywide),
-                 ("neighbour", set().union(*(self.local[n] for n in self.neighbours[district])))]
+                 ("online", self.online_mask), ("at_home", self.at_home),
+                 ("neighbour", union(self.neighbours[district]))]
         if "nearby_districts" in steps:
-            tiers.append(("nearby", set().union(*(self.local[n] for n in
-                                                  self.second_ring[district]))))
+            tiers.append(("nearby", union(self.second_ring[district])))
         if "whole_town" in steps:
-            tiers.append(("elsewhere", set(self.all)))
-        result, reached = [], frozenset()
-        for label, members in tiers:
-            reached = reached | members
-            result.append((label, frozenset(members), reached))
-        return tuple(result)
+            tiers.append(("elsewhere", np.ones(self.n, dtype=bool)))
+        rank = np.full(self.n, len(tiers), dtype=np.int8)
+        for position in range(len(tiers) - 1, -1, -1):
+            rank[tiers[position][1]] = position
+        return [label for label, _ in tiers], rank
 
     # --- the search ---------------------------------------------------------
 
@@ -390,28 +414,33 @@ class Engine:
                 applicable.append(step)
         taken: list[str] = []
         while True:
-            order, scores, why, matched = self._attempt(q, reading, set(taken), today)
-            if order or len(taken) == len(applicable):
+            order, scores, why, per_unit = self._attempt(q, reading, set(taken), today)
+            if len(order) or len(taken) == len(applicable):
                 break
             taken.append(applicable[len(taken)])
-        matched_set = set(order)
+        found = np.zeros(self.n, dtype=bool)
+        found[order] = True
         facets = {
-            "topic": {t: len(matched_set & s) for t, s in self.topic_sets.items()},
-            "phase": {p: len(matched_set & s) for p, s in self.phase_sets.items()},
-            "district": {d: len(matched_set & s) for d, s in self.local.items()},
+            "topic": dict(zip(TOPIC_IDS, self.topic_matrix[:, found].sum(axis=1).tolist())),
+            "phase": dict(zip(PHASE_IDS, self.phase_matrix[:, found].sum(axis=1).tolist())),
+            "district": dict(zip(self.district_ids,
+                                 self.district_matrix[:, found].sum(axis=1).tolist())),
         }
         emergency = reading.emergency or "crisis_protection" in q.topics
-        return _Match(order, scores, why, tuple(taken), self._suggestion(reading, order, matched),
-                      facets, self._highlight_terms(reading), q.district, emergency,
+        return _Match(order.tolist(), scores, why[0], why[1], tuple(taken),
+                      self._suggestion(reading, order, per_unit), facets,
+                      self._highlight_terms(reading), q.district, emergency,
                       tuple(sorted(reading.needs)))
 
-    def _suggestion(self, reading: Reading, order: list[int],
-                    matched: dict[int, set[int]]) -> str | None:
+    def _suggestion(self, reading: Reading, order: np.ndarray,
+                    per_unit: list[np.ndarray]) -> str | None:
         """The query as corrected, when a correction is what found the first results."""
-        if not reading.corrections:
+        if not reading.corrections or not per_unit:
             return None
-        helped = {i for i, u in enumerate(reading.units) if u.corrected}
-        if not any(matched.get(doc, set()) & helped for doc in order[:3]):
+        first = order[:3]
+        helped = any(u.corrected and (strengths[first] > 0).any()
+                     for u, strengths in zip(reading.units, per_unit))
+        if not helped:
             return None
         return " ".join(reading.corrections.get(w, w) for w in reading.words)
 
@@ -431,82 +460,63 @@ class Engine:
     def _attempt(self, q: Query, reading: Reading, steps: set[str], today: str):
         skip = {name for step, name in RELAXATIONS if step in steps and name != "text"}
         skip.discard("district")
-        if "whole_town" in steps:
-            skip.add("district")
         docs = self._filtered(q, skip, today)
         by_text = reading.has_text and "no_words" not in steps
         if q.district and by_text:
             # With words, the district orders offers that answer the need about
             # equally well; it never hides a better answer elsewhere in town.
-            tiers = self._district_tiers(q.district, frozenset({"nearby_districts",
-                                                                "whole_town"}))
+            labels, tier = self._district_tiers(q.district, frozenset({"nearby_districts",
+                                                                       "whole_town"}))
         elif q.district and "whole_town" not in steps:
-            tiers = self._district_tiers(q.district, frozenset(steps))
+            labels, tier = self._district_tiers(q.district, frozenset(steps))
         elif q.district:
-            tiers = self._district_tiers(q.district, frozenset(steps | {"nearby_districts"}))
+            labels, tier = self._district_tiers(q.district,
+                                                frozenset(steps | {"nearby_districts"}))
         else:
-            tiers = ()
-        if tiers:
-            docs = docs & tiers[-1][2]
-        scores: dict[int, float] = {}
-        matched: dict[int, set[int]] = {}
+            labels, tier = [], np.zeros(self.n, dtype=np.int8)
+        if labels:
+            docs &= tier < len(labels)
+        scores = np.zeros(self.n, dtype=np.float32)
+        per_unit: list[np.ndarray] = []
         if by_text:
-            scores, matched = self.scorer.relevance(reading, self.vocabulary.needs, docs)
+            scores, per_unit = self.scorer.relevance(reading, self.vocabulary.needs, docs)
             if reading.ages_months:
-                for doc in scores:
-                    if not ranking.age_fits(*self.ages[doc], reading.ages_months):
-                        scores[doc] *= ranking.AGE_MISFIT
-            best = max(scores.values(), default=0.0)
+                misfit = ~self._fits_ages(reading.ages_months, False)
+                scores[misfit] *= ranking.AGE_MISFIT
+            best = float(scores.max()) if self.n else 0.0
             floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
-            scores = {d: s for d, s in scores.items() if s >= floor}
-            docs = set(scores)
-        # Label only what matched, best tier first.
-        why: dict[int, str] = {}
-        rank: dict[int, int] = {}
-        remaining = set(docs)
-        for position, (label, members, _) in enumerate(tiers):
-            found = remaining & members
-            if found:
-                why.update(dict.fromkeys(found, label))
-                rank.update(dict.fromkeys(found, position))
-                remaining -= found
-        order = sorted(docs, key=self._order_key(q, reading, scores, rank))
-        return order, scores, why, matched
+            docs &= scores >= floor
+        candidates = np.flatnonzero(docs)
+        order = candidates[self._order(q, reading, scores, tier, candidates, today)]
+        return order, scores, (labels, tier), per_unit
 
-    def _order_key(self, q: Query, reading: Reading, scores: dict[int, float],
-                   rank: dict[int, int]):
-        """The ranking rules of finder.ranking, as one sort key."""
-        best = max(scores.values(), default=0.0)
-        crisis = self.topic_sets["crisis_protection"] if reading.emergency else set()
-        translated = self.translated.get(q.lang, set())
+    def _order(self, q: Query, reading: Reading, scores: np.ndarray, tier: np.ndarray,
+               candidates: np.ndarray, today: str) -> np.ndarray:
+        """The ranking rules of finder.ranking, applied with one stable multi-key sort."""
+        score = scores[candidates]
+        best = float(score.max()) if len(score) else 0.0
+        band = ranking.bands(score, best)
+        if reading.emergency:
+            crisis = ~(self.topic_masks["crisis_protection"][candidates] & (band <= 1))
+        else:
+            crisis = np.zeros(len(candidates), dtype=bool)
         ages = q.ages_months or reading.ages_months
-        wanted_topics = set(q.topics)
-        stale_before = (dt.date.today() - dt.timedelta(days=STALE_DAYS)).isoformat()
-
-        def key(doc: int):
-            score = scores.get(doc, 0.0)
-            relevance_band = ranking.band(score, best) if best else 0
-            topics = self.topics_of[doc]
-            if wanted_topics:
-                topic_fit = (0 if topics[0] in wanted_topics else 1, len(topics))
-            else:
-                topic_fit = (0, 0)
-            low, high = self.ages[doc]
-            if ages and (low is not None or high is not None):
-                span = (359 if high is None else high) - (0 if low is None else low)
-            else:
-                span = 400 if ages else 0
-            assured = self.assured[doc] or ""
-            return (relevance_band,
-                    0 if doc in crisis and relevance_band <= 1 else 1,
-                    rank.get(doc, 0),
-                    -round(score, 3),
-                    topic_fit,
-                    span,
-                    0 if doc in translated else 1,
-                    0 if assured >= stale_before else 1,
-                    self.ids[doc])
-        return key
+        if ages:
+            span = np.where(self.bounded[candidates],
+                            self.high[candidates].astype(np.int32) - self.low[candidates], 400)
+        else:
+            span = np.zeros(len(candidates), dtype=np.int32)
+        if q.topics:
+            wanted = [TOPIC_IDS.index(t) for t in q.topics]
+            main_topic = ~np.isin(self.first_topic[candidates], wanted)
+            topic_count = self.topic_count[candidates]
+        else:
+            main_topic = topic_count = np.zeros(len(candidates), dtype=np.int8)
+        untranslated = ~self.translated.get(q.lang, self.translated["de"])[candidates]
+        stale = self._today(today)[1][candidates]
+        # np.lexsort sorts by the last key first.
+        return np.lexsort((self.id_rank[candidates], stale, untranslated, span, topic_count,
+                           main_topic, -np.round(score, 3), tier[candidates], crisis, band))
 
     def _page(self, q: Query, match: _Match, today: str) -> Results:
         start = (q.page - 1) * q.page_size
@@ -526,7 +536,8 @@ class Engine:
                 phases=tuple(offer["phases"]), districts=tuple(offer["districts"]),
                 min_age_months=offer["min_age_months"], max_age_months=offer["max_age_months"],
                 attending_type=offer["attending_type"], free=offer["free"],
-                why=match.why.get(doc, ""), score=match.scores.get(doc, 0.0),
+                why=match.labels[match.tier[doc]] if match.labels else "",
+                score=float(match.scores[doc]),
                 stale=offer["assured_date"] is None or offer["assured_date"] < stale_before,
                 assured_date=offer["assured_date"],
                 highlights={"title": highlight(title, match.terms),

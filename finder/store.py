@@ -43,7 +43,8 @@ def _is_weekend(iso_date: str) -> bool:
     return dt.date.fromisoformat(iso_date).weekday() >= 5
 
 
-def write(path: Path, content: Content, lexicon: Counter, content_hash: str) -> None:
+def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
+          spellings: dict[str, str] | None = None) -> None:
     """Write the whole catalogue into a new SQLite file at path."""
     db = sqlite_utils.Database(path)
     db["meta"].insert_all(
@@ -98,7 +99,8 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str) -> 
                                 "emergency": int, "translations": str, "position": int},
                                pk="id", if_not_exists=True)
     db["lexicon"].insert_all(
-        ({"word": word, "count": count} for word, count in sorted(lexicon.items())), pk="word"
+        ({"word": word, "count": count, "spelling": (spellings or {}).get(word, word)}
+         for word, count in sorted(lexicon.items())), pk="word"
     )
     db.conn.commit()
     db.conn.execute("VACUUM")
