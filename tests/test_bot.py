@@ -297,3 +297,28 @@ def test_console_mode_chats_through_the_same_handlers(bundled_data):
     assert "Wie alt ist Ihr Kind?" in result.stdout
     assert "Angebote gefunden" in result.stdout and "Was kostet es?" in result.stdout
     assert "<b>" not in result.stdout
+
+
+@pytest.mark.parametrize("chat,lang,text,helpline_word", [
+    (1300, "de", "mein Mann schlägt mich", "Hilfetelefon"),
+    (1301, "en", "my husband hits me", "Helpline"),
+    (1302, "tr", "kocam beni dövüyor", "Yardım Hattı"),
+    (1303, "ar", "زوجي يضربني", "هاتف المساعدة"),
+    (1304, "uk", "чоловік мене б'є", "Гаряча лінія"),
+    (1305, "ru", "муж меня бьёт", "Горячая линия"),
+    (1306, "fa", "شوهرم مرا کتک می‌زند", "تلفن کمک"),
+])
+def test_crisis_words_put_the_emergency_numbers_on_top_in_the_bot(bot, chat, lang, text,
+                                                                  helpline_word):
+    reply = say(bot, chat, text, lang=lang)["params"]["text"]
+    assert reply.startswith("🆘")
+    for number in ("110", "112", "116 016", "116 111", "0800 111 0 111"):
+        assert number in reply
+    assert helpline_word in reply
+    # The offers follow below the numbers.
+    assert reply.index("<b>1. ") > reply.index("116 016")
+
+
+def test_sos_command_lists_the_numbers(bot):
+    reply = say(bot, 1310, "/sos", lang="en")["params"]["text"]
+    assert "116 016" in reply and "Police" in reply
