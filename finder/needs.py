@@ -283,6 +283,7 @@ class NeedVocabulary:
         typed = [t for t in tokens(text) if len(t) <= 60][:MAX_TOKENS]
         reading = Reading(units=[], words=tuple(typed))
         typed = self._take_hints(typed, reading)
+        typed = self._join_split_compounds(typed)
         # Words the vocabulary recognises as typed are never corrected; the others
         # are, when they are no word of any supported language.
         translit = self._transliterated(typed)
@@ -321,6 +322,22 @@ class NeedVocabulary:
                     unit.corrected = reading.corrections[typed[i]]
         reading.units.sort(key=lambda u: u.positions)
         return reading
+
+    def _join_split_compounds(self, typed: list[str]) -> list[str]:
+        """German compounds typed apart ("kinder geld", "frauen haus") joined again
+        when the joined word is one of the catalogue's or the vocabulary's."""
+        joined: list[str] = []
+        i = 0
+        while i < len(typed):
+            if i + 1 < len(typed) and script(typed[i]) == script(typed[i + 1]) == "latin":
+                word = fold(typed[i] + typed[i + 1])
+                if len(word) >= 8 and (word in self.known_words or word in self.lexicon):
+                    joined.append(typed[i] + typed[i + 1])
+                    i += 2
+                    continue
+            joined.append(typed[i])
+            i += 1
+        return joined
 
     def _take_hints(self, typed: list[str], reading: Reading) -> list[str]:
         """Take districts and ages out of the words; they become hints."""

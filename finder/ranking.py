@@ -38,6 +38,8 @@ common, the less, down to COMMON_WEIGHT."""
 """Part of a need's strength kept for offers in the need's topics."""
 TOPIC_STRENGTH, TOPIC_BESIDE_NEED = 0.8, 0.45
 PHASE_STRENGTH, PHASE_BESIDE_NEED = 0.6, 0.35
+OPEN_TO_ALL = 0.5
+"""An offer for every age counts half for a life phase named in the text."""
 COMPOUND_STRENGTH = 0.8
 LITERAL_BESIDE_MEANING, LITERAL_BONUS = 0.75, 0.25
 """A unit's words found literally count less than what the unit means, and add a
@@ -63,10 +65,13 @@ class Scorer:
     Term postings (from Whoosh, BM25F) are kept sparse and cached per build; a unit's
     strengths are dense arrays, summed per query with NumPy."""
 
-    def __init__(self, catalogue, topic_masks: dict, phase_masks: dict, size: int):
+    def __init__(self, catalogue, topic_masks: dict, phase_masks: dict, size: int,
+                 bounded: np.ndarray):
         self.catalogue = catalogue
         self.topic_masks = topic_masks
         self.phase_masks = phase_masks
+        self.bounded = bounded
+        """Offers with an age range: only they are made for a phase of life."""
         self.size = size
         self._cache: OrderedDict = OrderedDict()
         self._used = 0
@@ -182,8 +187,13 @@ class Scorer:
                     mask = self.topic_masks[meaning.id]
                     value = TOPIC_BESIDE_NEED if has_need else TOPIC_STRENGTH
                 else:
+                    # Offers for every age belong to every phase; those made for the
+                    # phase named ("Teenager", "Baby") answer it better.
                     mask = self.phase_masks[meaning.id]
                     value = PHASE_BESIDE_NEED if has_need else PHASE_STRENGTH
+                    open_to_all = mask & ~self.bounded & (strengths < value * OPEN_TO_ALL)
+                    mask = mask & self.bounded
+                    strengths[open_to_all] = value * OPEN_TO_ALL
                 strengths[mask & (strengths < value)] = value
         if unit.meanings and len(unit.positions) > 1:
             # A phrase's words one by one are no evidence for what the phrase means

@@ -285,7 +285,6 @@ class Engine:
             self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
             self.valid_to.append(r["valid_to"])
             self.assured.append(r["assured_date"] or "")
-        self.at_home &= ~self.citywide
         self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object))).astype(np.int32)
         self.topic_matrix = np.array([self.topic_masks[t] for t in TOPIC_IDS])
         self.phase_matrix = np.array([self.phase_masks[p] for p in PHASE_IDS])
@@ -300,7 +299,8 @@ class Engine:
         self.vocabulary = NeedVocabulary(catalogue.vocabulary, catalogue.lexicon_counts,
                                          catalogue.districts, catalogue.lexicon.split, self.n,
                                          catalogue.spellings)
-        self.scorer = ranking.Scorer(catalogue, self.topic_masks, self.phase_masks, self.n)
+        self.scorer = ranking.Scorer(catalogue, self.topic_masks, self.phase_masks, self.n,
+                                     self.bounded)
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
         self._daily: tuple[str, np.ndarray, np.ndarray] | None = None
@@ -361,9 +361,13 @@ class Engine:
             return np.logical_or.reduce([self.local[x] for x in ids] or
                                         [np.zeros(self.n, dtype=bool)])
 
-        tiers = [("district", self.local[district]), ("citywide", self.citywide),
-                 ("online", self.online_mask), ("at_home", self.at_home),
-                 ("neighbour", union(self.neighbours[district]))]
+        # Offers that come to the family's home count where they serve, not where
+        # their office is: an at-home offer for the Weststadt is no help in Ostend.
+        home = self.at_home & (self.local[district] | self.citywide)
+        tiers = [("district", self.local[district] & ~self.at_home),
+                 ("citywide", self.citywide & ~self.at_home),
+                 ("online", self.online_mask), ("at_home", home),
+                 ("neighbour", union(self.neighbours[district]) & ~self.at_home)]
         if "nearby_districts" in steps:
             tiers.append(("nearby", union(self.second_ring[district])))
         if "whole_town" in steps:
@@ -500,8 +504,8 @@ class Engine:
             crisis = ~(self.topic_masks["crisis_protection"][candidates] & (band <= 1))
         else:
             crisis = np.zeros(len(candidates), dtype=bool)
-        ages = q.ages_months or reading.ages_months
-        if ages:
+        # With a child's age, a range made for that age comes before one open to all.
+        if q.ages_months or reading.ages_months:
             span = np.where(self.bounded[candidates],
                             self.high[candidates].astype(np.int32) - self.low[candidates], 400)
         else:

@@ -189,21 +189,25 @@ def test_suicidal_thoughts_are_an_emergency(catalogue, text, lang):
     assert catalogue.search(Query(text=text, lang=lang)).emergency
 
 
-def test_relevance_floor():
-    """The relevance benchmark's main set stays above its floor (figures in the README)."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "relevance.py"), "--set", "all",
+def relevance_table(which: str) -> dict[str, tuple[int, int]]:
+    """success@3 and precision@1 per group, as bench/relevance.py prints them."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "relevance.py"), "--set", which,
                            "--misses", "0"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
-            for line in done.stdout.splitlines() if line.startswith("| ") and "%" in line}
-    success = {group: int(row[1].rstrip(" %")) for group, row in rows.items()}
-    precision = {group: int(row[2].rstrip(" %")) for group, row in rows.items()}
-    assert success["set main"] >= FLOOR["success_main"], success
-    assert precision["set main"] >= FLOOR["precision_main"], precision
-    assert success["set holdout"] >= FLOOR["success_holdout"], success
-    assert min(success[f"lang {lang}"] for lang in CRISIS_WORDS) >= FLOOR["success_language"]
+    table = {}
+    for line in done.stdout.splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 7 and cells[2].endswith("%"):
+            table[cells[0]] = (int(cells[2].rstrip(" %")), int(cells[3].rstrip(" %")))
+    return table
 
 
-FLOOR = {"success_main": 85, "precision_main": 70, "success_holdout": 55, "success_language": 70}
-"""A little under the figures measured when the floor was set, so noise in the
-ranking does not fail the suite but a real step back does."""
+def test_relevance_floor():
+    """The relevance benchmark stays above its floor: a little under the figures measured
+    when it was set (see the README), so that a real step back fails the suite."""
+    main, every = relevance_table("main"), relevance_table("all")
+    assert main["all"][0] >= 92 and main["all"][1] >= 78, main["all"]
+    assert main["kind sentence"][0] >= 88, main["kind sentence"]
+    assert main["kind other language"][0] >= 90, main["kind other language"]
+    assert every["set holdout"][0] >= 65, every["set holdout"]
+    assert min(every[f"lang {lang}"][0] for lang in CRISIS_WORDS) >= 68, every
