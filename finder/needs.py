@@ -64,6 +64,9 @@ class Unit:
     """The stems of a German compound's parts, all of which an offer should have."""
     foreign: tuple[str, ...] = ()
     """Keys to look for in the offers' translated texts."""
+    words: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    """Per word of a phrase: its German stems and its translated-text keys (a phrase
+    counts literally only where all its words are found)."""
     corrected: str | None = None
     """The word this unit was read as when the typed word was misspelt."""
 
@@ -503,15 +506,20 @@ class NeedVocabulary:
     def _literal(self, unit: Unit, words: list[str], positions, lang: str,
                  translit: bool) -> Unit:
         """Add the words' own terms, so that an offer naming them matches too."""
-        german, foreign = [], []
+        german, foreign, per_word = [], [], []
         for i in positions:
             word = words[i]
+            word_german, word_foreign = [], []
             for language, keys in self._token_keys(word, lang, translit=translit).items():
                 if language == "de":
                     if self._german_eligible(fold(word), lang):
-                        german.append(key(word, "de"))
+                        word_german.append(key(word, "de"))
                 else:
-                    foreign.extend(keys)
+                    word_foreign.extend(keys)
+            german += word_german
+            foreign += word_foreign
+            per_word.append((tuple(dict.fromkeys(word_german)), tuple(dict.fromkeys(word_foreign))))
+        unit.words = tuple(per_word)
         unit.german, unit.foreign = tuple(dict.fromkeys(german)), tuple(dict.fromkeys(foreign))
         if len(positions) == 1 and unit.german and script(fold(words[positions[0]])) == "latin":
             parts = self.split(fold(words[positions[0]]))

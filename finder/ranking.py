@@ -195,24 +195,29 @@ class Scorer:
                     mask = mask & self.bounded
                     strengths[open_to_all] = value * OPEN_TO_ALL
                 strengths[mask & (strengths < value)] = value
-        if unit.meanings and len(unit.positions) > 1:
-            # A phrase's words one by one are no evidence for what the phrase means
-            # ("spricht nicht" is not "wir sprechen Arabisch").
-            return strengths
-        literal = np.zeros(self.size, dtype=np.float32)
-        for stem in unit.german:
-            docs, values = self.term("de", stem)
-            literal[docs] = np.maximum(literal[docs], values)
-        if unit.compound:
-            np.maximum(literal, self.phrase(unit.compound) * COMPOUND_STRENGTH, out=literal)
-        for text in unit.foreign:
-            docs, values = self.term("foreign", text)
-            literal[docs] = np.maximum(literal[docs], values)
+        if len(unit.words) > 1:
+            # A phrase counts literally only where all its words are found: its words
+            # one by one are no evidence ("spricht nicht" is not "wir sprechen Arabisch").
+            literal = np.min([self._literal(german, foreign) for german, foreign in unit.words],
+                             axis=0)
+        else:
+            literal = self._literal(unit.german, unit.foreign)
+            if unit.compound:
+                np.maximum(literal, self.phrase(unit.compound) * COMPOUND_STRENGTH, out=literal)
         if not unit.meanings:
             return literal
         literal *= LITERAL_BESIDE_MEANING
         bonus = np.where(strengths > 0, LITERAL_BONUS * literal, 0.0)
         return np.maximum(strengths, literal) + bonus
+
+    def _literal(self, german: tuple[str, ...], foreign: tuple[str, ...]) -> np.ndarray:
+        """The best strength of any of these terms in the German or translated texts."""
+        literal = np.zeros(self.size, dtype=np.float32)
+        for field, texts in (("de", german), ("foreign", foreign)):
+            for text in texts:
+                docs, values = self.term(field, text)
+                literal[docs] = np.maximum(literal[docs], values)
+        return literal
 
     def relevance(self, reading: Reading, needs: dict[str, Need],
                   allowed: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:

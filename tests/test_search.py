@@ -149,8 +149,7 @@ def test_facets_count_the_current_result(catalogue):
 
 MIDWIFE = {"hebammenvermittlung", "hebammensprechstunde-kleine-fuesse", "familienhebammen",
            "hebammensprechstunde-hafen"}
-CHILDCARE = {"kita-anmeldung-servicestelle", "kita-pusteblume", "kita-hafenkinder-plaetze",
-             "tagespflege-vermittlung"}
+CHILDCARE = {"kita-anmeldung-servicestelle", "kita-pusteblume", "kita-hafenkinder-plaetze"}
 
 
 @pytest.mark.parametrize("text,expected", [
