@@ -255,5 +255,6 @@ def index_terms(text: str, lexicon: Lexicon) -> list[str]:
 
 
 def foreign_terms(text: str, lang: str) -> list[str]:
-    """Terms to index for a text translated into lang: its analyser's keys."""
-    return [key(t, lang) for t in tokens(text)]
+    """Terms to index for a text translated into lang: its analyser's keys, marked with
+    the language, so that an English "sad" never meets a Russian "сад" typed as "sad"."""
+    return [f"{lang}:{key(t, lang)}" for t in tokens(text)]

@@ -23,7 +23,7 @@ from finder import index, store
 from finder.analysis import Lexicon
 
 KEEP_BUILDS = 3
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 
 @dataclass(frozen=True)

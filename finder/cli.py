@@ -29,7 +29,9 @@ def main() -> None:
 
 @main.command()
 @content_option
-def check(content_dir: str | None) -> None:
+@click.option("--coverage", "show_coverage", is_flag=True,
+              help="Also print what is translated: a language x field table.")
+def check(content_dir: str | None, show_coverage: bool) -> None:
     """Validate all content files and report every problem with file and line."""
     from finder import content
 
@@ -43,6 +45,15 @@ def check(content_dir: str | None) -> None:
         sys.exit(1)
     click.echo(f"ok: {len(loaded.offers)} offers from {len(loaded.providers)} providers "
                f"in {len(loaded.districts)} districts")
+    if show_coverage:
+        table = content.coverage(loaded)
+        fields = list(table[0][1])
+        click.echo("\n| language | " + " | ".join(fields) + " |")
+        click.echo("| --- |" + " --- |" * len(fields))
+        for lang, counts in table:
+            cells = [f"{done}/{total} ({100 * done // max(total, 1)} %)"
+                     for done, total in counts.values()]
+            click.echo(f"| {lang} | " + " | ".join(cells) + " |")
 
 
 @main.command()

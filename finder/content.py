@@ -53,7 +53,7 @@ LOCATION_FIELDS = {
 }
 SCHEDULE_FIELDS = {"byday", "date", "opens_at", "closes_at", "description"}
 TRANSLATABLE = {
-    "provider": {"name", "description"},
+    "provider": {"name", "description", "accessibility"},
     "offer": {"name", "summary", "description", "application_process", "fees_description",
               "schedule_description"},
 }
@@ -340,9 +340,79 @@ def load(root: Path) -> Content:
             if offer is not None:
                 offers.append(offer)
 
+    for path in sorted((root / "translations").glob("*.yaml")):
+        _merge_translations(checker, read(path), path.stem, providers, offers)
+
     if checker.problems:
         raise ContentError(sorted(set(checker.problems)))
     return Content(vocabulary, districts, providers, offers, helplines)
+
+
+TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
+
+
+def _merge_translations(c: _Checker, data: Any, lang: str, providers: list[dict],
+                        offers: list[dict]) -> None:
+    """translations/<lang>.yaml: one language's texts for any provider and offer, kept
+    apart from the German so that a translator works in one file. A text here wins over
+    one written into the provider file."""
+    if data is None or not c.expect_mapping(data, 1, f"translations/{lang}.yaml"):
+        return
+    if lang not in UI_LANGUAGES or lang == "de":
+        c.problem(1, f"translations into unsupported language {lang!r} "
+                     f"(supported: {', '.join(UI_LANGUAGES[1:])})")
+        return
+    c.unknown_fields(data, TRANSLATION_FILE_FIELDS, "translation file")
+    if data.get("language") != lang:
+        c.problem(c.line_of(data, "language") if "language" in data else 1,
+                  f"language: must be {lang!r}, the name of the file")
+    if not isinstance(data.get("translator"), str) or not data["translator"].strip():
+        c.problem(1, "translator: say who translated (a translation is marked as ours)")
+    originals = {"providers": {p["id"]: p for p in providers},
+                 "offers": {o["id"]: o for o in offers}}
+    for section, kind in (("providers", "provider"), ("offers", "offer")):
+        entries = data.get(section) or {}
+        if not c.expect_mapping(entries, c.line_of(data, section) if section in data else 1,
+                                section):
+            continue
+        for item_id, fields in entries.items():
+            line = c.line_of(entries, item_id)
+            original = originals[section].get(item_id)
+            if original is None:
+                c.problem(line, f"unknown {kind} id {item_id!r}")
+                continue
+            if not c.expect_mapping(fields, line, f"{kind} {item_id!r}"):
+                continue
+            texts = original["translations"].setdefault(lang, {})
+            for key, value in fields.items():
+                if key not in TRANSLATABLE[kind]:
+                    c.problem(c.line_of(fields, key), f"field {key!r} cannot be translated")
+                elif not isinstance(value, str) or not value.strip():
+                    c.problem(c.line_of(fields, key), f"translation {key} of {item_id!r} "
+                                                      "is empty")
+                elif not original.get(key):
+                    c.problem(c.line_of(fields, key), f"translation {key} of {item_id!r} has "
+                                                      "no German original")
+                else:
+                    texts[key] = " ".join(value.split()) if key != "description" \
+                        else value.strip()
+            original["translated_by"][lang] = str(data.get("translator", ""))
+
+
+def coverage(content: Content) -> list[tuple[str, dict[str, tuple[int, int]]]]:
+    """Per language, per translatable field: (translated, German texts there are)."""
+    result = []
+    for lang in UI_LANGUAGES[1:]:
+        fields: dict[str, tuple[int, int]] = {}
+        for kind, items in (("offer", content.offers), ("provider", content.providers)):
+            for key in sorted(TRANSLATABLE[kind]):
+                if kind == "provider" and key == "name":
+                    continue
+                having = [i for i in items if i.get(key)]
+                done = sum(1 for i in having if i["translations"].get(lang, {}).get(key))
+                fields[f"{kind}.{key}"] = (done, len(having))
+        result.append((lang, fields))
+    return result
 
 
 def _check_vocabulary(c: _Checker, data: Any) -> dict:
@@ -544,7 +614,9 @@ def _check_provider(c: _Checker, data: Any, districts: set[str], seen: dict) -> 
         "email": c.pattern(data, "email", EMAIL, what, "e-mail address"),
         "phones": c.phones(data, what),
         "location": location,
+        "accessibility": c.text(data, "accessibility", what, required=False),
         "translations": c.translations(data, "provider", what),
+        "translated_by": {},
         "source": c.file,
     }
 
@@ -662,6 +734,7 @@ def _check_offer(c: _Checker, raw: Any, provider: dict, districts: set[str],
         "valid_to": valid_to,
         "assured_date": c.date(raw, "assured_date", what),
         "translations": c.translations(raw, "offer", what),
+        "translated_by": {},
         "source": f"{c.file}:{c.line_of(raw)}",
     }
 

@@ -514,8 +514,12 @@ class NeedVocabulary:
                 if language == "de":
                     if self._german_eligible(fold(word), lang):
                         word_german.append(key(word, "de"))
+                    word_foreign.append(f"de:{key(word, 'de')}")
                 else:
-                    word_foreign.extend(keys)
+                    # Translations are written in their own script, never in Latin
+                    # letters for Russian, Ukrainian, Arabic or Persian.
+                    word_foreign.extend(f"{language}:{k}" for k in keys
+                                        if language in ("en", "tr") or script(k) != "latin")
             german += word_german
             foreign += word_foreign
             per_word.append((tuple(dict.fromkeys(word_german)), tuple(dict.fromkeys(word_foreign))))

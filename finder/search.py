@@ -454,7 +454,7 @@ class Engine:
             if unit.weight <= 0:
                 continue
             terms.update(unit.german)
-            terms.update(unit.foreign)
+            terms.update(k.split(":", 1)[-1] for k in unit.foreign)
             for meaning in unit.meanings:
                 if meaning.kind == "need":
                     for stems in self.vocabulary.needs[meaning.id].search:

@@ -16,9 +16,9 @@ import sqlite_utils
 
 from finder.content import Content
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
-                     "schedules", "translations")
+                     "schedules", "translations", "translated_by")
 WEEKEND = {"SA", "SU"}
 
 
@@ -58,7 +58,8 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
     db["providers"].insert_all(
         ({**p, "phones": json.dumps(p["phones"]),
           "location": json.dumps(p["location"], ensure_ascii=False, sort_keys=True),
-          "translations": json.dumps(p["translations"], ensure_ascii=False, sort_keys=True)}
+          "translations": json.dumps(p["translations"], ensure_ascii=False, sort_keys=True),
+          "translated_by": json.dumps(p["translated_by"], ensure_ascii=False, sort_keys=True)}
          for p in sorted(content.providers, key=lambda p: p["id"])),
         pk="id",
     )
@@ -125,6 +126,6 @@ def decode_offer(row: sqlite3.Row) -> dict:
 
 def decode_provider(row: sqlite3.Row) -> dict:
     provider = dict(row)
-    for key in ("phones", "location", "translations"):
+    for key in ("phones", "location", "translations", "translated_by"):
         provider[key] = json.loads(provider[key])
     return provider

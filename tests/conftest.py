@@ -31,6 +31,18 @@ def catalogue(bundled_data):
     return live(bundled_data)
 
 
+@pytest.fixture(scope="session")
+def half_translated(tmp_path_factory):
+    """The bundled catalogue without its Arabic translation file: most offers are then
+    German only in Arabic, as in a town whose translations are still under way."""
+    content = tmp_path_factory.mktemp("content") / "content"
+    shutil.copytree(BUNDLED, content)
+    (content / "translations" / "ar.yaml").unlink(missing_ok=True)
+    data = tmp_path_factory.mktemp("data")
+    build(content, data)
+    return live(data)
+
+
 def run_finder(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the finder command as a user would, in a child process."""
     return subprocess.run(
