@@ -3,9 +3,8 @@ against the Bot API stand-in on 127.0.0.1."""
 
 from __future__ import annotations
 
-import html
-
 import asyncio
+import html
 import os
 import sqlite3
 import threading
