@@ -123,6 +123,9 @@ NUMBER_WORDS = {fold(word): number for words in _NUMBER_WORDS.values()
 _ARABIC_NUMBER_FORMS = {"ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانیه": 8,
                         "تسعه": 9, "عشره": 10, "اثنان": 2, "ثنتین": 2, "دوازده": 12}
 NUMBER_WORDS.update(_ARABIC_NUMBER_FORMS)
+_AGE_WORDS = ("alt", "alter", "age", "aged", "yas", "yasinda", "عمر", "عمره", "عمرها", "سن",
+              "سنش", "возраст", "вік", "віком")
+"""Words for "age" next to a number ("عمره ثلاث سنوات", "aged 4"): grammar of the age."""
 _NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y)?$")
 
 
@@ -375,6 +378,8 @@ class NeedVocabulary:
                 used.add(i)
                 if _unit_word(after, _MONTH_WORDS + _YEAR_WORDS):
                     used.add(i + 1)
+                if _unit_word(before, _AGE_WORDS):
+                    used.add(i - 1)
         reading.ages_months = tuple(sorted(set(ages)))[:4]
         for i, token in enumerate(typed):
             if i not in used:

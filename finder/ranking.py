@@ -196,8 +196,10 @@ class Scorer:
                     strengths[open_to_all] = value * OPEN_TO_ALL
                 strengths[mask & (strengths < value)] = value
         if len(unit.words) > 1:
-            # A phrase counts literally only where all its words are found: its words
-            # one by one are no evidence ("spricht nicht" is not "wir sprechen Arabisch").
+            # A recognised phrase says what it means through the need; its words found
+            # in a text are no evidence ("spricht nicht" is not "spricht kein Deutsch").
+            if any(m.kind == "need" for m in unit.meanings):
+                return strengths
             literal = np.min([self._literal(german, foreign) for german, foreign in unit.words],
                              axis=0)
         else:

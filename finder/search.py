@@ -510,8 +510,11 @@ class Engine:
                             self.high[candidates].astype(np.int32) - self.low[candidates], 400)
         else:
             span = np.zeros(len(candidates), dtype=np.int32)
-        if q.topics:
-            wanted = [TOPIC_IDS.index(t) for t in q.topics]
+        # The family's topics: chosen, or named in the text ("Familienberatung").
+        topics = q.topics or tuple(sorted({m.id for u in reading.units for m in u.meanings
+                                           if m.kind == "topic"}))
+        if topics:
+            wanted = [TOPIC_IDS.index(t) for t in topics]
             main_topic = ~np.isin(self.first_topic[candidates], wanted)
             topic_count = self.topic_count[candidates]
         else:

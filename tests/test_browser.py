@@ -222,3 +222,103 @@ def test_first_visit_is_light_and_fits_320_pixels(browser, server):
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     shot(page, "results-ar-320")
     context.close()
+
+
+def test_back_after_a_filter_swap_gives_the_whole_page(page, server):
+    page.goto(server + "/de/search?q=Kita")
+    for change in (lambda: page.select_option("#district", "hafen"),
+                   lambda: page.select_option("#age0", "3")):
+        with page.expect_response(re.compile(r"/de/search\?")):
+            change()
+        page.wait_for_load_state("networkidle")
+    page.go_back()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => location.search.includes('district=hafen') && "
+                           "!location.search.includes('age=3')")
+    # The whole page: header, language switch, form, footer and the results.
+    for selector in ("header.site", "nav.languages", "form.search", "footer.site", "#results"):
+        assert page.locator(selector).count() == 1, selector
+    page.reload()
+    assert page.locator("header.site").count() == 1 and page.locator("form.search").count() == 1
+    page.go_forward()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("header.site").count() == 1 and page.locator("#results").count() == 1
+
+
+def test_the_results_come_into_view_after_a_filter_change(page, server):
+    page.goto(server + "/de/search?q=Beratung")
+    page.locator("#district").scroll_into_view_if_needed()
+    with page.expect_response(re.compile(r"/de/search\?.*district=ostend")):
+        page.select_option("#district", "ostend")
+    page.wait_for_function("() => document.activeElement && "
+                           "document.activeElement.id === 'results-heading'")
+    box = page.locator("#results-heading").bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 740, box
+    shot(page, "results-after-filter-de")
+
+
+def test_the_start_page_search_button_is_on_the_first_screen(page, server):
+    page.goto(server + "/de/")
+    box = page.locator("p.quick button").bounding_box()
+    assert box["y"] + box["height"] <= 740, box
+
+
+@pytest.mark.parametrize("lang", ["de", "tr", "ar", "uk"])
+def test_the_call_button_is_on_the_first_screen_of_an_offer(page, server, lang):
+    page.goto(server + f"/{lang}/offer/hebammensprechstunde-kleine-fuesse?q=Hebamme")
+    call = page.locator("a.call")
+    box = call.bounding_box()
+    assert box["y"] + box["height"] <= 740 and box["height"] >= 44, box
+    assert page.locator("p.back a").get_attribute("href").endswith("/search?q=Hebamme")
+    for link in page.locator(".offer a").all():
+        if link.is_visible():
+            assert link.bounding_box()["height"] >= 24, link.inner_text()
+    osm = page.locator("a[href^='https://www.openstreetmap.org/']")
+    assert osm.count() == 1 and page.locator("a[href^='geo:']").count() >= 1
+    shot(page, f"offer-{lang}")
+
+
+LONG = ["Schwangerschaftskonfliktberatung", "Familien-Gesundheits- und Kinderkrankenpflege"]
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ar", "uk", "ru", "fa"])
+def test_no_page_scrolls_sideways_with_the_longest_german_words(page, server, lang):
+    for path in (f"/{lang}/", f"/{lang}/search?q=" + LONG[0], f"/{lang}/search?q=Pflege",
+                 f"/{lang}/offer/schwangerschaftskonfliktberatung",
+                 f"/{lang}/offer/familien-kinderkrankenpflege", f"/{lang}/emergency"):
+        page.goto(server + path)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+    shot(page, f"long-words-{lang}")
+
+
+def test_a_german_name_in_arabic_text_is_isolated(page, server):
+    page.goto(server + "/ar/offer/frauenberatung-gewalt")
+    isolated = page.eval_on_selector_all(
+        "article.offer bdi", "els => els.map(e => e.textContent)")
+    provider = page.locator("section[aria-labelledby=contact] a bdi")
+    assert provider.count() == 1 and provider.inner_text() in isolated
+    assert page.evaluate("() => getComputedStyle(document.querySelector("
+                         "'section[aria-labelledby=contact] bdi')).unicodeBidi") == "isolate"
+
+
+def test_printing_an_offer_shows_every_contact_and_hides_the_navigation(page, server):
+    page.goto(server + "/de/offer/hebammensprechstunde-kleine-fuesse")
+    page.emulate_media(media="print")
+    text = page.inner_text("body")
+    offer = page.locator(".contact")
+    assert "@" in offer.inner_text() and "https://" in offer.inner_text()
+    for hidden in ("header.site", "footer.site", ".actions"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    assert "Impressum" not in text
+    colour = page.evaluate("() => getComputedStyle(document.querySelector('.contact a')).color")
+    assert colour == "rgb(0, 0, 0)"
+
+
+@pytest.mark.parametrize("lang", ["de", "tr", "ar", "uk"])
+def test_screenshots_of_the_three_pages(page, server, lang):
+    for name, path in (("start", f"/{lang}/"), ("results", f"/{lang}/search?q=Kita&age=2"),
+                       ("offer", f"/{lang}/offer/kita-anmeldung-servicestelle")):
+        page.goto(server + path)
+        assert page.locator("h1").count() == 1
+        shot(page, f"{name}-{lang}-360")

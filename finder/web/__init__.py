@@ -88,8 +88,10 @@ def _secure(response):
     headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.endpoint != "static":
+        # A results fragment for htmx is never cached: Back must not show it alone.
+        fragment = request.headers.get("HX-Request") == "true"
         headers.setdefault("Cache-Control", "no-store" if response.status_code >= 400
-                           else "public, max-age=60")
+                           or fragment else "public, max-age=60")
     headers.add("Vary", "HX-Request")
     return response
 

@@ -23,7 +23,8 @@ def register(app) -> None:
     for function in (label, district_name, age_range, schedule_lines, language_name, tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
                      relaxed_label, is_stale, age_options, spoken_language_options,
-                     helpline_text, emergency_text):
+                     helpline_text, emergency_text, osm_href, join_list, isolate,
+                     location_accessibility, offer_languages):
         app.add_template_global(function)
 
 
@@ -157,3 +158,54 @@ def helpline_text(helpline: dict, field: str) -> str:
 def emergency_text(name: str) -> str:
     """The emergency box's fixed sentences (finder.wording), in the reader's language."""
     return _(getattr(wording, name))
+
+
+def osm_href(location: dict) -> str:
+    """The place on OpenStreetMap, for desktop browsers: a link the reader follows;
+    the page itself loads nothing from there."""
+    lat, lon = location["latitude"], location["longitude"]
+    return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+
+
+def join_list(items: list[str]) -> str:
+    """A list as the reader's language writes it (Arabic and Persian with ،)."""
+    from babel.lists import format_list
+
+    try:
+        return format_list(list(items), style="standard", locale=_lang())
+    except (ValueError, TypeError):
+        return ", ".join(items)
+
+
+_LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][\wÀ-ɏ.&'’\-]*(?:[ /][A-Za-zÀ-ɏ0-9][\wÀ-ɏ.&'’\-]*)*")
+
+
+def isolate(text: str) -> Markup:
+    """On right-to-left pages, German names inside a translated text are isolated, so
+    that their punctuation stays where it belongs ("Frauenverein e.V.", not ".Frauenverein e.V")."""
+    if _lang() not in ("ar", "fa"):
+        return escape(text)
+    out, last = [], 0
+    for match in _LATIN_RUN.finditer(text):
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<bdi dir="ltr">%s</bdi>') % match.group(0))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def location_accessibility(location: dict, provider: dict) -> tuple[str, bool]:
+    """A place's accessibility note in the reader's language, and whether it is German.
+    The provider's translation serves when the place is the provider's own."""
+    note = location.get("accessibility") or ""
+    if _lang() != "de" and provider.get("location") and \
+            provider["location"].get("address_1") == location.get("address_1"):
+        translated = provider["translations"].get(_lang(), {}).get("accessibility")
+        if translated:
+            return translated, False
+    return note, bool(note) and _lang() != "de"
+
+
+def offer_languages(offer: dict) -> list[str]:
+    """The names of the languages spoken at an offer, in the reader's language."""
+    return [language_name(code) for code in offer["languages"]]

@@ -104,6 +104,7 @@ def query_from_args() -> Query:
         raise BadParameter(error.parameter, messages.get(error.parameter, str(error))) from None
 
 
+@bp.app_template_global()
 def search_args(**changes) -> dict:
     """The current search parameters, with some changed (for links)."""
     args = {k: request.args.getlist(k) for k in SEARCH_ARGS if request.args.get(k)}
@@ -151,7 +152,10 @@ def search():
     """Results. The rendered page is kept for identical requests to the same build on
     the same day: popular searches (the start page's phase and topic links) cost once."""
     cat = catalogue()
-    partial = bool(htmx_request.htmx) and not htmx_request.htmx.boosted
+    # Back and Forward make htmx ask again with HX-History-Restore-Request: they get the
+    # whole page, never the bare results fragment.
+    partial = (bool(htmx_request.htmx) and not htmx_request.htmx.boosted
+               and request.headers.get("HX-History-Restore-Request") != "true")
     key = (str(cat.path), g.lang, request.query_string, partial, dt.date.today())
     with _pages_lock:
         body = _pages.get(key)
@@ -208,8 +212,9 @@ def offer(offer_id: str):
     provider = cat.providers[found["provider_id"]]
     others = [o for o in cat.offers_by_ids(cat.provider_offer_ids(provider["id"])).values()
               if o["id"] != offer_id]
+    back = search_args() if any(k in request.args for k in SEARCH_ARGS) else None
     return render_template("offer.html", catalogue=cat, offer=found, provider=provider,
-                           others=sorted(others, key=lambda o: o["name"]))
+                           others=sorted(others, key=lambda o: o["name"]), back=back)
 
 
 @bp.route("/provider/<provider_id>")
