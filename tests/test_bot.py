@@ -217,6 +217,9 @@ def test_a_blocked_chat_changes_nothing_for_others(bot):
     bot.standin.message(1081, "Hebamme")
     reply = bot.standin.reply_to(1081, before)
     assert "Hebammenvermittlung" in reply["params"]["text"]
+    # The blocked chat's update runs concurrently: wait until the bot has tried it.
+    bot.standin.wait_for(lambda sent: [s for s in sent[before:]
+                                       if str(s["params"].get("chat_id")) == "1080"], timeout=15)
     blocked = [s for s in bot.standin.sent[before:] if str(s["params"].get("chat_id")) == "1080"]
     assert blocked and all(s["answered"] == 403 for s in blocked)
     bot.standin.blocked.discard(1080)
