@@ -58,7 +58,7 @@ def generate(size: int, target: Path, seed: int = 7) -> None:
     """Write a content folder with `size` offers modelled on the bundled catalogue."""
     rng = random.Random(seed)
     bundled = load(ROOT / "content")
-    shutil.copytree(ROOT / "content", target, ignore=shutil.ignore_patterns("providers"))
+    shutil.copytree(ROOT / "content", target, ignore=shutil.ignore_patterns("providers", "translations"))
     (target / "providers").mkdir()
     sentences: dict[str, list[str]] = {}
     for offer in bundled.offers:

@@ -143,7 +143,8 @@ def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],
     parts = [f"<b>{html.escape(name)}</b>", html.escape(texts.get("summary") or offer["summary"])]
     parts.append(f"\n<b>{html.escape(t(lang, 'Für wen?'))}</b> "
                  + html.escape(_ages(lang, offer["min_age_months"], offer["max_age_months"])))
-    when = schedule_lines + ([offer["schedule_description"]] if offer["schedule_description"] else [])
+    schedule_text = texts.get("schedule_description") or offer.get("schedule_description")
+    when = schedule_lines + ([schedule_text] if schedule_text else [])
     parts.append(f"<b>{html.escape(t(lang, 'Wann?'))}</b> "
                  + html.escape("; ".join(when) or t(lang, "Termine nach Vereinbarung.")))
     where = [f"{loc['name'] + ', ' if loc.get('name') else ''}{loc['address_1']}, "
@@ -159,9 +160,11 @@ def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],
                  + html.escape(" ".join(x for x in (cost, fees or "") if x)))
     parts.append(f"<b>{html.escape(t(lang, 'In welchen Sprachen?'))}</b> "
                  + html.escape(", ".join(language_names)))
-    parts.append(f"<b>{html.escape(t(lang, 'Anmeldung'))}</b> " + html.escape(
-        t(lang, "Bitte vorher anmelden.") if offer["registration_required"]
-        else t(lang, "Keine Anmeldung nötig – einfach hingehen.")))
+    signup = (t(lang, "Bitte vorher anmelden.") if offer["registration_required"]
+              else t(lang, "Keine Anmeldung nötig – einfach hingehen."))
+    process = texts.get("application_process") or offer.get("application_process")
+    parts.append(f"<b>{html.escape(t(lang, 'Anmeldung'))}</b> "
+                 + html.escape(" ".join(x for x in (signup, process or "") if x)))
     contact = [*offer["phones"], *([offer["email"]] if offer["email"] else [])]
     if contact:
         parts.append(f"<b>{html.escape(t(lang, 'Kontakt'))}</b> " + html.escape(", ".join(contact)))

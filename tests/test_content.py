@@ -149,3 +149,44 @@ def test_check_command_exits_non_zero_with_messages(content):
     result = run_finder("check", "--content", str(content.root))
     assert result.returncode == 1
     assert "providers/test-provider.yaml:18: malformed e-mail address 'nope'" in result.stderr
+
+
+NEWCOMER_TOPICS = {"pregnancy_birth", "early_help", "money_benefits", "migration_language",
+                   "crisis_protection", "childcare", "health"}
+
+
+def test_the_catalogue_is_translated_into_every_language():
+    """Issue 9's floor: titles, summaries, costs, registration and accessibility texts in
+    every language; full descriptions for the topics newcomers need first and for at least
+    60 % of all offers; every translation file says who translated it."""
+    from finder.content import UI_LANGUAGES, coverage, load
+
+    content = load(BUNDLED)
+    table = dict(coverage(content))
+    for lang in UI_LANGUAGES[1:]:
+        for field in ("offer.name", "offer.summary", "offer.fees_description",
+                      "offer.application_process", "provider.accessibility"):
+            done, total = table[lang][field]
+            assert done == total, (lang, field, done, total)
+        done, total = table[lang]["offer.description"]
+        assert done >= 0.6 * total, (lang, done, total)
+        for offer in content.offers:
+            if NEWCOMER_TOPICS & set(offer["topics"]):
+                assert offer["translations"].get(lang, {}).get("description"), (lang, offer["id"])
+        assert all(o["translated_by"].get(lang) for o in content.offers), lang
+
+
+def test_a_translation_file_with_an_unknown_offer_names_its_line(tmp_path):
+    import shutil
+
+    from finder.content import ContentError, load
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED, content)
+    path = content / "translations" / "en.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\noffers:\n", "\noffers:\n  no-such-offer:\n    name: Nothing\n", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load(content)
+    assert any(p.file.endswith("translations/en.yaml") and "no-such-offer" in p.message
+               for p in error.value.problems), error.value.problems
