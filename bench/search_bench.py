@@ -108,7 +108,10 @@ def generate(size: int, target: Path, seed: int = 7) -> None:
                 {k: v for k, v in s.items() if v not in (None, [])} for s in base["schedules"]
             ]
             if base["translations"]:
-                offer["translations"] = base["translations"]
+                # Translated texts of the bundled offer, for the fields this one has.
+                offer["translations"] = {
+                    lang: {k: v for k, v in texts.items() if k in offer or k == "name"}
+                    for lang, texts in base["translations"].items()}
             provider["offers"].append(offer)
         (target / "providers" / f"{provider['id']}.yaml").write_text(
             yaml.safe_dump(provider, allow_unicode=True, sort_keys=False), encoding="utf-8")

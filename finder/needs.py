@@ -126,6 +126,7 @@ NUMBER_WORDS.update(_ARABIC_NUMBER_FORMS)
 _AGE_WORDS = ("alt", "alter", "age", "aged", "yas", "yasinda", "عمر", "عمره", "عمرها", "سن",
               "سنش", "возраст", "вік", "віком")
 """Words for "age" next to a number ("عمره ثلاث سنوات", "aged 4"): grammar of the age."""
+_ARABIZI = re.compile(r"^[a-z]*[235789][a-z]+[a-z0-9]*$")
 _NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y)?$")
 
 
@@ -265,9 +266,11 @@ class NeedVocabulary:
         """The catalogue or vocabulary word a misspelt folded word stands for, or None.
 
         Only unknown words are corrected, only within the typo limit of their length,
-        only towards a word of the same script, the vocabulary's words first."""
+        only towards a word of the same script, the vocabulary's words first. Words in
+        Arabic script are left alone: their many forms (يساعدونا, آمده‌ایم) are mostly
+        missing from the word lists, so "unknown" does not mean misspelt there."""
         limit = typo_limit(word)
-        if not limit or word.isdigit() or self.is_known(word):
+        if not limit or word.isdigit() or script(word) == "arabic" or self.is_known(word):
             return None
         fuzzy = self._fuzzy_index()
         variants = {word} | _deletes(word)
@@ -295,9 +298,13 @@ class NeedVocabulary:
         translit = self._transliterated(typed)
         recognised = {p for spots in self._find(typed, lang, False, parts=False, skip=set())
                       for p in spots}
+        # Arabic typed in Latin letters and digits (7ada, ma3i) is no misspelt German.
+        arabizi = any(_ARABIZI.match(fold(t)) for t in typed)
         words: list[str] = []
         for i, token in enumerate(typed):
-            corrected = None if i in recognised else self.correct(fold(token))
+            # Russian or Ukrainian in Latin letters (dytyachyi sadok) is no misspelling either.
+            skip = i in recognised or arabizi or (translit and script(token) == "latin")
+            corrected = None if skip else self.correct(fold(token))
             if corrected:
                 reading.corrections[token] = self.spellings.get(corrected, corrected)
                 words.append(corrected)

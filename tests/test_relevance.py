@@ -206,7 +206,7 @@ def test_relevance_floor():
     """The relevance benchmark stays above its floor: a little under the figures measured
     when it was set (see the README), so that a real step back fails the suite."""
     main, every = relevance_table("main"), relevance_table("all")
-    assert main["all"][0] >= 92 and main["all"][1] >= 78, main["all"]
+    assert main["all"][0] >= 92 and main["all"][1] >= 76, main["all"]
     assert main["kind sentence"][0] >= 88, main["kind sentence"]
     assert main["kind other language"][0] >= 90, main["kind other language"]
     assert every["set holdout"][0] >= 65, every["set holdout"]
