@@ -50,7 +50,23 @@ _LINKS = ("s", "es", "n", "en", "e", "er")
 MIN_HEAD, MIN_MODIFIER, MIN_COMPOUND = 4, 3, 8
 
 
-@lru_cache(maxsize=20_000)
+def _marks_table() -> dict[int, str | None]:
+    """Combining marks go; control and format characters become spaces (the Persian
+    half-space and the joiner are handled with the letter variants)."""
+    table: dict[int, str | None] = {}
+    for code in range(0x10000):
+        category = unicodedata.category(chr(code))
+        if category == "Mn":
+            table[code] = None
+        elif category in ("Cc", "Cf") and code not in (0x200C, 0x200D):
+            table[code] = " "
+    return table
+
+
+_MARKS = _marks_table()
+
+
+@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case and strip what families often leave out when they type.
 
@@ -60,13 +76,7 @@ def fold(text: str) -> str:
     # Cyrillic й keeps its breve (й and и are different letters); Turkish ğ loses it.
     text = text.replace("ß", "ss").replace("ẞ", "ss").translate(_DIGITS)
     text = text.casefold().replace("й", "\ue000")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(
-        " " if unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200c\u200d"
-        else ch
-        for ch in text
-        if unicodedata.category(ch) != "Mn"
-    )
+    text = unicodedata.normalize("NFKD", text).translate(_MARKS)
     return unicodedata.normalize("NFC", text.translate(_ARABIC_MAP)).replace("\ue000", "й")
 
 
@@ -83,9 +93,13 @@ def tokens(text: str) -> list[str]:
     return [part for token in _TOKEN.findall(text) for part in _split_scripts(token)]
 
 
+_OTHER_SCRIPT = re.compile(r"[\u0370-\u1fff\ufb00-\ufeff]")
+_ASCII_LETTER = re.compile(r"[a-z]")
+
+
 def _split_scripts(token: str) -> list[str]:
     """A word is cut where Latin letters meet another script: "الJobcenter" is two."""
-    if token.isascii():
+    if token.isascii() or not _ASCII_LETTER.search(token) or not _OTHER_SCRIPT.search(token):
         return [token]
     parts, start, previous = [], 0, None
     for i, ch in enumerate(token):

@@ -69,7 +69,7 @@ def write(path: Path, content: Content, lexicon: Lexicon) -> None:
     path.mkdir(parents=True)
     ix = index.create_in(str(path), SCHEMA)
     providers = {p["id"]: p for p in content.providers}
-    writer = ix.writer(limitmb=256)
+    writer = ix.writer(limitmb=256, procs=2, multisegment=True)
     for offer in sorted(content.offers, key=lambda o: o["id"]):
         provider_name = providers[offer["provider_id"]]["name"]
         foreign = [term for lang, texts in sorted(offer["translations"].items())
@@ -83,7 +83,7 @@ def write(path: Path, content: Content, lexicon: Lexicon) -> None:
             topic=" ".join(offer["topics"]),
             phase=" ".join(offer["phases"]),
         )
-    writer.commit(optimize=True)
+    writer.commit()
 
 
 def open_index(path: Path) -> index.Index:

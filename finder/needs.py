@@ -302,9 +302,12 @@ class NeedVocabulary:
         arabizi = any(_ARABIZI.match(fold(t)) for t in typed)
         words: list[str] = []
         for i, token in enumerate(typed):
-            # Russian or Ukrainian in Latin letters (dytyachyi sadok) is no misspelling either.
-            skip = i in recognised or arabizi or (translit and script(token) == "latin")
-            corrected = None if skip else self.correct(fold(token))
+            corrected = None if i in recognised or arabizi else self.correct(fold(token))
+            # Russian or Ukrainian in Latin letters (dytyachyi sadok) is no misspelling
+            # either, unless the word it is near is a German word of the catalogue.
+            if corrected and translit and script(token) == "latin" \
+                    and corrected not in self.lexicon:
+                corrected = None
             if corrected:
                 reading.corrections[token] = self.spellings.get(corrected, corrected)
                 words.append(corrected)

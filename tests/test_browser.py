@@ -270,9 +270,9 @@ def test_the_call_button_is_on_the_first_screen_of_an_offer(page, server, lang):
     box = call.bounding_box()
     assert box["y"] + box["height"] <= 740 and box["height"] >= 44, box
     assert page.locator("p.back a").get_attribute("href").endswith("/search?q=Hebamme")
-    for link in page.locator(".offer a").all():
+    for link in page.locator(".offer a, .offer button").all():
         if link.is_visible():
-            assert link.bounding_box()["height"] >= 24, link.inner_text()
+            assert link.bounding_box()["height"] >= 44, link.inner_text()
     osm = page.locator("a[href^='https://www.openstreetmap.org/']")
     assert osm.count() == 1 and page.locator("a[href^='geo:']").count() >= 1
     shot(page, f"offer-{lang}")
@@ -313,6 +313,10 @@ def test_printing_an_offer_shows_every_contact_and_hides_the_navigation(page, se
     assert "Impressum" not in text
     colour = page.evaluate("() => getComputedStyle(document.querySelector('.contact a')).color")
     assert colour == "rgb(0, 0, 0)"
+    # One sheet of A4 for one offer.
+    pdf = page.pdf(format="A4", print_background=False)
+    (SHOTS.parent / "offer-print.pdf").write_bytes(pdf)
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 
 
 @pytest.mark.parametrize("lang", ["de", "tr", "ar", "uk"])
