@@ -169,12 +169,28 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             self.cfg.set("proc_name", "familienwegweiser")
             if "control_socket_disable" in self.cfg.settings:
                 self.cfg.set("control_socket_disable", True)  # no socket in the home folder
+            # Each worker opens the catalogue and loads its word lists before it takes a
+            # request, so that no family waits the two seconds that takes.
+            self.cfg.set("post_worker_init", lambda worker: warm(settings["DATA_DIR"]))
 
         def load(self):
             return create_app(settings)
 
     click.echo(f"Familienwegweiser on http://{host}:{port}/  (Ctrl+C stops)")
     Server().run()
+
+
+def warm(data_dir: str) -> None:
+    """Open the live catalogue and everything its search loads lazily."""
+    from finder.catalogue import CatalogueMissing, live
+    from finder.search import Query
+
+    try:
+        catalogue = live(Path(data_dir))
+    except CatalogueMissing:
+        return
+    catalogue.engine.vocabulary.correct("hebamne")
+    catalogue.search(Query(text="Hebamme dringend", lang="de"))
 
 
 @main.command()
