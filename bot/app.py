@@ -83,6 +83,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     prefix, _, value = (query.data or "").partition(":")
     handler = CALLBACKS.get(prefix)
+    if query.message is None:
+        # A button under a message sent in inline mode lives in someone else's chat: we
+        # cannot write there, so we say how to open the offer.
+        await query.answer(t(lang_of(update, context),
+                             "Bitte öffnen Sie den Chat mit uns und tippen Sie /start."))
+        return
     try:
         if handler is None:
             raise ValueError(prefix)
@@ -129,7 +135,12 @@ def build(token: str, data_dir: Path, chats_db: Path, api_url: str = DEFAULT_API
     app.add_handler(CommandHandler("sos", settings.emergency_command))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(InlineQueryHandler(details.inline_query))
-    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, search_flow.free_text))
+    # Messages and edited messages of people; posts in channels the bot was added to
+    # are not questions and get no answer.
+    people = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
+    app.add_handler(MessageHandler(people & filters.TEXT & ~filters.COMMAND,
+                                   search_flow.free_text))
+    app.add_handler(MessageHandler(people & filters.COMMAND, settings.help_command))
     app.add_error_handler(on_error)
     return app
 

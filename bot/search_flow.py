@@ -116,7 +116,8 @@ async def on_change(update: Update, context: ContextTypes.DEFAULT_TYPE, value: s
 
 async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any message that is not a command searches, with the saved age and district."""
-    text = (update.message.text or "")[:500]
+    # An edited message is searched again like a new one.
+    text = (update.effective_message.text or "")[:500]
     context.chat_data[LAST] = {"text": text, "topic": None}
     chat = settings(update, context)
     if chat.lang is None:

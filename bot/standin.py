@@ -100,6 +100,31 @@ class BotApiStandIn:
             "text": text, **({"entities": entities} if entities else {}),
         }})
 
+    def edited_message(self, chat_id: int, text: str, lang: str | None = "de") -> int:
+        """A message the user changed after sending it."""
+        now = int(time.time())
+        return self._push({"edited_message": {
+            "message_id": next(self._message_ids), "date": now - 5, "edit_date": now,
+            "chat": {"id": chat_id, "type": "private"}, "from": self._user(chat_id, lang),
+            "text": text,
+        }})
+
+    def channel_post(self, channel_id: int, text: str) -> int:
+        """A post in a channel the bot was added to: no user, a channel chat."""
+        return self._push({"channel_post": {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": {"id": channel_id, "type": "channel", "title": "Elternkanal"},
+            "text": text,
+        }})
+
+    def inline_callback(self, user_id: int, data: str, lang: str | None = "de") -> int:
+        """A button under a message sent in inline mode: no message, an inline_message_id."""
+        return self._push({"callback_query": {
+            "id": f"cb{next(self._ids)}", "from": self._user(user_id, lang),
+            "chat_instance": str(user_id), "data": data,
+            "inline_message_id": f"inline{next(self._ids)}",
+        }})
+
     def callback(self, chat_id: int, data: str, message_id: int = 1,
                  lang: str | None = "de") -> int:
         return self._push({"callback_query": {

@@ -338,3 +338,32 @@ def test_crisis_words_put_the_emergency_numbers_on_top_in_the_bot(bot, chat, lan
 def test_sos_command_lists_the_numbers(bot):
     reply = say(bot, 1310, "/sos", lang="en")["params"]["text"]
     assert "116 016" in reply and "Police" in reply
+
+
+def test_an_edited_message_is_searched_again(bot):
+    before = len(bot.standin.sent)
+    bot.standin.edited_message(1400, "Hebamme")
+    reply = bot.standin.reply_to(1400, before)
+    assert "Hebamme" in reply["params"]["text"] or "hebamme" in reply["params"]["text"].lower()
+    assert bot.standin.rejected == []
+
+
+def test_channel_posts_get_no_answer_and_break_nothing(bot):
+    before = len(bot.standin.sent)
+    bot.standin.channel_post(-1009999, "Hebamme")
+    assert "Hebammenvermittlung" in say(bot, 1401, "Hebamme")["params"]["text"]
+    assert not [s for s in bot.standin.sent[before:]
+                if str(s["params"].get("chat_id")) == "-1009999"]
+
+
+def test_a_button_under_an_inline_message_gets_an_answer(bot):
+    before = len(bot.standin.sent)
+    bot.standin.inline_callback(1402, "o:hebammenvermittlung")
+    answer = bot.standin.wait_for(lambda sent: [s for s in sent[before:]
+                                                if s["method"] == "answerCallbackQuery"])
+    assert answer[0]["params"].get("text") and answer[0]["answered"] == 200
+
+
+def test_an_unknown_command_gets_the_help(bot):
+    reply = say(bot, 1403, "/wetter")
+    assert "/start" in reply["params"]["text"] and "/sos" in reply["params"]["text"]

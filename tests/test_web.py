@@ -139,13 +139,27 @@ def test_plain_pages(client, name):
     ("free=maybe", 400, "an- oder abwählen"),
     ("lang_spoken=%3Cscript%3E", 400, "Sprache kennen wir nicht"),
     ("q=" + "x" * 10_000, 400, "Suchtext ist zu lang"),
-    ("sort=price", 400, "Suchparameter kennen wir nicht"),
+    ("age=%C2%B2", 400, "ganze Zahl von 0 bis 26"),
+    ("age=%E2%91%A2", 400, "ganze Zahl von 0 bis 26"),
+    ("age=%D9%A3", 400, "ganze Zahl von 0 bis 26"),
+    ("page=%C2%B2", 400, "Seite gibt es nicht"),
+    ("page=" + "9" * 5000, 400, "Seite gibt es nicht"),
 ])
 def test_bad_parameters_give_a_helpful_page(client, query, status, message):
     response = client.get(f"/de/search?{query}")
     assert response.status_code == status
     assert message in text(response)
     assert "Neu suchen" in text(response)
+
+
+@pytest.mark.parametrize("extra", ["fbclid=IwAR0abc", "utm_source=newsletter&utm_medium=email",
+                                   "gclid=x1", "mc_eid=42", "sort=price"])
+def test_parameters_we_do_not_know_are_ignored(client, extra):
+    shared = client.get(f"/de/search?q=Hebamme&{extra}")
+    plain = client.get("/de/search?q=Hebamme")
+    assert shared.status_code == 200
+    ids = re.findall(r'id="hit-([a-z0-9-]+)"', text(shared))
+    assert ids and ids == re.findall(r'id="hit-([a-z0-9-]+)"', text(plain))
 
 
 def test_bad_parameter_page_in_the_users_language(client):

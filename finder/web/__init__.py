@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -23,6 +24,35 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/sv
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
+
+
+_HOST = re.compile(
+    r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+    r"|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$", re.IGNORECASE)
+
+
+class HostGuard:
+    """Answers a malformed Host header (a 64-letter label, "." or "a..b") with a plain
+    400 before Flask tries to build URLs from it."""
+
+    PAGE = ("<!doctype html><html lang=\"de\"><meta charset=\"utf-8\"><title>400</title>"
+            "<p>Diese Anfrage ist fehlerhaft. / This request is malformed.</p></html>").encode()
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        host = environ.get("HTTP_HOST", "")
+        port = host.rsplit(":", 1)[1] if ":" in host and not host.endswith("]") else ""
+        if host and (len(host) > 260 or not _HOST.match(host)
+                     or (port and not 0 < int(port) < 65536)):
+            start_response("400 Bad Request", [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Content-Length", str(len(self.PAGE))), ("Cache-Control", "no-store"),
+                ("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY")])
+            return [self.PAGE]
+        return self.app(environ, start_response)
 
 
 def create_app(settings: dict | None = None) -> Flask:
@@ -50,6 +80,7 @@ def create_app(settings: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     pages.register_errors(app)
     _static_versions(app)
+    app.wsgi_app = HostGuard(app.wsgi_app)
     app.after_request(_secure)
     app.after_request(_compress)
     return app

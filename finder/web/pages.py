@@ -63,12 +63,15 @@ def _flag(name: str) -> bool:
     return value in ("1", "on", "true")
 
 
+def _whole_number(value: str) -> bool:
+    """0-9 only: str.isdigit() also accepts ² and ③, which int() refuses."""
+    return value.isascii() and value.isdigit() and len(value) <= 6
+
+
 def query_from_args() -> Query:
     """The shared URL parameters, the same in every front end, as a Query."""
+    # Parameters we do not know (fbclid, utm_source … added to shared links) are ignored.
     args = request.args
-    unknown = [k for k in args if k not in SEARCH_ARGS]
-    if unknown:
-        raise BadParameter(unknown[0], _("Diesen Suchparameter kennen wir nicht."))
     text = args.get("q", "")
     if len(text) > MAX_TEXT:
         raise BadParameter("q", _("Der Suchtext ist zu lang. Bitte nur ein paar Wörter."))
@@ -76,11 +79,11 @@ def query_from_args() -> Query:
     for value in args.getlist("age"):
         if value == "":
             continue
-        if not value.isdigit() or int(value) > MAX_AGE_YEARS:
+        if not _whole_number(value) or int(value) > MAX_AGE_YEARS:
             raise BadParameter("age", _("Das Alter ist eine ganze Zahl von 0 bis 26 Jahren."))
         months.append(int(value) * 12)
     page = args.get("page", "1") or "1"
-    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+    if not _whole_number(page) or not 1 <= int(page) <= MAX_PAGE:
         raise BadParameter("page", _("Diese Seite gibt es nicht."))
     district = args.get("district") or None
     if district is not None and district not in catalogue().districts:
