@@ -27,9 +27,12 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
 		--ignore-obsolete --width 100
 
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
 run: translations
 	$(BIN)/finder build --if-changed
-	$(BIN)/finder serve
+	$(BIN)/finder serve --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's Chromium (no browser download) and inject axe-core.
 $(CHROMIUM):

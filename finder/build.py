@@ -76,6 +76,10 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> Build
 
         builds = data_dir / "builds"
         builds.mkdir(exist_ok=True)
+        # We hold the build lock: any staging folder left is from a build that was
+        # killed half-way, and nobody reads it.
+        for leftover in builds.glob(".staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
         target = builds / f"{stamp}-{digest[:10]}"
         staging = builds / f".staging-{target.name}"

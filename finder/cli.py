@@ -73,6 +73,12 @@ def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> No
         click.echo(f"build failed: {len(error.problems)} problem(s); "
                    "the previous catalogue keeps serving", err=True)
         sys.exit(1)
+    except OSError as error:
+        # A full disk, a read-only or missing data folder: one line, not a traceback.
+        where = error.filename or config.data_dir(data_dir)
+        click.echo(f"build failed: cannot write {where}: {error.strerror or error}; "
+                   "the previous catalogue keeps serving", err=True)
+        sys.exit(1)
     verb = "unchanged" if result.skipped else f"built in {result.seconds:.2f} s"
     click.echo(f"{verb}: {result.offers} offers, {result.providers} providers, "
                f"{result.districts} districts -> {result.path}")
@@ -150,6 +156,7 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
     from finder.web import create_app
 
     settings = {"DATA_DIR": str(config.data_dir(data_dir))}
+    _check_port(host, port)
     if dev:
         create_app(settings).run(host=host, port=port, debug=True, use_reloader=True)
         return
@@ -178,6 +185,32 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
 
     click.echo(f"Familienwegweiser on http://{host}:{port}/  (Ctrl+C stops)")
     Server().run()
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit with one clear line when the address is taken, instead of letting the server
+    retry for ever. The probe binds without SO_REUSEPORT, so another finder counts too."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        click.echo(f"finder serve: cannot use the address {host}: {error.strerror}", err=True)
+        sys.exit(2)
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                click.echo(f"finder serve: port {port} on {host} is already in use; stop the "
+                           "other server or choose another port with --port (make run PORT=…)",
+                           err=True)
+            else:
+                click.echo(f"finder serve: cannot listen on {host}:{port}: {error.strerror}",
+                           err=True)
+            sys.exit(2)
 
 
 def warm(data_dir: str) -> None:

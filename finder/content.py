@@ -113,6 +113,11 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     result.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if key in result.lines:
+            # YAML would silently keep the last value: a typo that loses data.
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {result.lines[key]})",
+                key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result

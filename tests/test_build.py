@@ -45,10 +45,10 @@ def test_broken_content_fails_and_the_previous_catalogue_keeps_serving(content, 
     assert reader.search(Query(text="Elterncafé")).total == 1
 
     content.provider(PROVIDER + OFFER.format(id="offer-0", name="Elterncafé am Markt")
-                     + "    topics: [nonsense]\n")
+                     .replace("topics: [meeting_places]", "topics: [nonsense]"))
     result = run_finder("build", "--content", str(content.root), "--data-dir", str(data))
     assert result.returncode == 1
-    assert "providers/test-provider.yaml:18: unknown topic 'nonsense'" in result.stderr
+    assert "providers/test-provider.yaml:15: unknown topic 'nonsense'" in result.stderr
     assert "previous catalogue keeps serving" in result.stderr
     assert current_build(data) == before
     assert live(data) is reader
@@ -117,3 +117,50 @@ def test_data_dir_from_environment(content, tmp_path):
                                       "FINDER_CONTENT_DIR": str(content.root)})
     assert result.returncode == 0, result.stderr
     assert current_build(data) is not None
+
+
+def test_a_killed_builds_leftovers_are_removed_by_the_next_build(tmp_path):
+    from finder.build import build as run_build
+    from tests.conftest import BUNDLED
+
+    run_build(BUNDLED, tmp_path)
+    leftover = tmp_path / "builds" / ".staging-20260101T000000000000Z-deadbeef00"
+    (leftover / "index").mkdir(parents=True)
+    (leftover / "catalogue.db").write_bytes(b"half written")
+    run_build(BUNDLED, tmp_path)
+    assert not leftover.exists()
+    assert not list((tmp_path / "builds").glob(".staging-*"))
+
+
+def test_a_busy_port_gives_one_clear_line_and_stops(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", "finder.cli", "serve", "--port", str(port),
+                               "--data-dir", str(tmp_path)], cwd=ROOT, capture_output=True,
+                              text=True, timeout=30)
+    assert time.monotonic() - started < 15
+    assert done.returncode != 0
+    assert f"port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_data_folder_that_cannot_be_written_gives_one_clear_line(tmp_path):
+    from tests.conftest import BUNDLED, run_finder
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the data folder should be")
+    result = run_finder("build", "--content", str(BUNDLED), "--data-dir", str(blocker / "data"))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("build failed: cannot write"), result.stderr
+    assert "Traceback" not in result.stderr

@@ -190,3 +190,20 @@ def test_a_translation_file_with_an_unknown_offer_names_its_line(tmp_path):
         load(content)
     assert any(p.file.endswith("translations/en.yaml") and "no-such-offer" in p.message
                for p in error.value.problems), error.value.problems
+
+
+def test_a_duplicate_key_is_reported_with_its_line(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED, content)
+    path = content / "providers" / "vhs.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("district:"))
+    lines.insert(at + 1, "district: nordstadt")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load(content)
+    problem = error.value.problems[0]
+    assert problem.file.endswith("providers/vhs.yaml") and problem.line == at + 2
+    assert "duplicate key 'district'" in problem.message

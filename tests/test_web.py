@@ -219,3 +219,12 @@ def test_server_error_page_in_the_users_language(tmp_path):
     assert response.status_code == 500
     assert "Bir hata oluştu" in text(response) and "Traceback" not in text(response)
     assert response.headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("host", ["a..b", ".", "a" * 64 + ".example.org", "exa mple.org",
+                                  "127.0.0.1:99999", "<script>"])
+def test_a_malformed_host_header_gets_a_400_not_an_error(client, host):
+    for path in ("/de/search?q=Kita", "/de/nothing-here", "/"):
+        response = client.get(path, headers={"Host": host})
+        assert response.status_code == 400, (host, path)
+        assert response.headers["Content-Security-Policy"]
