@@ -35,8 +35,8 @@ class HostGuard:
     """Answers a malformed Host header (a 64-letter label, "." or "a..b") with a plain
     400 before Flask tries to build URLs from it."""
 
-    PAGE = ("<!doctype html><html lang=\"de\"><meta charset=\"utf-8\"><title>400</title>"
-            "<p>Diese Anfrage ist fehlerhaft. / This request is malformed.</p></html>").encode()
+    PAGE = (b"<!doctype html><html lang=\"de\"><meta charset=\"utf-8\"><title>400</title>"
+            b"<p>Diese Anfrage ist fehlerhaft. / This request is malformed.</p></html>")
 
     def __init__(self, app):
         self.app = app
