@@ -173,6 +173,7 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             # over them; otherwise one worker can take every keep-alive connection.
             self.cfg.set("reuse_port", True)
             self.cfg.set("accesslog", None)  # no access log: no IPs, no search words
+            self.cfg.set("logger_class", "finder.weblog.PrivateLogger")
             self.cfg.set("proc_name", "familienwegweiser")
             if "control_socket_disable" in self.cfg.settings:
                 self.cfg.set("control_socket_disable", True)  # no socket in the home folder

@@ -228,3 +228,68 @@ def test_a_malformed_host_header_gets_a_400_not_an_error(client, host):
         response = client.get(path, headers={"Host": host})
         assert response.status_code == 400, (host, path)
         assert response.headers["Content-Security-Policy"]
+
+
+HOSTILE = [
+    "/de/search?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/de/search?q=%0d%0aSet-Cookie:%20x=1",
+    "/de/search?q=..%2F..%2Fetc%2Fpasswd", "/de/offer/..%2F..%2Fetc%2Fpasswd",
+    "/de/search?age=%C2%B2", "/de/search?page=%E2%91%A2", "/de/search?age=" + "9" * 400,
+    "/de/search?q=" + "%F0%9F%98%80" * 600, "/de/search?district=%00", "/de/search?topic=%ff",
+    "/de/search?lang_spoken=" + "x" * 300, "/de/provider/%3Cx%3E", "/%3Cx%3E/",
+    "/de/search?q=Kita&page=-1", "/de/search?expecting=%3Cb%3E", "/de/emergency?x=%0a",
+    "/de/search?q=%E2%80%AE%E2%80%AD", "/de/search?q=%D8%AD%D8%B6%D8%A7%D9%86%D8%A9&age=1&age=x",
+]
+
+
+@pytest.mark.parametrize("path", HOSTILE)
+def test_hostile_input_never_gives_a_server_error(client, path):
+    for method in ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"):
+        response = client.open(path, method=method)
+        assert response.status_code < 500, (method, path, response.status_code)
+        body = text(response)
+        assert "<script>alert(1)" not in body and "<x>" not in body
+        assert "Set-Cookie" not in response.headers
+
+
+def test_the_server_log_holds_no_address_and_no_search_words(tmp_path, bundled_data):
+    """Malformed requests sent over a real socket to `finder serve`: gunicorn's own log
+    keeps the event but neither the client's address nor the request line."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    from urllib.request import urlopen
+
+    from tests.conftest import ROOT
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "server.log"
+    with open(log, "w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "finder.cli", "serve", "--port", str(port),
+                                   "--workers", "1", "--data-dir", str(bundled_data)], cwd=ROOT,
+                                  stdout=sink, stderr=sink)
+        try:
+            for _ in range(100):
+                try:
+                    urlopen(f"http://127.0.0.1:{port}/de/", timeout=2).read()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            for raw in (b"GET /de/search?q=geheimesuchwort HTTP/1.1\r\nHost: a..b\r\n\r\n",
+                        b"GET /de/search?q=geheimesuchwort\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+                        b"BROKEN LINE geheimesuchwort\r\n\r\n",
+                        b"GET /de/search?q=geheimesuchwort HTTP/1.1\r\nHost: x\r\n"
+                        b"Content-Length: -5\r\n\r\n"):
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+                    conn.sendall(raw)
+                    reply = conn.recv(200)
+                    assert not reply.startswith(b"HTTP/1.1 5"), reply
+            urlopen(f"http://127.0.0.1:{port}/de/search?q=geheimesuchwort", timeout=5).read()
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    written = log.read_text()
+    assert "geheimesuchwort" not in written, written
+    assert "127.0.0.1" not in written.replace(f"http://127.0.0.1:{port}/", ""), written
