@@ -6,18 +6,23 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint translations messages
+.PHONY: run test lint translations messages lock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+# Running needs only the finder itself; tests, lint and browser tools come with `make test`.
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed: pyproject.toml $(VENV)/.installed-run
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
 # The gettext catalogues are compiled here, never committed.
-translations: $(VENV)/.installed
+translations: $(VENV)/.installed-run
 	$(BIN)/pybabel compile -d translations -D messages --statistics
 
 # After changing UI texts: collect them and update every language's catalogue.
@@ -43,9 +48,15 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: translations $(CHROMIUM) node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed translations $(CHROMIUM) node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check finder bot tests bench
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check finder bot tests bench
+
+# The exact versions and hashes for a deployment (pip install --require-hashes -r requirements.lock).
+lock: $(VENV)/.installed
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--python-platform linux --quiet -o requirements.lock

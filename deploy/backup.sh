@@ -1,0 +1,15 @@
+#!/bin/sh
+# What to back up: the content (in git anyway) and the bot's chat settings. The builds
+# in the data folder are rebuilt from the content at any time and need no backup.
+# Usage (as root, e.g. from a daily timer): deploy/backup.sh /var/backups/familienwegweiser
+set -eu
+target=${1:?where to put the backup}
+data=${FINDER_DATA_DIR:-/var/lib/familienwegweiser}
+mkdir -p "$target"
+stamp=$(date +%Y%m%d)
+# The chat settings (language, age group, district per chat; nothing typed) — copied
+# consistently with SQLite's own backup, and kept for 14 days only, like the data.
+if [ -f "$data/bot-chats.db" ]; then
+    sqlite3 "$data/bot-chats.db" ".backup '$target/bot-chats-$stamp.db'"
+fi
+find "$target" -name 'bot-chats-*.db' -mtime +14 -delete
