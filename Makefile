@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint translations messages lock
+.PHONY: run test lint translations messages lock audit
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 
 test: $(VENV)/.installed translations $(CHROMIUM) node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check finder bot tests bench
+	$(BIN)/bandit --quiet --recursive finder bot --severity-level medium
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed
@@ -60,3 +61,9 @@ lock: $(VENV)/.installed
 	$(BIN)/pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
 		--python-platform linux --quiet -o requirements.lock
+
+# Known vulnerabilities in the locked dependencies. Needs pip-audit's advisory service,
+# which this project's CI machines cannot reach; run it where the server is deployed.
+audit: $(VENV)/.installed
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --require-hashes -r requirements.lock

@@ -139,7 +139,8 @@ def load_yaml(path: Path, text: str | None = None) -> Any:
     if text is None:
         text = path.read_text(encoding="utf-8")
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        # _Loader is a SafeLoader subclass: no arbitrary objects.
+        return yaml.load(text, Loader=_Loader)  # noqa: S506  # nosec B506
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
