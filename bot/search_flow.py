@@ -128,7 +128,9 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def start_guided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = settings(update, context).lang or "de"
+    town = finder(context).catalogue().town
     await update.effective_chat.send_message(
-        t(lang, "Hallo! Ich helfe Ihnen, Angebote für Ihre Familie in Wiesbrück zu finden. "
-                "Sie können mir auch einfach schreiben, was Sie suchen."))
+        t(lang, "Hallo! Ich helfe Ihnen, Angebote für Ihre Familie in %(town)s zu finden. "
+                "Sie können mir auch einfach schreiben, was Sie suchen.",
+          town=town.get("names", {}).get(lang) or town.get("name", "")))
     await ask_age(update, context)

@@ -39,6 +39,7 @@ class Catalogue:
             self.vocabulary[r["kind"]][r["id"]] = {"labels": json.loads(r["labels"]),
                                                    "words": json.loads(r["words"]),
                                                    **json.loads(r["details"])}
+        self.town = json.loads(self.db.execute("SELECT town FROM town").fetchone()[0])
         self.helplines = [
             {**dict(r), "translations": json.loads(r["translations"]),
              "emergency": bool(r["emergency"])}

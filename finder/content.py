@@ -161,6 +161,8 @@ class Content:
     offers: list[dict]
     helplines: list[dict]
     """National emergency and advice numbers, shown on top of crisis searches."""
+    town: dict
+    """The town: name, languages, imprint, privacy contact, colour (town.yaml)."""
 
 
 class _Checker:
@@ -315,6 +317,8 @@ def load(root: Path) -> Content:
     vocabulary["needs"] = {}
     if (root / "needs.yaml").exists():
         vocabulary["needs"] = _check_needs(checker, read(root / "needs.yaml"))
+    town = _check_town(checker, read(root / "town.yaml")) if (root / "town.yaml").exists() \
+        else dict(DEFAULT_TOWN)
     helplines = []
     if (root / "helplines.yaml").exists():
         helplines = _check_helplines(checker, read(root / "helplines.yaml"))
@@ -351,7 +355,72 @@ def load(root: Path) -> Content:
 
     if checker.problems:
         raise ContentError(sorted(set(checker.problems)))
-    return Content(vocabulary, districts, providers, offers, helplines)
+    for offer in offers:
+        for location in offer["locations"]:
+            location["city"] = location["city"] or town["name"]
+    for provider in providers:
+        if provider["location"]:
+            provider["location"]["city"] = provider["location"]["city"] or town["name"]
+    return Content(vocabulary, districts, providers, offers, helplines, town)
+
+
+DEFAULT_TOWN = {"name": "", "region": None, "languages": list(UI_LANGUAGES),
+                "accent_colour": "#0b5c6b", "imprint": {}, "privacy": {},
+                "corrections_email": None, "notice": {}, "names": {}}
+TOWN_FIELDS = set(DEFAULT_TOWN)
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of a #rrggbb colour against white."""
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return 1.05 / (luminance + 0.05)
+
+
+def _check_town(c: _Checker, data: Any) -> dict:
+    """town.yaml: the town's name, imprint, privacy contact, languages and colour."""
+    town = dict(DEFAULT_TOWN)
+    if data is None or not c.expect_mapping(data, 1, "town.yaml"):
+        return town
+    c.unknown_fields(data, TOWN_FIELDS, "town")
+    town["name"] = c.text(data, "name", "the town") or ""
+    town["region"] = data.get("region")
+    languages = data.get("languages", list(UI_LANGUAGES))
+    if not isinstance(languages, list) or not languages or languages[0] != "de" or \
+            any(lang not in UI_LANGUAGES for lang in languages):
+        c.problem(c.line_of(data, "languages"), "languages must list languages of "
+                  f"{', '.join(UI_LANGUAGES)}, German first")
+    else:
+        town["languages"] = languages
+    colour = data.get("accent_colour", DEFAULT_TOWN["accent_colour"])
+    if not isinstance(colour, str) or not HEX_COLOUR.match(colour):
+        c.problem(c.line_of(data, "accent_colour"), "accent_colour must look like #0b5c6b")
+    elif contrast_with_white(colour) < 4.5:
+        c.problem(c.line_of(data, "accent_colour"),
+                  f"accent_colour {colour} has a contrast of {contrast_with_white(colour):.1f}:1 "
+                  "with white text; it needs at least 4.5:1")
+    else:
+        town["accent_colour"] = colour.lower()
+    for section in ("imprint", "privacy", "notice", "names"):
+        value = data.get(section) or {}
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            c.problem(c.line_of(data, section), f"{section} must be a mapping of texts")
+            continue
+        town[section] = {k: v.strip() for k, v in value.items()}
+    for key in ("notice", "names"):
+        for lang in town[key]:
+            if lang not in UI_LANGUAGES:
+                c.problem(c.line_of(data[key], lang), f"{key} in unsupported language {lang!r}")
+    email = data.get("corrections_email")
+    if email is not None and not (isinstance(email, str) and EMAIL.match(email)):
+        c.problem(c.line_of(data, "corrections_email"), "corrections_email must be an e-mail address")
+    town["corrections_email"] = email
+    return town
 
 
 TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
@@ -788,7 +857,7 @@ def _check_location(c: _Checker, item: Mapping, districts: set[str], what: str) 
         "name": item.get("location_name") or item.get("name"),
         "address_1": item.get("address_1"),
         "postal_code": str(item.get("postal_code") or ""),
-        "city": item.get("city") or "Wiesbrück",
+        "city": item.get("city") or "",
         "district": district if district in districts else None,
         "latitude": lat,
         "longitude": lon,

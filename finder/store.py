@@ -16,7 +16,7 @@ import sqlite_utils
 
 from finder.content import Content
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by")
 WEEKEND = {"SA", "SU"}
@@ -99,6 +99,7 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
         db["helplines"].create({"id": str, "phone": str, "name": str, "hours": str, "for": str,
                                 "emergency": int, "translations": str, "position": int},
                                pk="id", if_not_exists=True)
+    db["town"].insert({"id": 1, "town": dumps(content.town)}, pk="id")
     db["lexicon"].insert_all(
         ({"word": word, "count": count, "spelling": (spellings or {}).get(word, word)}
          for word, count in sorted(lexicon.items())), pk="word"

@@ -40,10 +40,31 @@ def catalogue():
 @bp.url_value_preprocessor
 def pull_lang(endpoint, values):
     lang = values.pop("lang", "de")
-    if lang not in LANGUAGES:
+    if lang not in offered_languages():
         g.lang = "de"
         abort(404)
     g.lang = lang
+
+
+def town() -> dict:
+    """The town of the live catalogue (town.yaml); empty before the first build."""
+    try:
+        return catalogue().town
+    except Exception:  # no build yet: the error pages still render
+        return {"name": "", "languages": list(LANGUAGES), "names": {}, "notice": {},
+                "imprint": {}, "privacy": {}}
+
+
+def offered_languages() -> tuple[str, ...]:
+    """The languages the town offers, of those the finder speaks."""
+    return tuple(lang for lang in LANGUAGES if lang in town().get("languages", LANGUAGES))
+
+
+@bp.app_template_global()
+def town_name() -> str:
+    """The town's name as the reader's language writes it."""
+    found = town()
+    return found.get("names", {}).get(getattr(g, "lang", "de")) or found.get("name", "")
 
 
 @bp.url_defaults
@@ -53,7 +74,8 @@ def add_lang(endpoint, values):
 
 @bp.context_processor
 def page_context():
-    return {"lang": g.lang, "dir": "rtl" if g.lang in RTL else "ltr", "languages": LANGUAGES}
+    return {"lang": g.lang, "dir": "rtl" if g.lang in RTL else "ltr",
+            "languages": offered_languages(), "town": town()}
 
 
 def _flag(name: str) -> bool:
@@ -231,6 +253,16 @@ def provider(provider_id: str):
     return render_template("provider.html", catalogue=cat, provider=found, offers=offers)
 
 
+@root.route("/town.css")
+def town_css():
+    """The town's accent colour, from town.yaml (a file of our own host: no inline style)."""
+    colour = town().get("accent_colour") or "#0b5c6b"
+    response = current_app.response_class(f":root {{ --accent: {colour}; }}\n",
+                                          mimetype="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @bp.route("/emergency")
 def emergency():
     """The emergency numbers; every page links here."""
@@ -244,7 +276,7 @@ def plain(name: str):
 
 @root.route("/")
 def pick_language():
-    best = request.accept_languages.best_match(LANGUAGES, default="de")
+    best = request.accept_languages.best_match(offered_languages(), default="de")
     response = redirect(url_for("pages.start", lang=best), code=302)
     response.headers["Vary"] = "Accept-Language"
     return response
@@ -257,10 +289,10 @@ def register_errors(app) -> None:
     def http_error(error: HTTPException):
         if not hasattr(g, "lang"):
             parts = request.path.strip("/").split("/")
-            g.lang = parts[0] if parts and parts[0] in LANGUAGES else "de"
+            g.lang = parts[0] if parts and parts[0] in offered_languages() else "de"
         return render_template("error.html", code=error.code,
                                lang=g.lang, dir="rtl" if g.lang in RTL else "ltr",
-                               languages=LANGUAGES), error.code
+                               languages=offered_languages(), town=town()), error.code
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):
@@ -269,4 +301,4 @@ def register_errors(app) -> None:
             g.lang = "de"
         return render_template("error.html", code=500, lang=g.lang,
                                dir="rtl" if g.lang in RTL else "ltr",
-                               languages=LANGUAGES), 500
+                               languages=offered_languages(), town=town()), 500
