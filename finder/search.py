@@ -198,7 +198,7 @@ class Results:
 
 @dataclass
 class _Match:
-    order: list[int]
+    order: np.ndarray
     scores: np.ndarray
     labels: list[str]
     """The district tiers' labels (see WHY_ORDER), when a district was searched."""
@@ -431,7 +431,9 @@ class Engine:
                                  self.district_matrix[:, found].sum(axis=1).tolist())),
         }
         emergency = reading.emergency or "crisis_protection" in q.topics
-        return _Match(order.tolist(), scores, why[0], why[1], tuple(taken),
+        # Kept as a compact array: 512 cached matches of 10,000 offers as Python lists
+        # of ints would hold some 180 MB per worker.
+        return _Match(order.astype(np.int32), scores, why[0], why[1], tuple(taken),
                       self._suggestion(reading, order, per_unit), facets,
                       self._highlight_terms(reading), q.district, emergency,
                       tuple(sorted(reading.needs)))
@@ -528,6 +530,7 @@ class Engine:
     def _page(self, q: Query, match: _Match, today: str) -> Results:
         start = (q.page - 1) * q.page_size
         docs = match.order[start:start + q.page_size]
+        docs = [int(d) for d in docs]
         offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
         stale_before = (dt.date.fromisoformat(today) - dt.timedelta(days=STALE_DAYS)).isoformat()
         hits = []
