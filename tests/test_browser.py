@@ -226,10 +226,12 @@ def test_first_visit_is_light_and_fits_320_pixels(browser, server):
 
 def test_back_after_a_filter_swap_gives_the_whole_page(page, server):
     page.goto(server + "/de/search?q=Kita")
-    for change in (lambda: page.select_option("#district", "hafen"),
-                   lambda: page.select_option("#age0", "3")):
+    for change, pushed in ((lambda: page.select_option("#district", "hafen"), "district=hafen"),
+                           (lambda: page.select_option("#age0", "3"), "age=3")):
         with page.expect_response(re.compile(r"/de/search\?")):
             change()
+        # htmx pushes the URL after the swap: wait for it before the next change.
+        page.wait_for_function(f"() => location.search.includes('{pushed}')")
         page.wait_for_load_state("networkidle")
     page.go_back()
     page.wait_for_load_state("networkidle")
