@@ -17,6 +17,7 @@ import argparse
 import http.client
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -169,6 +170,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ the next call opens the new build and later calls get it, without a restart.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import threading
@@ -86,6 +87,18 @@ _lock = threading.Lock()
 _live: dict[Path, tuple[str, Catalogue]] = {}
 
 
+def _trim_heap() -> None:
+    """glibc's malloc_trim: return freed heap pages to the system (Linux only)."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        ctypes.CDLL(name).malloc_trim(0) if name else None
+    except (OSError, AttributeError):
+        pass
+
+
 def live(data_dir: Path) -> Catalogue:
     """The catalogue of the current build in data_dir, reopened after a new build."""
     data_dir = Path(data_dir)
@@ -100,6 +113,13 @@ def live(data_dir: Path) -> Catalogue:
     with _lock:
         known = _live.get(data_dir)
         if known is None or known[0] != target:
+            replaced = known is not None
             known = (target, Catalogue((data_dir / target).resolve()))
             _live[data_dir] = known
+            if replaced:
+                # The old build's engine holds cyclic references (Whoosh readers): collect
+                # it now rather than whenever the collector next runs, and hand the freed
+                # memory back to the system, so that a worker does not grow with switches.
+                gc.collect()
+                _trim_heap()
         return known[1]

@@ -40,6 +40,9 @@ def _load() -> None:
                     folded[word] = freq
             _frequencies[lang] = folded
             _stop[lang] = frozenset(fold(w) for w in stop_words.get_stop_words(_STOP_NAMES[lang]))
+        # wordfreq keeps its own copies of the lists; ours are folded, theirs are not needed.
+        wordfreq.get_frequency_dict.cache_clear()
+        wordfreq.get_frequency_list.cache_clear()
 
 
 @lru_cache(maxsize=100_000)
