@@ -126,6 +126,12 @@ NUMBER_WORDS.update(_ARABIC_NUMBER_FORMS)
 _AGE_WORDS = ("alt", "alter", "age", "aged", "yas", "yasinda", "عمر", "عمره", "عمرها", "سن",
               "سنش", "возраст", "вік", "віком")
 """Words for "age" next to a number ("عمره ثلاث سنوات", "aged 4"): grammar of the age."""
+_CHILDREN_WORDS = frozenset(fold(w) for w in (
+    "kinder", "kindern", "kids", "children", "sons", "daughters", "söhne", "töchter",
+    "çocuk", "çocuğum", "çocuklar", "çocuğu", "اطفال", "أطفال", "ولاد", "اولاد", "أولاد",
+    "بچه", "بچه‌ها", "فرزند", "کودک", "детей", "дети", "ребенка", "ребёнка", "детьми",
+    "дітей", "дитини", "дітьми", "діти"))
+"""Plural child nouns after a number: the number counts the children."""
 _ARABIZI = re.compile(r"^[a-z]*[235789][a-z]+[a-z0-9]*$")
 _NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y)?$")
 
@@ -379,6 +385,8 @@ class NeedVocabulary:
                 months = number
             elif _unit_word(before, _GRADE_WORDS) or _unit_word(after, _GRADE_WORDS):
                 months = (number + 5) * 12 if 1 <= number <= 13 else None
+            elif after in _CHILDREN_WORDS:
+                months = None  # "drei Kinder", "ثلاثة أطفال": how many, not how old
             elif number <= 26:
                 months = number * 12
             else:
@@ -565,9 +573,15 @@ class NeedVocabulary:
         if lang in languages and zipf(folded, lang) >= 2.0:
             likely = lang
         stop_langs = [likely] if likely else languages
-        if any(is_stop_word(folded, language) for language in stop_langs if language) or len(folded) < 2:
+        # Arabic and Persian write "and"/"so" onto the next word (ومعنا = و + معنا): the
+        # word itself decides whether it is a stop word and how common it is.
+        base = folded[1:] if script(folded) == "arabic" and len(folded) > 3 \
+            and folded[0] in "وف" else folded
+        if any(is_stop_word(form, language) for form in {folded, base}
+               for language in stop_langs if language) or len(folded) < 2:
             return None
-        weight = WORD_WEIGHT * self._specificity(folded, likely)
+        weight = WORD_WEIGHT * min(self._specificity(folded, likely),
+                                   self._specificity(base, likely))
         unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
         unit.positions = (position,)
         return unit
