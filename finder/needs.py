@@ -469,13 +469,14 @@ class NeedVocabulary:
         # Overlapping findings become one unit, so that no word counts twice.
         merged: list[tuple[set[int], list[Meaning]]] = []
         for spots, meanings in kept:
-            for group in merged:
-                if group[0] & set(spots):
-                    group[0].update(spots)
-                    group[1].extend(m for m in meanings if m not in group[1])
-                    break
-            else:
-                merged.append((set(spots), list(meanings)))
+            joined = (set(spots), list(meanings))
+            # A finding may bridge two groups found before it: join them all.
+            for group in [g for g in merged if g[0] & joined[0]]:
+                merged.remove(group)
+                joined[0].update(group[0])
+                joined[1].extend(m for m in group[1] if m not in joined[1])
+            merged.append(joined)
+        merged.sort(key=lambda group: min(group[0]))
         return [(tuple(sorted(spots)), meanings) for spots, meanings in merged]
 
     def _find(self, words: list[str], lang: str, translit: bool, parts: bool,
