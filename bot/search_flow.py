@@ -9,6 +9,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.common import finder, settings
 from bot.i18n import t
+from finder import wording
 from finder.model import TOPIC_IDS
 from finder.search import Query, QueryError
 
@@ -132,5 +133,5 @@ async def start_guided(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     await update.effective_chat.send_message(
         t(lang, "Hallo! Ich helfe Ihnen, Angebote für Ihre Familie in %(town)s zu finden. "
                 "Sie können mir auch einfach schreiben, was Sie suchen.",
-          town=town.get("names", {}).get(lang) or town.get("name", "")))
+          town=wording.town_name(town, lang)))
     await ask_age(update, context)

@@ -162,6 +162,8 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
         return
     from gunicorn.app.base import BaseApplication
 
+    from finder.catalogue import limit_malloc_arenas
+
     class Server(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{host}:{port}")
@@ -179,7 +181,7 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
                 self.cfg.set("control_socket_disable", True)  # no socket in the home folder
             # Each worker opens the catalogue and loads its word lists before it takes a
             # request, so that no family waits the two seconds that takes.
-            self.cfg.set("post_worker_init", lambda worker: (_fewer_malloc_arenas(),
+            self.cfg.set("post_worker_init", lambda worker: (limit_malloc_arenas(),
                                                              warm(settings["DATA_DIR"])))
 
         def load(self):
@@ -213,20 +215,6 @@ def _check_port(host: str, port: int) -> None:
                 click.echo(f"finder serve: cannot listen on {host}:{port}: {error.strerror}",
                            err=True)
             sys.exit(2)
-
-
-def _fewer_malloc_arenas() -> None:
-    """glibc gives every thread of a worker its own memory arena; with four threads and
-    large catalogues that nearly doubles what a worker holds. Two arenas are enough."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name:
-        try:
-            ctypes.CDLL(name).mallopt(-8, 2)  # M_ARENA_MAX
-        except (OSError, AttributeError):
-            pass
 
 
 def warm(data_dir: str) -> None:

@@ -223,21 +223,29 @@ class _Checker:
                 continue
             if not self.expect_mapping(fields, line, f"translation {lang!r}"):
                 continue
-            texts = {}
-            for key, value in fields.items():
-                if key not in TRANSLATABLE[kind]:
-                    self.problem(self.line_of(fields, key),
-                                 f"field {key!r} cannot be translated in {what}")
-                elif not isinstance(value, str) or not value.strip():
-                    self.problem(self.line_of(fields, key),
-                                 f"translation {lang}.{key} of {what} is empty")
-                elif key not in mapping:
-                    self.problem(self.line_of(fields, key),
-                                 f"translation {lang}.{key} of {what} has no German original")
-                else:
-                    texts[key] = value.strip()
-            result[lang] = texts
+            result[lang] = self.translated_fields(fields, kind, lang, what,
+                                                  has_original=lambda key: key in mapping,
+                                                  tidy=str.strip)
         return result
+
+    def translated_fields(self, fields: Mapping, kind: str, lang: str, what: str,
+                          has_original, tidy) -> dict[str, str]:
+        """One language's texts of a provider or offer, each checked: a field that can
+        be translated, not empty, with a German original."""
+        texts = {}
+        for key, value in fields.items():
+            if key not in TRANSLATABLE[kind]:
+                self.problem(self.line_of(fields, key),
+                             f"field {key!r} cannot be translated in {what}")
+            elif not isinstance(value, str) or not value.strip():
+                self.problem(self.line_of(fields, key),
+                             f"translation {lang}.{key} of {what} is empty")
+            elif not has_original(key):
+                self.problem(self.line_of(fields, key),
+                             f"translation {lang}.{key} of {what} has no German original")
+            else:
+                texts[key] = tidy(value) if key != "description" else value.strip()
+        return texts
 
     def phones(self, mapping: Mapping, what: str) -> list[str]:
         raw = mapping.get("phones", [])
@@ -458,19 +466,10 @@ def _merge_translations(c: _Checker, data: Any, lang: str, providers: list[dict]
                 continue
             if not c.expect_mapping(fields, line, f"{kind} {item_id!r}"):
                 continue
-            texts = original["translations"].setdefault(lang, {})
-            for key, value in fields.items():
-                if key not in TRANSLATABLE[kind]:
-                    c.problem(c.line_of(fields, key), f"field {key!r} cannot be translated")
-                elif not isinstance(value, str) or not value.strip():
-                    c.problem(c.line_of(fields, key), f"translation {key} of {item_id!r} "
-                                                      "is empty")
-                elif not original.get(key):
-                    c.problem(c.line_of(fields, key), f"translation {key} of {item_id!r} has "
-                                                      "no German original")
-                else:
-                    texts[key] = " ".join(value.split()) if key != "description" \
-                        else value.strip()
+            original["translations"].setdefault(lang, {}).update(c.translated_fields(
+                fields, kind, lang, f"{kind} {item_id!r}",
+                has_original=lambda key, original=original: bool(original.get(key)),
+                tidy=lambda text: " ".join(text.split())))
             original["translated_by"][lang] = str(data.get("translator", ""))
 
 

@@ -34,25 +34,30 @@ def german_texts(offer: dict) -> list[str]:
             offer["application_process"] or "", offer["fees_description"] or ""]
 
 
+def _catalogue_texts(content: Content):
+    """Every German text of the offers: name, provider's name, the other texts."""
+    providers = {p["id"]: p for p in content.providers}
+    for offer in content.offers:
+        yield offer["name"]
+        yield providers[offer["provider_id"]]["name"]
+        yield from german_texts(offer)
+
+
 def spellings(content: Content) -> dict[str, str]:
     """The usual spelling of each folded German word (logopadie → logopädie), for
     showing a corrected word the way it is written."""
     seen: dict[str, Counter] = {}
-    providers = {p["id"]: p for p in content.providers}
-    for offer in content.offers:
-        for text in [offer["name"], providers[offer["provider_id"]]["name"], *german_texts(offer)]:
-            for token in tokens(text):
-                seen.setdefault(fold(token), Counter())[token] += 1
+    for text in _catalogue_texts(content):
+        for token in tokens(text):
+            seen.setdefault(fold(token), Counter())[token] += 1
     return {word: forms.most_common(1)[0][0] for word, forms in seen.items()}
 
 
 def lexicon_counts(content: Content) -> Counter:
     """How often each folded German word occurs in the catalogue and the vocabulary."""
     counts: Counter = Counter()
-    providers = {p["id"]: p for p in content.providers}
-    for offer in content.offers:
-        for text in [offer["name"], providers[offer["provider_id"]]["name"], *german_texts(offer)]:
-            counts.update(w for w in words(text) if is_latin(w) and not w.isdigit())
+    for text in _catalogue_texts(content):
+        counts.update(w for w in words(text) if is_latin(w) and not w.isdigit())
     vocab = content.vocabulary
     for section in ("phases", "topics"):
         for entry in vocab[section].values():
@@ -65,7 +70,7 @@ def lexicon_counts(content: Content) -> Counter:
 
 
 def write(path: Path, content: Content, lexicon: Lexicon) -> None:
-    """Write the index for all offers, in id order, as one optimised segment."""
+    """Write the index for all offers, in id order, with two writer processes."""
     path.mkdir(parents=True)
     ix = index.create_in(str(path), SCHEMA)
     providers = {p["id"]: p for p in content.providers}

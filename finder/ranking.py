@@ -237,17 +237,9 @@ class Scorer:
         return scores, per_unit
 
 
-def band(score: float, best: float) -> int:
-    """0 for offers answering about as well as the best one, then 1 and 2."""
-    share = score / best if best > 0 else 0.0
-    for position, floor in enumerate(BANDS):
-        if share >= floor:
-            return position
-    return len(BANDS)
-
-
 def bands(scores: np.ndarray, best: float) -> np.ndarray:
-    """band() for many scores at once."""
+    """Each score's relevance band: 0 for offers answering about as well as the best
+    one (BANDS[0] of its score), then 1, 2 … below each further floor."""
     if best <= 0:
         return np.zeros(len(scores), dtype=np.int8)
     share = scores / best

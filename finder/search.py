@@ -532,7 +532,7 @@ class Engine:
         docs = match.order[start:start + q.page_size]
         docs = [int(d) for d in docs]
         offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
-        stale_before = (dt.date.fromisoformat(today) - dt.timedelta(days=STALE_DAYS)).isoformat()
+        stale = self._today(today)[1]
         hits = []
         for doc in docs:
             offer = offers[self.ids[doc]]
@@ -548,7 +548,7 @@ class Engine:
                 attending_type=offer["attending_type"], free=offer["free"],
                 why=match.labels[match.tier[doc]] if match.labels else "",
                 score=float(match.scores[doc]),
-                stale=offer["assured_date"] is None or offer["assured_date"] < stale_before,
+                stale=bool(stale[doc]),
                 assured_date=offer["assured_date"],
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},

@@ -89,16 +89,12 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
            for key, entry in vocab["needs"].items()],
         pk=("kind", "id"),
     )
+    # Created first, so that a town without helplines still has the (empty) table.
+    db["helplines"].create({"id": str, "phone": str, "name": str, "hours": str, "for": str,
+                            "emergency": int, "translations": str, "position": int}, pk="id")
     db["helplines"].insert_all(
-        ({**h, "translations": dumps(h["translations"]), "position": i}
-         for i, h in enumerate(content.helplines)),
-        pk="id", columns={"id": str, "phone": str, "name": str, "hours": str, "for": str,
-                          "emergency": int, "translations": str, "position": int},
-    )
-    if not content.helplines:
-        db["helplines"].create({"id": str, "phone": str, "name": str, "hours": str, "for": str,
-                                "emergency": int, "translations": str, "position": int},
-                               pk="id", if_not_exists=True)
+        {**h, "translations": dumps(h["translations"]), "position": i}
+        for i, h in enumerate(content.helplines))
     db["town"].insert({"id": 1, "town": dumps(content.town)}, pk="id")
     db["lexicon"].insert_all(
         ({"word": word, "count": count, "spelling": (spellings or {}).get(word, word)}

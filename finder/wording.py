@@ -102,3 +102,8 @@ EMERGENCY_LOCAL = N_("Hilfe in der Stadt")
 def helpline_text(helpline: dict, field: str, lang: str) -> str:
     """A helpline's name, hours or audience in the reader's language, else German."""
     return helpline["translations"].get(lang, {}).get(field) or helpline[field]
+
+
+def town_name(town: dict, lang: str) -> str:
+    """The town's name as a language writes it (town.yaml's names), else as it is."""
+    return town.get("names", {}).get(lang) or town.get("name", "")

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from finder.model import PHASE_IDS, TOPIC_IDS
-from finder.ranking import band
+from finder.ranking import bands
 from finder.search import WHY_ORDER, Query
 
 DISTRICTS = ["altstadt", "nordstadt", "suedstadt", "weststadt", "lindenhof", "ostend",
@@ -86,8 +87,9 @@ def test_any_query_keeps_its_unrelaxed_filters(catalogue, q):
     if by_words and q.page == 1 and not results.emergency:
         # Relevance bands never go backwards; within a band the district tiers don't.
         best = max(h.score for h in results.hits)
-        keys = [(band(h.score, best), WHY_ORDER.index(h.why) if h.why else 0)
-                for h in results.hits]
+        page_bands = bands(np.array([h.score for h in results.hits]), best).tolist()
+        keys = [(page_band, WHY_ORDER.index(h.why) if h.why else 0)
+                for page_band, h in zip(page_bands, results.hits)]
         assert keys == sorted(keys), keys
     elif not by_words:
         # Without words, the district tiers never go backwards.

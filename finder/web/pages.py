@@ -13,7 +13,9 @@ from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
 from werkzeug.exceptions import HTTPException
 
+from finder import wording
 from finder.catalogue import live
+from finder.content import DEFAULT_TOWN
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_TEXT, Query, QueryError
 from finder.web import LANGUAGES, RTL
@@ -50,9 +52,8 @@ def town() -> dict:
     """The town of the live catalogue (town.yaml); empty before the first build."""
     try:
         return catalogue().town
-    except Exception:  # no build yet: the error pages still render
-        return {"name": "", "languages": list(LANGUAGES), "names": {}, "notice": {},
-                "imprint": {}, "privacy": {}}
+    except Exception:  # no build yet, or a broken one: the error pages still render
+        return DEFAULT_TOWN
 
 
 def offered_languages() -> tuple[str, ...]:
@@ -63,8 +64,7 @@ def offered_languages() -> tuple[str, ...]:
 @bp.app_template_global()
 def town_name() -> str:
     """The town's name as the reader's language writes it."""
-    found = town()
-    return found.get("names", {}).get(getattr(g, "lang", "de")) or found.get("name", "")
+    return wording.town_name(town(), getattr(g, "lang", "de"))
 
 
 @bp.url_defaults
