@@ -278,5 +278,39 @@ def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db
     run(app, webhook_url=webhook_url, listen=listen, port=port)
 
 
+
+# Exchange with the field's formats (issue 13). `finder import FILE` reads a spreadsheet;
+# `finder import hsds PATH` an Open Referral directory: a first word that names no
+# subcommand is taken as the file of the default one.
+class _DefaultCommandGroup(click.Group):
+    def __init__(self, *args, default: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default = default
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and self.default in self.commands:
+            args = [self.default, *args]
+        return super().resolve_command(ctx, args)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Write the catalogue out: spreadsheets, Open Referral HSDS."""
+
+
+@main.group("import", cls=_DefaultCommandGroup, default="sheet")
+def import_group() -> None:
+    """Read offers from a spreadsheet or an Open Referral directory into content/."""
+
+
+# ---- spreadsheets and districts from coordinates -------------------------------------
+
+
+# ---- Open Referral HSDS ----------------------------------------------------------------
+
+
+# ---- the coordinator (issue 12) -----------------------------------------------------------
+
+
 if __name__ == "__main__":
     main()
