@@ -99,11 +99,14 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/start, /start offer_<id> from a QR code or a shared link."""
+    """/start; /start offer_<id> and /start list_<code> from a QR code or a shared link."""
     payload = context.args[0] if context.args else ""
     chat = chat_settings(update, context)
     if payload.startswith("offer_"):
         await details.show_offer(update, context, payload[len("offer_"):])
+        return
+    if payload.startswith("list_"):
+        await details.show_list(update, context, payload[len("list_"):])
         return
     if chat.lang is None:
         await settings.ask_language(update, context)

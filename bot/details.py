@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import sqlite3
 from functools import partial
 
 from babel import Locale
@@ -18,9 +19,10 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot import render
-from bot.common import finder, lang_of
-from bot.i18n import t
+from bot.common import finder, lang_of, settings
+from bot.i18n import N_, t
 from finder import wording
+from finder.referrals import ListError, Lists
 from finder.search import Query
 
 OFFER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -41,6 +43,38 @@ async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_i
     text, markup = render.offer(catalogue, offer, lang, lines, names)
     await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML,
                                              reply_markup=markup)
+
+
+async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, code: str) -> None:
+    """A referral list from a family centre's slip: its offers, each with a button.
+    The family's language is the list's, unless the chat chose one itself."""
+    chat_lang = settings(update, context).lang
+    try:
+        referral = Lists(finder(context).data_dir).load(code[:40])
+    except ListError as error:
+        lang = chat_lang or "de"
+        text = t(lang, LIST_GONE[error.reason])
+        await update.effective_chat.send_message(text + "\n" + t(lang, "Selbst suchen: /start"))
+        return
+    except (OSError, sqlite3.Error):
+        lang = chat_lang or "de"
+        await update.effective_chat.send_message(
+            t(lang, "Die Liste kann gerade nicht geöffnet werden. Bitte versuchen Sie es später "
+                    "noch einmal."))
+        return
+    lang = chat_lang or referral.lang
+    offers = finder(context).catalogue().offers_by_ids(list(referral.offer_ids))
+    text, markup = render.referral_list([offers[i] for i in referral.offer_ids if i in offers],
+                                        lang, len(referral.offer_ids))
+    await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+LIST_GONE = {
+    "expired": N_("Diese Liste ist abgelaufen. Listen aus dem Familienzentrum werden nach 30 Tagen "
+                  "gelöscht. Fragen Sie dort gern nach einer neuen Liste."),
+    "invalid": N_("Dieser Link stimmt nicht: Er ist unvollständig oder wurde verändert. Bitte scannen "
+                  "Sie den QR-Code noch einmal."),
+}
 
 
 async def on_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:

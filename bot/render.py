@@ -180,3 +180,18 @@ def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer["id"]))])
     return text, InlineKeyboardMarkup(rows)
+
+
+def referral_list(offers: list[dict], lang: str, asked: int) -> tuple[str, InlineKeyboardMarkup]:
+    """A family centre's list: each offer's name and summary in lang, a button each."""
+    lines = [f"<b>{html.escape(t(lang, 'Ihre Liste aus dem Familienzentrum'))}</b>"]
+    for number, offer in enumerate(offers, start=1):
+        texts = offer["translations"].get(lang, {}) if lang != "de" else {}
+        name = texts.get("name") or offer["name"]
+        summary = texts.get("summary") or offer["summary"]
+        lines.append(f"\n<b>{number}. {html.escape(name)}</b>\n{html.escape(summary)}")
+    if len(offers) < asked:
+        lines.append("\n" + html.escape(t(lang, "Ein Angebot dieser Liste gibt es nicht mehr.")))
+    rows = [[(f"{n}. {fit(offer['translations'].get(lang, {}).get('name') or offer['name'], 60)}",
+              data(OFFER, offer["id"]))] for n, offer in enumerate(offers, start=1)]
+    return fit("\n".join(lines)), keyboard(rows)

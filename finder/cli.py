@@ -101,13 +101,14 @@ def _months_or_years(value: str) -> int:
 @click.option("--lang-spoken", help="Only offers where this language is spoken (code).")
 @click.option("--accessible", is_flag=True, help="Only wheelchair-accessible offers.")
 @click.option("--weekend", is_flag=True, help="Only offers open on weekends.")
+@click.option("--evening", is_flag=True, help="Only offers open until 18:00 or later.")
 @click.option("--online", is_flag=True, help="Only offers online or by phone.")
 @click.option("--page", default=1, show_default=True)
 @click.option("--page-size", default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @data_option
 def search(text, ages, expecting, phase, district, topics, lang, free, lang_spoken, accessible,
-           weekend, online, page, page_size, as_json, data_dir) -> None:
+           weekend, evening, online, page, page_size, as_json, data_dir) -> None:
     """Search the live catalogue the way the website and the bot do."""
     from finder.catalogue import CatalogueMissing, live
     from finder.search import Query, QueryError
@@ -121,6 +122,7 @@ def search(text, ages, expecting, phase, district, topics, lang, free, lang_spok
         query = Query(text=" ".join(text), ages_months=months, expecting=expecting, phase=phase,
                       district=district, topics=tuple(topics), lang=lang, free=free,
                       lang_spoken=lang_spoken, wheelchair=accessible, weekend=weekend,
+                      evening=evening,
                       online=online, page=page, page_size=page_size)
         catalogue = live(config.data_dir(data_dir))
         results = catalogue.search(query)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from finder.model import PHASE_IDS, TOPIC_IDS, phases_for_range
+from finder.schedule import WEEKDAYS
 
 UI_LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
 """Languages that texts may be translated into."""
@@ -26,7 +27,6 @@ EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z
 URL = re.compile(r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:[0-9]+)?(/[^\s]*)?$")
 TIME = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
 ID = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ATTENDING = ("in_person", "online", "at_home")
 MIN_MONTHS, MAX_MONTHS = -9, 30 * 12 - 1
 
@@ -51,7 +51,8 @@ LOCATION_FIELDS = {
     "name", "address_1", "postal_code", "city", "district", "latitude", "longitude",
     "accessibility", "wheelchair_accessible",
 }
-SCHEDULE_FIELDS = {"byday", "date", "opens_at", "closes_at", "description"}
+SCHEDULE_FIELDS = {"byday", "date", "opens_at", "closes_at", "description", "week_of_month",
+                   "every_weeks", "first_date"}
 TRANSLATABLE = {
     "provider": {"name", "description", "accessibility"},
     "offer": {"name", "summary", "description", "application_process", "fees_description",
@@ -374,9 +375,12 @@ def load(root: Path) -> Content:
 
 DEFAULT_TOWN = {"name": "", "region": None, "languages": list(UI_LANGUAGES),
                 "accent_colour": "#0b5c6b", "imprint": {}, "privacy": {},
-                "corrections_email": None, "notice": {}, "names": {}}
+                "corrections_email": None, "notice": {}, "names": {}, "public_url": None,
+                "telegram_bot": None}
 TOWN_FIELDS = set(DEFAULT_TOWN)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+PUBLIC_URL = re.compile(r"^https://[a-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?$")
+BOT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,30}[Bb][Oo][Tt]$")
 
 
 def contrast_with_white(colour: str) -> float:
@@ -428,6 +432,18 @@ def _check_town(c: _Checker, data: Any) -> dict:
     if email is not None and not (isinstance(email, str) and EMAIL.match(email)):
         c.problem(c.line_of(data, "corrections_email"), "corrections_email must be an e-mail address")
     town["corrections_email"] = email
+    url = data.get("public_url")
+    if url is not None and not (isinstance(url, str) and PUBLIC_URL.match(url)):
+        c.problem(c.line_of(data, "public_url"), "public_url must be the site's https address, "
+                                                 "like https://familien.example.org")
+    else:
+        town["public_url"] = url.rstrip("/") if url else None
+    bot = data.get("telegram_bot")
+    if bot is not None and not (isinstance(bot, str) and BOT_NAME.match(bot.lstrip("@"))):
+        c.problem(c.line_of(data, "telegram_bot"), "telegram_bot must be the bot's user name, "
+                                                   "like WiesbrueckFamilienBot")
+    else:
+        town["telegram_bot"] = bot.lstrip("@") if bot else None
     return town
 
 
@@ -896,6 +912,37 @@ def _check_schedules(c: _Checker, raw: Mapping, what: str) -> list[dict]:
                 and TIME.match(closes) and closes <= opens):
             c.problem(c.line_of(item, "closes_at"),
                       f"malformed schedule in {what}: closes at {closes}, before it opens at {opens}")
+        weeks, every, first = _check_repeat(c, item, what, date)
         result.append({"byday": days, "date": date, "opens_at": opens, "closes_at": closes,
-                       "description": item.get("description")})
+                       "description": item.get("description"), "week_of_month": weeks,
+                       "every_weeks": every, "first_date": first})
     return result
+
+
+def _check_repeat(c: _Checker, item: Mapping, what: str,
+                  date: str | None) -> tuple[list[int], int, str | None]:
+    """A weekly schedule may repeat monthly (week_of_month: 2 is the second of those
+    weekdays in the month, -1 the last) or every n weeks from a first date."""
+    weeks = item.get("week_of_month")
+    weeks = [] if weeks is None else [weeks] if isinstance(weeks, int) else weeks
+    if not isinstance(weeks, list) or any(isinstance(w, bool) or w not in (1, 2, 3, 4, 5, -1)
+                                          for w in weeks):
+        c.problem(c.line_of(item, "week_of_month"),
+                  f"malformed schedule in {what}: week_of_month must be 1 to 5, or -1 for the "
+                  f"last, not {item.get('week_of_month')!r}")
+        weeks = []
+    every = item.get("every_weeks", 1)
+    first = c.date(item, "first_date", what)
+    if isinstance(every, bool) or not isinstance(every, int) or not 1 <= every <= 8:
+        c.problem(c.line_of(item, "every_weeks"),
+                  f"malformed schedule in {what}: every_weeks must be a number from 1 to 8")
+        every = 1
+    elif every > 1 and first is None:
+        c.problem(c.line_of(item, "every_weeks"), f"a schedule of {what} every {every} weeks "
+                                                  "needs the first_date of one of its meetings")
+    if date and (weeks or every > 1):
+        c.problem(c.line_of(item), f"a schedule of {what} on a date does not repeat")
+    if weeks and every > 1:
+        c.problem(c.line_of(item), f"a schedule of {what} repeats either by week_of_month "
+                                   "or every_weeks, not both")
+    return sorted(set(weeks)), every, first

@@ -3,7 +3,7 @@
 The stages, each in its own module: finder.analysis (each language's analyser),
 finder.needs (reading the free text with the need vocabulary), finder.ranking
 (how well each offer answers it, and the order). This module holds the filters
-(age, phase, district, topic, free, language, access, weekend, online), answered
+(age, phase, district, topic, free, language, access, weekend, evening, online), answered
 from sets of document numbers computed once per build, and the relaxation: when
 nothing matches, filters are relaxed step by step and the Results say which.
 """
@@ -38,6 +38,7 @@ RELAXATIONS = (
     ("any_topic", "topics"),
     ("no_words", "text"),
     ("weekend", "weekend"),
+    ("evening", "evening"),
     ("online", "online"),
     ("free", "free"),
     ("lang_spoken", "lang_spoken"),
@@ -73,6 +74,7 @@ class Query:
     lang_spoken: str | None = None
     wheelchair: bool = False
     weekend: bool = False
+    evening: bool = False
     online: bool = False
     page: int = 1
     page_size: int = 10
@@ -110,7 +112,7 @@ class Query:
         """What decides the matching set and its order: everything except paging."""
         return (fold(self.text), self.lang, self.ages_months, self.expecting, self.phase, self.district,
                 self.topics, self.free, self.lang_spoken, self.wheelchair, self.weekend,
-                self.online)
+                self.evening, self.online)
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,7 @@ class Engine:
         rows = db.execute(
             "SELECT id, name, provider_id, topics, phases, service_areas, districts, "
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
+            "open_evenings, "
             "min_age_months, max_age_months, valid_to, assured_date, audience, "
             "translations FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
@@ -244,6 +247,7 @@ class Engine:
         self.local = {d: mask() for d in catalogue.districts}
         self.citywide, self.online_mask, self.at_home = mask(), mask(), mask()
         self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
+        self.evening_mask = mask()
         self.lang_masks: dict[str, np.ndarray] = {}
         self.translated = {lang: mask() for lang in UI_LANGUAGES}
         self.low = np.zeros(n, dtype=np.int16)
@@ -272,6 +276,7 @@ class Engine:
             self.free_mask[doc] = bool(r["free"])
             self.wheelchair_mask[doc] = bool(r["wheelchair_accessible"])
             self.weekend_mask[doc] = bool(r["open_weekends"])
+            self.evening_mask[doc] = bool(r["open_evenings"])
             for lang in json.loads(r["languages"]):
                 self.lang_masks.setdefault(lang, mask())[doc] = True
             for lang, texts in json.loads(r["translations"]).items():
@@ -345,6 +350,8 @@ class Engine:
             docs &= self.wheelchair_mask
         if q.weekend and "weekend" not in skip:
             docs &= self.weekend_mask
+        if q.evening and "evening" not in skip:
+            docs &= self.evening_mask
         if q.online and "online" not in skip:
             docs &= self.online_mask
         return docs

@@ -16,10 +16,12 @@ import sqlite_utils
 
 from finder.content import Content
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by")
 WEEKEND = {"SA", "SU"}
+EVENING = "18:00"
+"""An offer is open in the evening when a session lasts until 18:00 or later."""
 
 
 def offer_row(offer: dict) -> dict:
@@ -34,6 +36,7 @@ def offer_row(offer: dict) -> dict:
         WEEKEND & set(s["byday"]) or (s["date"] and _is_weekend(s["date"]))
         for s in offer["schedules"]
     )
+    row["open_evenings"] = any(s["closes_at"] >= EVENING for s in offer["schedules"])
     return row
 
 
@@ -116,7 +119,8 @@ def decode_offer(row: sqlite3.Row) -> dict:
     offer = dict(row)
     for key in (*JSON_OFFER_FIELDS, "districts"):
         offer[key] = json.loads(offer[key])
-    for key in ("free", "registration_required", "wheelchair_accessible", "open_weekends"):
+    for key in ("free", "registration_required", "wheelchair_accessible", "open_weekends",
+                "open_evenings"):
         offer[key] = bool(offer[key])
     return offer
 

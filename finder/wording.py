@@ -6,15 +6,40 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cache
 
-from babel.dates import format_date, get_day_names
+from babel.dates import format_date, format_skeleton, get_day_names
+from babel.support import NullTranslations, Translations
 
-WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+from finder import config, schedule
+from finder.schedule import WEEKDAYS
+
+LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
 
 
 def N_(text: str) -> str:
     """Marks a text for translation where it is translated later."""
     return text
+
+
+@cache
+def _catalogue(lang: str) -> NullTranslations:
+    if lang == "de":
+        return NullTranslations()
+    return Translations.load(str(config.PROJECT_ROOT / "translations"), [lang], "messages")
+
+
+def t(lang: str, text: str, **variables) -> str:
+    """A German text in lang (for a reader other than the request's: the bot's chats,
+    the family's half of a referral slip), with the variables filled in."""
+    result = _catalogue(lang if lang in LANGUAGES else "de").ugettext(text)
+    return result % variables if variables else result
+
+
+def tn(lang: str, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    return _catalogue(lang if lang in LANGUAGES else "de").ungettext(singular, plural, num) \
+        % variables
 
 
 WHY = {
@@ -34,6 +59,7 @@ RELAXED = {
     "any_topic": N_("alle Themen"),
     "no_words": N_("ohne Suchwörter"),
     "weekend": N_("nicht nur am Wochenende"),
+    "evening": N_("nicht nur abends"),
     "online": N_("nicht nur online"),
     "free": N_("auch Angebote, die etwas kosten"),
     "lang_spoken": N_("auch in anderen Sprachen"),
@@ -42,6 +68,27 @@ RELAXED = {
     "ages": N_("alle Altersstufen"),
 }
 """What a relaxation step (finder.search.RELAXATIONS) shows instead."""
+
+
+MONTHLY = {
+    1: N_("jeden ersten %(day)s im Monat"),
+    2: N_("jeden zweiten %(day)s im Monat"),
+    3: N_("jeden dritten %(day)s im Monat"),
+    4: N_("jeden vierten %(day)s im Monat"),
+    5: N_("jeden fünften %(day)s im Monat"),
+    -1: N_("jeden letzten %(day)s im Monat"),
+}
+"""A monthly schedule (week_of_month) in words."""
+
+
+def date_lines(offer: dict, lang: str, _: Callable[..., str], count: int = 3,
+               today: dt.date | None = None) -> list[str]:
+    """The next sessions as "Di., 8.12., 09:30–11:30"; empty when the offer has no
+    schedule, or is open around the clock (there is no date to tell)."""
+    if any(schedule.around_the_clock(s) for s in offer["schedules"]):
+        return []
+    return [f"{format_skeleton('MEd', day, locale=lang)}, {opens}–{closes}"
+            for day, opens, closes in schedule.next_dates(offer, today, count)]
 
 
 def age_range(low: int | None, high: int | None, _: Callable[..., str],
@@ -80,7 +127,14 @@ def schedule_lines(offer: dict, lang: str, _: Callable[..., str]) -> list[str]:
             when = format_date(dt.date.fromisoformat(s["date"]), "medium", locale=lang)
         else:
             days = [WEEKDAYS.index(d) for d in s["byday"]]
-            if days == list(range(7)):
+            if s.get("week_of_month"):
+                wide = get_day_names("wide", locale=lang)
+                when = ", ".join(_(MONTHLY[week], day=wide[d])
+                                 for week in s["week_of_month"] for d in days)
+            elif (s.get("every_weeks") or 1) > 1:
+                when = _("alle %(num)d Wochen: %(days)s", num=s["every_weeks"],
+                         days=", ".join(names[d] for d in days))
+            elif days == list(range(7)):
                 when = _("täglich")
             elif days == list(range(5)):
                 when = _("Mo–Fr")

@@ -73,8 +73,11 @@ def create_app(settings: dict | None = None) -> Flask:
     app.jinja_env.install_gettext_callables(_template_gettext, _template_ngettext, newstyle=True)
     Htmx(app)
 
+    from finder.web import (
+        desk,  # noqa: F401 - the desk view's routes on the pages blueprint
+        pages,
+    )
     from finder.web import format as formatting
-    from finder.web import pages
 
     formatting.register(app)
     app.register_blueprint(pages.bp)

@@ -24,8 +24,10 @@ def register(app) -> None:
                      map_href, marked, show_date, offer_text, provider_text, why_label,
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
-                     location_accessibility, offer_languages):
+                     location_accessibility, offer_languages, next_dates, format_day,
+                     town_name_in):
         app.add_template_global(function)
+    app.add_template_global(wording.t, "t")
 
 
 def _lang() -> str:
@@ -92,9 +94,10 @@ def spoken_language_options() -> list[tuple[str, str]]:
     return _options[key]
 
 
-def language_name(code: str) -> str:
+def language_name(code: str, lang: str | None = None) -> str:
+    """A language's name in the reader's language (or in lang)."""
     try:
-        return Locale.parse(_lang()).languages.get(code) or code
+        return Locale.parse(lang or _lang()).languages.get(code) or code
     except (ValueError, TypeError):
         return code
 
@@ -209,3 +212,18 @@ def location_accessibility(location: dict, provider: dict) -> tuple[str, bool]:
 def offer_languages(offer: dict) -> list[str]:
     """The names of the languages spoken at an offer, in the reader's language."""
     return [language_name(code) for code in offer["languages"]]
+
+
+def next_dates(offer: dict) -> list[str]:
+    """The offer's next sessions, "Di., 8.12., 09:30–11:30"."""
+    return wording.date_lines(offer, _lang(), _)
+
+
+def format_day(day: dt.date, lang: str) -> str:
+    return format_date(day, "long", locale=lang)
+
+
+def town_name_in(lang: str) -> str:
+    from finder.web.pages import town
+
+    return wording.town_name(town(), lang)

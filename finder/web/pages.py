@@ -24,7 +24,7 @@ bp = Blueprint("pages", __name__, url_prefix="/<lang>")
 root = Blueprint("root", __name__)
 
 SEARCH_ARGS = ("q", "age", "expecting", "phase", "district", "topic", "free", "lang_spoken",
-               "accessible", "weekend", "online", "page")
+               "accessible", "weekend", "evening", "online", "page")
 MAX_AGE_YEARS = 26
 PAGE_SIZE = 10
 
@@ -116,7 +116,8 @@ def query_from_args() -> Query:
             phase=args.get("phase") or None, district=district,
             topics=tuple(t for t in args.getlist("topic") if t), lang=g.lang,
             free=_flag("free"), lang_spoken=args.get("lang_spoken") or None,
-            wheelchair=_flag("accessible"), weekend=_flag("weekend"), online=_flag("online"),
+            wheelchair=_flag("accessible"), weekend=_flag("weekend"), evening=_flag("evening"),
+            online=_flag("online"),
             page=int(page), page_size=PAGE_SIZE,
         )
     except QueryError as error:

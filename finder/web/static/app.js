@@ -23,3 +23,53 @@ document.addEventListener("click", function (event) {
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
 });
+// Print button on the referral slip.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+});
+// The desk view, for staff during a consultation: keys to move and pick without a mouse.
+// "/" search field, j/k next/previous offer, a put it on the list (or take it off),
+// f the family's language, z the slip. Keys typed into a text field or a choice stay there.
+var keepFocus = null;
+document.addEventListener("keydown", function (event) {
+  if (!document.getElementById("desk") || event.ctrlKey || event.metaKey || event.altKey) return;
+  var target = event.target;
+  var typing = target.tagName === "INPUT" && !/^(checkbox|radio|button|submit)$/.test(target.type);
+  if (typing || /^(SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable) return;
+  var hits = Array.prototype.slice.call(document.querySelectorAll("[data-hit]"));
+  var current = target.closest ? target.closest("[data-hit]") : null;
+  var index = hits.indexOf(current);
+  var key = event.key;
+  if (key === "/") {
+    document.getElementById("q").focus();
+  } else if ((key === "j" || key === "k") && hits.length) {
+    var next = key === "j" ? Math.min(index + 1, hits.length - 1) : Math.max(index - 1, 0);
+    hits[next].querySelector("[data-hit-link]").focus();
+  } else if (key === "a" && current) {
+    current.querySelector("[data-pick]").click();
+  } else if (key === "f") {
+    document.getElementById("family").focus();
+  } else if (key === "z") {
+    var open = document.getElementById("open-slip");
+    if (open && !open.disabled) open.click();
+  } else {
+    return;
+  }
+  event.preventDefault();
+});
+// htmx replaces the whole desk after each step: focus goes back where it was.
+document.addEventListener("htmx:beforeRequest", function () {
+  var active = document.activeElement;
+  if (!active || !document.getElementById("desk")) return;
+  var hit = active.closest ? active.closest("[data-hit]") : null;
+  keepFocus = active.id ? "#" + active.id : hit ? "#" + hit.id + " [data-hit-link]" : null;
+});
+document.addEventListener("htmx:afterSettle", function () {
+  if (!keepFocus) return;
+  var element = document.querySelector(keepFocus);
+  keepFocus = null;
+  if (element) element.focus();
+});
