@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint translations messages lock audit
+.PHONY: run test lint translations messages lock audit pdf-libraries
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +44,18 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# The referral slip's PDF (WeasyPrint) needs Pango and a font with Arabic letters;
+# Chromium brings them, this makes sure of them on a machine without it.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+pdf-libraries:
+	@dpkg -s $(PDF_PACKAGES) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(PDF_PACKAGES); }
+
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: $(VENV)/.installed translations $(CHROMIUM) node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed translations $(CHROMIUM) pdf-libraries node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check finder bot tests bench
 	$(BIN)/bandit --quiet --recursive finder bot --severity-level medium
 	$(BIN)/python -m pytest

@@ -309,3 +309,43 @@ def test_a_consultation_leaves_no_note_on_the_server(data, tmp_path):
         for path in [*data.rglob("*"), log]:
             if path.is_file():
                 assert word.encode() not in path.read_bytes(), (word, path.name)
+
+
+@pytest.mark.parametrize("family", ["ar", "fa"])
+def test_the_slip_as_pdf_keeps_the_right_to_left_text(client, catalogue, family):
+    """WeasyPrint's PDF, its text read back with pypdf: every word of each offer's name in
+    the family's language and in German, the contacts in full, the note printed."""
+    import io
+
+    from pypdf import PdfReader
+
+    from finder.web import pdf
+
+    if not pdf.available():
+        pytest.fail("WeasyPrint cannot load Pango: `make test` installs it")
+    response = client.post(f"/de/slip?list={','.join(THREE)}&family={family}",
+                           data={"format": "pdf", f"note-{THREE[1]}": "Dienstag anrufen"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="zettel-{family}.pdf"'
+    reader = PdfReader(io.BytesIO(response.data))
+    assert 1 <= len(reader.pages) <= 3
+    text = " ".join(page.extract_text() for page in reader.pages).replace("\u200c", "")
+    # Joined again where a line ends: in a word hyphenated there, after a hyphen of its own.
+    text = re.sub(r"-\n", "-", re.sub(r"\u2010\n", "", text))
+    for offer_id in THREE:
+        offer = catalogue.offer(offer_id)
+        for name in (offer["translations"][family]["name"], offer["name"]):
+            for word in re.findall(r"\w+", name.replace("\u200c", "")):
+                assert word in text, (word, name)
+        assert offer["email"] in text
+    assert "Dienstag anrufen" in text
+    assert "Was tun?" in text and wording.t(family, "Was tun?") in text
+
+
+def test_a_qr_code_label_is_escaped(client):
+    from finder.web.desk import qr_svg
+
+    with client.application.test_request_context("/de/desk"):
+        svg = str(qr_svg("https://example.org/x", '<script>alert(1)</script>"&'))
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert svg.startswith('<svg role="img" ')

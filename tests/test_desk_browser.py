@@ -13,8 +13,8 @@ from urllib.request import urlopen
 import pytest
 
 from finder import wording
-from tests.test_browser import AXE, SHOTS, browser, server  # noqa: F401 - fixtures
 from tests.test_bot import Running, buttons, say
+from tests.test_browser import AXE, SHOTS, browser, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 PUBLIC = "https://familienwegweiser.wiesbrueck.example.org"
@@ -95,7 +95,7 @@ def consultation(browser, server):  # noqa: F811
 
 
 def test_a_consultation_with_the_keyboard_only(consultation, server, catalogue):  # noqa: F811
-    page, chosen = consultation["page"], consultation["chosen"]
+    chosen = consultation["chosen"]
     print(f"\nkeystrokes for the whole consultation: {consultation['keys']}")
     assert len(set(chosen)) == 3
     for offer_id in chosen:

@@ -15,13 +15,13 @@ import sqlite3
 from functools import partial
 
 import segno
-from flask import g, redirect, render_template, request, url_for
+from flask import current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from finder import wording
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.referrals import MAX_OFFERS, ListError, Lists
-from finder.web import LANGUAGES, RTL
+from finder.web import LANGUAGES, RTL, pdf
 from finder.web.format import district_name, language_name
 from finder.web.pages import (
     MAX_AGE_YEARS,
@@ -44,8 +44,6 @@ OFFER_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 
 
 def _lists() -> Lists:
-    from flask import current_app
-
     return Lists(current_app.config["DATA_DIR"])
 
 
@@ -139,11 +137,19 @@ def slip():
     list_url = f"{base}/{family}/list/{saved.code}" if saved else None
     bot = town().get("telegram_bot")
     bot_url = f"https://t.me/{bot}?start=list_{saved.code}" if saved and bot else None
+    as_pdf = request.values.get("format") == "pdf" and pdf.available()
     response = render_template(
-        "slip.html", catalogue=cat, ids=ids, entries=entries, german=german, notes=notes,
+        "slip.html", as_pdf=as_pdf, pdf_available=pdf.available(), catalogue=cat, ids=ids,
+        entries=entries, german=german, notes=notes,
         family=family, family_dir="rtl" if family in RTL else "ltr",
         offer_urls=[f"{base}/{family}/offer/{i}" for i in ids],
         list_url=list_url, bot_url=bot_url, saved=saved, printed=dt.date.today())
+    if as_pdf:
+        colour = town().get("accent_colour") or "#0b5c6b"
+        document = pdf.render(response, current_app.static_folder,
+                              {url_for("root.town_css"): f":root {{ --accent: {colour}; }}"})
+        return document, 200, {"Content-Type": "application/pdf", "Cache-Control": "no-store",
+                               "Content-Disposition": f'attachment; filename="zettel-{family}.pdf"'}
     return response, 200, {"Cache-Control": "no-store"}
 
 
@@ -176,7 +182,8 @@ def qr_svg(url: str, label: str) -> Markup:
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=1, border=2, omitsize=True, dark="#000", light="#fff",
                           svgclass="qr", title=label)
-    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+    # segno writes the SVG from the code's modules and escapes the title itself.
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # nosec B704
 
 
 def slip_entry(cat, offer: dict, lang: str) -> dict:
