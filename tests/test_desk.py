@@ -349,3 +349,30 @@ def test_a_qr_code_label_is_escaped(client):
         svg = str(qr_svg("https://example.org/x", '<script>alert(1)</script>"&'))
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     assert svg.startswith('<svg role="img" ')
+
+
+def test_odd_desk_slip_and_list_addresses_never_give_a_server_error(client):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    odd = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80)
+    names = st.sampled_from(["list", "family", "q", "age", "page", "district", "topic",
+                             "lang_spoken", "evening", "format", "note-elternbriefe"])
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(path=st.sampled_from(["/de/desk", "/ar/desk", "/de/slip", "/fa/slip"]),
+           params=st.lists(st.tuples(names, odd), max_size=5), code=odd,
+           post=st.booleans())
+    def check(path, params, code, post):
+        from urllib.parse import quote
+
+        query = "&".join(f"{quote(k)}={quote(v)}" for k, v in params)
+        if post:
+            response = client.post(f"{path}?{query}", data=dict(params))
+        else:
+            response = client.get(f"{path}?{query}")
+        assert response.status_code < 500, (path, params)
+        listed = client.get("/uk/list/" + quote(code, safe=""))
+        assert listed.status_code in (404, 410, 308, 200), code
+
+    check()
