@@ -308,6 +308,26 @@ def import_group() -> None:
 
 # ---- Open Referral HSDS ----------------------------------------------------------------
 
+@export_group.command("hsds")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@content_option
+def export_hsds(out_dir: str, content_dir: str | None) -> None:
+    """Write the catalogue as Open Referral HSDS 3.0: JSON and the tabular data package."""
+    from finder import content
+    from finder.hsds_export import export
+
+    try:
+        loaded = content.load(config.content_dir(content_dir))
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s) in the content; "
+                                   "nothing exported") from None
+    result = export(loaded, Path(out_dir))
+    click.echo(f"exported {result.services} services of {result.organizations} organizations "
+               f"to {out_dir} (json/ and tabular/, {len(result.files)} files)")
+
+
 
 # ---- the coordinator (issue 12) -----------------------------------------------------------
 
