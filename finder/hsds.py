@@ -167,8 +167,12 @@ class Mapper:
     # --- locations ------------------------------------------------------------
 
     def location_id(self, location: dict) -> str:
+        # Everything we keep about a place is in its id: the same address with another
+        # accessibility note is another HSDS location.
         return uid("location", location.get("name"), location["address_1"],
-                   location.get("postal_code"), location["latitude"], location["longitude"])
+                   location.get("postal_code"), location.get("city"), location.get("district"),
+                   location["latitude"], location["longitude"], location.get("accessibility"),
+                   bool(location.get("wheelchair_accessible")))
 
     def location(self, location: dict, provider_id: str | None = None) -> dict:
         lid = self.location_id(location)
@@ -400,7 +404,16 @@ def flatten(obj: dict, table: str, tables: dict[str, dict[str, dict]],
         row.setdefault("taxonomy_id", obj["taxonomy_detail"].get("id"))
     rows = tables.setdefault(table, {})
     row_id = str(row.get("id") or f"_{len(rows)}")
-    rows.setdefault(row_id, row)
+    known = rows.get(row_id)
+    if known is None:
+        rows[row_id] = row
+    else:
+        # The same object met again (a location under its organization and under a
+        # service): what one occurrence lacks, the other may say.
+        for key, value in row.items():
+            if known.get(key) in (None, ""):
+                known[key] = value
+        row = known
     for key, value in obj.items():
         child_table = NESTED.get(key)
         if child_table is None:

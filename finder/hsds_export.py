@@ -75,7 +75,7 @@ def export(content: Content, out_dir: Path) -> Exported:
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=used, extrasaction="ignore")
             writer.writeheader()
-            for row in sorted(rows, key=lambda r: str(r.get("id"))):
+            for row in rows:
                 writer.writerow({c: _cell(row.get(c)) for c in used})
         resources.append({"name": table, "path": file_name, "profile": "tabular-data-resource",
                           "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
