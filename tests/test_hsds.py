@@ -187,7 +187,8 @@ def test_the_official_examples_import(tmp_path, source):
         assert offer["topics"] == (["parenting_advice", "health"] if with_term
                                    else ["parenting_advice"])
         assert offer["min_age_months"] == 144 and offer["free"] is False
-        assert offer["phones"] == ["+44 1234 234567"]
+        if source != "service_list.json":  # the list shape has no phones
+            assert offer["phones"] == ["+44 1234 234567"]
 
 
 def test_unmapped_terms_are_reported_and_the_offer_left_out(tmp_path):
