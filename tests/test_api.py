@@ -223,3 +223,24 @@ def test_openapi_document_describes_every_endpoint(api_server):
     for name in ("q", "age", "expecting", "phase", "district", "topic", "free", "lang_spoken",
                  "lang", "page"):
         assert name in names
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(bundled_data):
+    from finder.web import create_app
+
+    def remaining(app, forwarded: str) -> list[int]:
+        client = app.test_client()
+        return [client.get("/api/v1/taxonomies", headers={"X-Forwarded-For": forwarded}).status_code
+                for _ in range(3)]
+
+    trusting = create_app({"DATA_DIR": str(bundled_data), "API_RATE_LIMIT": "2 per minute",
+                           "TRUSTED_PROXIES": 1})
+    assert remaining(trusting, "203.0.113.7") == [200, 200, 429]
+    assert remaining(trusting, "203.0.113.8") == [200, 200, 429]
+    # a client cannot escape by sending its own header through the proxy: the proxy's
+    # entry (the last) is the one counted
+    assert remaining(trusting, "198.51.100.1, 203.0.113.7") == [429, 429, 429]
+    # without a trusted proxy the header is ignored: it cannot be forged to get more
+    direct = create_app({"DATA_DIR": str(bundled_data), "API_RATE_LIMIT": "2 per minute"})
+    assert remaining(direct, "203.0.113.7") + remaining(direct, "203.0.113.8") == \
+        [200, 200, 429, 429, 429, 429]
