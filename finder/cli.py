@@ -336,12 +336,12 @@ def export_hsds(out_dir: str, content_dir: str | None) -> None:
 @content_option
 def import_hsds_command(source: str, mapping: str | None, content_dir: str | None) -> None:
     """Read Open Referral HSDS (JSON, a folder, or a data package) into content/ YAML."""
-    from finder.hsds_import import ImportError_, import_hsds
+    from finder.hsds_import import HsdsImportError, import_hsds
 
     root = config.content_dir(content_dir)
     try:
         report = import_hsds(Path(source), root, Path(mapping) if mapping else None)
-    except ImportError_ as error:
+    except HsdsImportError as error:
         raise click.ClickException(str(error)) from None
     except ContentError as error:
         for problem in error.problems:

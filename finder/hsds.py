@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from functools import lru_cache
 
 from finder.model import PHASE_IDS, TOPIC_IDS
 
@@ -289,14 +290,8 @@ class Mapper:
                 "attributes": [self._attribute(aid, "service_area", "districts", area)]}
 
     def language(self, code: str, service_id: str) -> dict:
-        from babel import Locale
-
-        try:
-            name = Locale.parse("de").languages.get(code) or code
-        except Exception:  # a code Babel does not know keeps its code as name
-            name = code
         return {"id": uid("language", service_id, code), "service_id": service_id,
-                "code": code, "name": name}
+                "code": code, "name": _language_names().get(code) or code}
 
     def service_at_location_id(self, offer_id: str, location: dict) -> str:
         return uid("service_at_location", offer_id, self.location_id(location))
@@ -310,6 +305,14 @@ class Mapper:
         if with_service:
             result["service"] = self.service(offer, provider, full=False)
         return result
+
+
+@lru_cache(maxsize=1)
+def _language_names() -> dict[str, str]:
+    """Language names in German, from Babel's locale data."""
+    from babel import Locale
+
+    return dict(Locale.parse("de").languages)
 
 
 def _years(months: int | None, completed: bool) -> float | None:

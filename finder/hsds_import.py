@@ -32,7 +32,7 @@ UNKNOWN_COST = "Kosten bitte beim Anbieter erfragen."
 SUMMARY_LENGTH = 200
 
 
-class ImportError_(Exception):
+class HsdsImportError(Exception):
     """The input or the mapping cannot be read; the message names the file."""
 
 
@@ -77,7 +77,7 @@ def read_tables(path: Path) -> dict[str, dict[str, dict]]:
         else:
             _read_file(path, tables)
     else:
-        raise ImportError_(f"{path}: no such file or folder")
+        raise HsdsImportError(f"{path}: no such file or folder")
     return tables
 
 
@@ -94,7 +94,7 @@ def _read_file(path: Path, tables: dict) -> None:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ImportError_(f"{path}: not readable JSON: {error}") from None
+        raise HsdsImportError(f"{path}: not readable JSON: {error}") from None
     _read_json(data, tables, path.stem)
 
 
@@ -164,7 +164,7 @@ def _read_csv(path: Path, table: str, tables: dict) -> None:
                 clean = {k: v for k, v in row.items() if k and v not in (None, "")}
                 tables.setdefault(table, {}).setdefault(str(clean.get("id")), clean)
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        raise ImportError_(f"{path}: not a readable CSV file: {error}") from None
+        raise HsdsImportError(f"{path}: not a readable CSV file: {error}") from None
 
 
 # --- the mapping file -------------------------------------------------------------------
@@ -177,16 +177,16 @@ def read_mapping(path: Path | None, district_ids: set[str]) -> dict:
         try:
             data = content_module.load_yaml(Path(path)) or {}
         except ContentError as error:
-            raise ImportError_(str(error)) from None
+            raise HsdsImportError(str(error)) from None
         except (OSError, UnicodeDecodeError) as error:
-            raise ImportError_(f"{path}: cannot read: {error}") from None
+            raise HsdsImportError(f"{path}: cannot read: {error}") from None
     problems = []
 
     def line(mapping, key) -> int:
         return getattr(mapping, "lines", {}).get(key, getattr(mapping, "line", 1))
 
     if not isinstance(data, dict):
-        raise ImportError_(f"{path}:1: the mapping must be a mapping of sections")
+        raise HsdsImportError(f"{path}:1: the mapping must be a mapping of sections")
     for key in data:
         if key not in MAPPING_FIELDS:
             problems.append(f"{path}:{line(data, key)}: unknown section {key!r} "
@@ -217,7 +217,7 @@ def read_mapping(path: Path | None, district_ids: set[str]) -> dict:
     result["fees_description"] = data.get("fees_description") or UNKNOWN_COST
     result["id_prefix"] = str(data.get("id_prefix") or "")
     if problems:
-        raise ImportError_("\n".join(problems))
+        raise HsdsImportError("\n".join(problems))
     return result
 
 
@@ -663,7 +663,7 @@ def import_hsds(source: Path, content_dir: Path, mapping_path: Path | None = Non
 def _districts(content_dir: Path) -> list[dict]:
     path = content_dir / "districts.yaml"
     if not path.exists():
-        raise ImportError_(f"{path}: the content folder needs its districts.yaml (and "
+        raise HsdsImportError(f"{path}: the content folder needs its districts.yaml (and "
                            "vocabulary.yaml) before offers can be imported")
     data = content_module.load_yaml(path) or {}
     return [{"id": d.get("id"), "name": d.get("name") or d.get("id")}
