@@ -245,10 +245,17 @@ class _Converter:
         self.our_taxonomies = {taxonomy_id(k): k for k in ("topics", "phases", "districts",
                                                             "fields")}
         self.used_ids: set[str] = set()
+        self._indexes: dict[tuple[str, str], dict[str, list[dict]]] = {}
 
     def rows(self, table: str, **where) -> list[dict]:
-        return [r for r in self.t.get(table, [])
-                if all(str(r.get(k)) == str(v) for k, v in where.items())]
+        """The rows of a table whose one column has a value (an index per column)."""
+        (column, value), = where.items()
+        index = self._indexes.get((table, column))
+        if index is None:
+            index = self._indexes[(table, column)] = {}
+            for row in self.t.get(table, []):
+                index.setdefault(str(row.get(column)), []).append(row)
+        return index.get(str(value), [])
 
     def attributes(self, link_id: str) -> list[tuple[str, str, str, str]]:
         """(taxonomy, code, link_type, value) of each attribute of an object; foreign
