@@ -39,6 +39,7 @@ FIELDS = {
     "valid_to": "Last day of the offer (YYYY-MM-DD).",
     "provider_kind": "The kind of provider.",
     "wheelchair_accessible": "true or false: the place can be reached in a wheelchair.",
+    "capacity": "Places (a Kita's, for example): a whole number.",
     "translation": "A translated text; link_type is <language>:<field>.",
     "translator": "Who translated into a language; link_type is the language.",
 }
@@ -234,7 +235,7 @@ class Mapper:
         attributes += [self._attribute(sid, "service", "topics", t) for t in offer["topics"]]
         attributes += [self._attribute(sid, "service", "phases", p) for p in offer["phases"]]
         for key in ("audience", "min_age_months", "max_age_months", "attending_type",
-                    "valid_from", "valid_to"):
+                    "valid_from", "valid_to", "capacity"):
             if offer.get(key) is not None:
                 attributes.append(self._attribute(sid, "service", "fields", key, value=offer[key]))
         attributes.append(self._attribute(sid, "service", "fields", "registration_required",

@@ -471,6 +471,9 @@ class _Converter:
             value = self.checked(service.get(key), pattern, f"{key} of {what}")
             if value:
                 offer[key] = value
+        capacity = self.field(attributes, "capacity")
+        if capacity is not None and capacity.isdigit():
+            offer["capacity"] = int(capacity)
         registration = self.field(attributes, "registration_required")
         if registration is not None:
             offer["registration_required"] = registration == "true"
