@@ -310,6 +310,51 @@ def import_group() -> None:
 
 # ---- Open Referral HSDS ----------------------------------------------------------------
 
+@export_group.command("hsds")
+@click.argument("out_dir", type=click.Path(file_okay=False))
+@content_option
+def export_hsds(out_dir: str, content_dir: str | None) -> None:
+    """Write the catalogue as Open Referral HSDS 3.0: JSON and the tabular data package."""
+    from finder import content
+    from finder.hsds_export import export
+
+    try:
+        loaded = content.load(config.content_dir(content_dir))
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"{len(error.problems)} problem(s) in the content; "
+                                   "nothing exported") from None
+    result = export(loaded, Path(out_dir))
+    click.echo(f"exported {result.services} services of {result.organizations} organizations "
+               f"to {out_dir} (json/ and tabular/, {len(result.files)} files)")
+
+
+
+@import_group.command("hsds")
+@click.argument("source", type=click.Path(exists=True))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="YAML file mapping foreign taxonomy terms to our topics, phases, districts.")
+@content_option
+def import_hsds_command(source: str, mapping: str | None, content_dir: str | None) -> None:
+    """Read Open Referral HSDS (JSON, a folder, or a data package) into content/ YAML."""
+    from finder.hsds_import import HsdsImportError, import_hsds
+
+    root = config.content_dir(content_dir)
+    try:
+        report = import_hsds(Path(source), root, Path(mapping) if mapping else None)
+    except HsdsImportError as error:
+        raise click.ClickException(str(error)) from None
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"import failed: {len(error.problems)} problem(s); {root} is unchanged",
+                   err=True)
+        sys.exit(1)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"wrote {len(report.written)} file(s) in {root}")
+
 
 # ---- the coordinator (issue 12) -----------------------------------------------------------
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
+import os
 import re
 from pathlib import Path
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel
 from htmx_flask import Htmx
 
@@ -63,6 +65,13 @@ def create_app(settings: dict | None = None) -> Flask:
         BABEL_TRANSLATION_DIRECTORIES=str(config.PROJECT_ROOT / "translations"),
         SEND_FILE_MAX_AGE_DEFAULT=365 * 24 * 3600,
         JSON_AS_ASCII=False,
+        # Requests per client to /api/v1 (a Flask-Limiter limit string). Each server
+        # worker keeps its own count in memory, so with N workers a client may get up to
+        # N times this.
+        API_RATE_LIMIT=os.environ.get("FINDER_API_RATE_LIMIT", "60 per minute"),
+        # How many reverse proxies in front set X-Forwarded-For (1 behind Caddy or nginx),
+        # so that the rate limit counts per client and not for the proxy as a whole.
+        TRUSTED_PROXIES=int(os.environ.get("FINDER_TRUSTED_PROXIES", "0") or 0),
     )
     app.config.update(settings or {})
     app.jinja_env.trim_blocks = True
@@ -81,12 +90,48 @@ def create_app(settings: dict | None = None) -> Flask:
 
     formatting.register(app)
     app.register_blueprint(pages.bp)
+    _register_api(app)
     pages.register_errors(app)
     _static_versions(app)
     app.wsgi_app = HostGuard(app.wsgi_app)
     app.after_request(_secure)
     app.after_request(_compress)
     return app
+
+
+def _register_api(app: Flask) -> None:
+    """The JSON API with its rate limit per client (Flask-Limiter, counted in memory)."""
+    from flask_limiter import Limiter
+
+    from finder.web import api
+
+    # One count per client for the whole API (not per endpoint); the API sets the
+    # X-RateLimit headers itself, and Retry-After only on a 429.
+    limiter = Limiter(_client_key, app=app, storage_uri="memory://", headers_enabled=False,
+                      default_limits=[])
+    limiter.shared_limit(lambda: app.config["API_RATE_LIMIT"], scope="api")(api.bp)
+    app.extensions["finder_limiter"] = limiter
+    app.register_blueprint(api.bp)
+    # Flask-Limiter logs the client's address when a limit is exceeded: not here.
+    logger = logging.getLogger("flask-limiter")
+    if not any(isinstance(f, _NoClientLog) for f in logger.filters):
+        logger.addFilter(_NoClientLog())
+
+
+class _NoClientLog(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "exceeded" not in str(record.msg)
+
+
+def _client_key() -> str:
+    """The client a rate limit counts for: its address, or the one the trusted proxy saw."""
+    hops = current_app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",")
+                     if a.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.remote_addr or "unknown"
 
 
 def _template_gettext(string: str) -> str:

@@ -18,7 +18,7 @@ from finder.catalogue import live
 from finder.content import DEFAULT_TOWN
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_TEXT, Query, QueryError
-from finder.web import LANGUAGES, RTL
+from finder.web import LANGUAGES, RTL, api
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang>")
 root = Blueprint("root", __name__)
@@ -283,11 +283,17 @@ def pick_language():
     return response
 
 
+def _is_api() -> bool:
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 def register_errors(app) -> None:
     app.register_blueprint(root)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if _is_api():
+            return api.http_error(error)
         if not hasattr(g, "lang"):
             parts = request.path.strip("/").split("/")
             g.lang = parts[0] if parts and parts[0] in offered_languages() else "de"
@@ -298,6 +304,8 @@ def register_errors(app) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         app.logger.error("error on %s", request.endpoint, exc_info=error)
+        if _is_api():
+            return api.error_response(500, "internal error")
         if not hasattr(g, "lang"):
             g.lang = "de"
         return render_template("error.html", code=500, lang=g.lang,

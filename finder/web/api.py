@@ -1,0 +1,353 @@
+"""The read-only JSON API under /api/v1, in the shape of the Open Referral HSDS 3.0 API.
+
+Services are found by the one search (finder.search.Query, the same parameters as the
+website); the objects come from finder.hsds. Answers carry no cookie, allow any origin
+to read them (CORS for GET), and are rate-limited per client.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+import weakref
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from finder.catalogue import Catalogue, CatalogueMissing, live
+from finder.hsds import HSDS_VERSION, Mapper
+from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, Query, QueryError
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+MAX_AGE_YEARS = 26
+DEFAULT_PER_PAGE = 20
+TRANSLATED = ("name", "summary", "description", "application_process", "fees_description",
+              "schedule_description")
+FLAG_VALUES = {"true": True, "1": True, "on": True, "yes": True,
+               "false": False, "0": False, "off": False, "no": False, "": False}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, parameter: str | None, message: str):
+        self.status, self.parameter, self.message = status, parameter, message
+
+
+class _Index:
+    """What the API looks up by HSDS id, computed once per build."""
+
+    def __init__(self, cat: Catalogue):
+        self.mapper = Mapper(cat.vocabulary, cat.districts, cat.town)
+        offer_ids = sorted(i for pid in cat.providers for i in cat.provider_offer_ids(pid))
+        self.offer_ids = offer_ids
+        self.services = {self.mapper.service_id(i): i for i in offer_ids}
+        self.organizations = {self.mapper.organization_id(p): p for p in sorted(cat.providers)}
+        self.at_locations: list[tuple[str, str, int]] = []
+        offers = cat.offers_by_ids(offer_ids)
+        for oid in offer_ids:
+            for n, location in enumerate(offers[oid]["locations"]):
+                self.at_locations.append(
+                    (self.mapper.service_at_location_id(oid, location), oid, n))
+        self.at_location_by_id = {sal: (oid, n) for sal, oid, n in self.at_locations}
+        self.terms = self.mapper.terms()
+        self.taxonomies = self.mapper.taxonomies()
+
+
+_indexes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _catalogue() -> tuple[Catalogue, _Index]:
+    try:
+        cat = live(current_app.config["DATA_DIR"])
+    except CatalogueMissing:
+        raise ApiError(503, None, "the catalogue has not been built yet") from None
+    index = _indexes.get(cat)
+    if index is None:
+        with _lock:
+            index = _indexes.get(cat)
+            if index is None:
+                index = _indexes[cat] = _Index(cat)
+    return cat, index
+
+
+# --- parameters -------------------------------------------------------------------------
+
+
+def _one(name: str) -> str | None:
+    return request.args.get(name)
+
+
+def _whole(name: str, default: int, low: int, high: int) -> int:
+    value = _one(name)
+    if value is None or value == "":
+        return default
+    if not (value.isascii() and value.isdigit() and len(value) <= 6) or not low <= int(value) <= high:
+        raise ApiError(400, name, f"{name} must be a whole number from {low} to {high}")
+    return int(value)
+
+
+def _flag(name: str) -> bool:
+    value = (_one(name) or "").lower()
+    if value not in FLAG_VALUES:
+        raise ApiError(400, name, f"{name} must be true or false")
+    return FLAG_VALUES[value]
+
+
+def _paging() -> tuple[int, int]:
+    return (_whole("page", 1, 1, MAX_PAGE),
+            _whole("per_page", DEFAULT_PER_PAGE, 1, MAX_PAGE_SIZE))
+
+
+def _query(cat: Catalogue) -> Query:
+    """The search parameters of the website, as a Query."""
+    text = _one("q") or _one("search") or ""
+    if len(text) > MAX_TEXT:
+        raise ApiError(400, "q", f"q is longer than {MAX_TEXT} characters")
+    months = []
+    for value in request.args.getlist("age"):
+        if not (value.isascii() and value.isdigit() and len(value) <= 3) \
+                or int(value) > MAX_AGE_YEARS:
+            raise ApiError(400, "age", f"age is a child's age in whole years from 0 to "
+                                       f"{MAX_AGE_YEARS}: {value!r}")
+        months.append(int(value) * 12)
+    district = _one("district") or None
+    if district is not None and district not in cat.districts:
+        raise ApiError(400, "district", f"unknown district {district!r}; the districts are "
+                                        f"{', '.join(sorted(cat.districts))}")
+    page, per_page = _paging()
+    try:
+        return Query(text=text, ages_months=tuple(months), expecting=_flag("expecting"),
+                     phase=_one("phase") or None, district=district,
+                     topics=tuple(t for t in request.args.getlist("topic") if t),
+                     lang=_one("lang") or "de", free=_flag("free"),
+                     lang_spoken=_one("lang_spoken") or None, page=page, page_size=per_page)
+    except QueryError as error:
+        raise ApiError(400, error.parameter, str(error)) from None
+
+
+def _lang() -> str:
+    lang = _one("lang") or "de"
+    try:
+        Query(lang=lang)
+    except QueryError as error:
+        raise ApiError(400, "lang", str(error)) from None
+    return lang
+
+
+def _localised(record: dict, lang: str) -> dict:
+    """The record with its texts in the reader's language where translated."""
+    texts = (record.get("translations") or {}).get(lang) or {}
+    return {**record, **{k: v for k, v in texts.items() if k in TRANSLATED and v}}
+
+
+def _page(contents: list, total: int, page: int, per_page: int, **extra) -> dict:
+    pages = math.ceil(total / per_page) if total else 0
+    return {"total_items": total, "total_pages": pages, "page_number": page,
+            "size": len(contents), "first_page": page == 1, "last_page": page >= pages,
+            "empty": total == 0, **extra, "contents": contents}
+
+
+# --- endpoints --------------------------------------------------------------------------
+
+
+@bp.get("/")
+def about():
+    return jsonify({"version": HSDS_VERSION,
+                    "profile": "https://docs.openreferral.org/en/latest/hsds/",
+                    "openapi_url": url_for("api.openapi", _external=True)})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from finder.web.openapi import document
+
+    cat, _ = _catalogue()
+    return jsonify(document(request.host_url.rstrip("/") + bp.url_prefix, sorted(cat.districts)))
+
+
+@bp.get("/services")
+def services():
+    cat, index = _catalogue()
+    query = _query(cat)
+    results = cat.search(query)
+    offers = cat.offers_by_ids([h.id for h in results.hits])
+    contents = [index.mapper.service(_localised(offers[h.id], query.lang), full=False)
+                for h in results.hits]
+    return jsonify(_page(contents, results.total, query.page, query.page_size,
+                         relaxed=list(results.relaxed), suggestion=results.suggestion))
+
+
+@bp.get("/services/<service_id>")
+def service(service_id: str):
+    cat, index = _catalogue()
+    lang = _lang()
+    offer = cat.offer(index.services.get(service_id, service_id))
+    if offer is None:
+        raise ApiError(404, None, f"no service with id {service_id!r}")
+    provider = _localised(cat.providers[offer["provider_id"]], lang)
+    return jsonify(index.mapper.service(_localised(offer, lang), provider))
+
+
+@bp.get("/organizations")
+def organizations():
+    cat, index = _catalogue()
+    lang = _lang()
+    page, per_page = _paging()
+    ids = list(index.organizations.values())
+    chosen = ids[(page - 1) * per_page: page * per_page]
+    contents = [_organization_list_item(index, _localised(cat.providers[p], lang)) for p in chosen]
+    return jsonify(_page(contents, len(ids), page, per_page))
+
+
+def _organization_list_item(index: _Index, provider: dict) -> dict:
+    full = index.mapper.organization(provider)
+    return {k: v for k, v in full.items() if not isinstance(v, list)}
+
+
+@bp.get("/organizations/<organization_id>")
+def organization(organization_id: str):
+    cat, index = _catalogue()
+    lang = _lang()
+    provider_id = index.organizations.get(organization_id, organization_id)
+    provider = cat.providers.get(provider_id)
+    if provider is None:
+        raise ApiError(404, None, f"no organization with id {organization_id!r}")
+    offers = cat.offers_by_ids(cat.provider_offer_ids(provider_id))
+    services = [index.mapper.service(_localised(offers[i], lang), full=False)
+                for i in sorted(offers)]
+    return jsonify(index.mapper.organization(_localised(provider, lang), services))
+
+
+@bp.get("/service_at_locations")
+def service_at_locations():
+    cat, index = _catalogue()
+    lang = _lang()
+    page, per_page = _paging()
+    chosen = index.at_locations[(page - 1) * per_page: page * per_page]
+    offers = cat.offers_by_ids(sorted({oid for _, oid, _ in chosen}))
+    contents = [_at_location(cat, index, offers[oid], n, lang) for _, oid, n in chosen]
+    return jsonify(_page(contents, len(index.at_locations), page, per_page))
+
+
+@bp.get("/service_at_locations/<at_location_id>")
+def service_at_location(at_location_id: str):
+    cat, index = _catalogue()
+    lang = _lang()
+    found = index.at_location_by_id.get(at_location_id)
+    if found is None:
+        raise ApiError(404, None, f"no service_at_location with id {at_location_id!r}")
+    oid, n = found
+    return jsonify(_at_location(cat, index, cat.offer(oid), n, lang))
+
+
+def _at_location(cat: Catalogue, index: _Index, offer: dict, n: int, lang: str) -> dict:
+    return index.mapper.service_at_location(_localised(offer, lang), offer["locations"][n],
+                                            with_service=True)
+
+
+@bp.get("/taxonomies")
+def taxonomies():
+    _, index = _catalogue()
+    page, per_page = _paging()
+    items = index.taxonomies
+    return jsonify(_page(items[(page - 1) * per_page: page * per_page], len(items), page,
+                         per_page))
+
+
+@bp.get("/taxonomies/<taxonomy_id>")
+def taxonomy(taxonomy_id: str):
+    _, index = _catalogue()
+    for item in index.taxonomies:
+        if item["id"] == taxonomy_id:
+            return jsonify(item)
+    raise ApiError(404, None, f"no taxonomy with id {taxonomy_id!r}")
+
+
+@bp.get("/taxonomy_terms")
+def taxonomy_terms():
+    _, index = _catalogue()
+    page, per_page = _paging()
+    items = index.terms
+    wanted = _one("taxonomy_id")
+    if wanted:
+        items = [t for t in items if t["taxonomy_id"] == wanted]
+    return jsonify(_page(items[(page - 1) * per_page: page * per_page], len(items), page,
+                         per_page))
+
+
+@bp.get("/taxonomy_terms/<term_id>")
+def taxonomy_term(term_id: str):
+    _, index = _catalogue()
+    for item in index.terms:
+        if item["id"] == term_id:
+            return jsonify(item)
+    raise ApiError(404, None, f"no taxonomy term with id {term_id!r}")
+
+
+# --- errors, CORS, rate limit -----------------------------------------------------------
+
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError):
+    return error_response(error.status, error.message, error.parameter)
+
+
+def error_response(status: int, message: str, parameter: str | None = None, **extra):
+    body = {"error": {400: "bad_request", 404: "not_found", 405: "method_not_allowed",
+                      429: "too_many_requests", 503: "unavailable"}.get(status, "error"),
+            "message": message, **extra}
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def http_error(error: HTTPException):
+    """HTTP errors on /api/ paths (unknown route, wrong method, too many requests) as JSON."""
+    if error.code == 429:
+        retry = retry_after()
+        response = error_response(429, f"Too many requests. Please come back in {retry} "
+                                       f"seconds.", retry_after=retry)
+        response.headers["Retry-After"] = str(retry)
+        return response
+    messages = {404: "no such endpoint", 405: "only GET is allowed"}
+    response = error_response(error.code or 500, messages.get(error.code, error.description or ""))
+    if error.code == 405:
+        response.headers["Allow"] = "GET, HEAD, OPTIONS"
+    return response
+
+
+def _current_limit():
+    limiter = current_app.extensions.get("finder_limiter")
+    return limiter.current_limit if limiter is not None else None
+
+
+def retry_after() -> int:
+    """Seconds until the client's window has room again."""
+    limit = _current_limit()
+    if limit is not None:
+        window = limit.limit.get_expiry()
+        return max(1, min(window, math.ceil(limit.reset_at - time.time())))
+    return 60
+
+
+@bp.after_request
+def cors(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response.headers["Access-Control-Allow-Headers"] = "Accept, Accept-Language, Content-Type"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Access-Control-Expose-Headers"] = ("Retry-After, X-RateLimit-Limit, "
+                                                         "X-RateLimit-Remaining, X-RateLimit-Reset")
+    response.headers.add("Vary", "Origin")
+    limit = _current_limit()
+    if limit is not None:
+        response.headers["X-RateLimit-Limit"] = str(limit.limit.amount)
+        response.headers["X-RateLimit-Remaining"] = str(limit.remaining)
+        response.headers["X-RateLimit-Reset"] = str(int(limit.reset_at))
+    return response

@@ -1,0 +1,185 @@
+"""The OpenAPI 3.1 document of /api/v1: the HSDS 3.0 API's paths with our search
+parameters, and schemas that say exactly what our endpoints return (a strict subset of
+the HSDS objects: every field is the standard's, no others)."""
+
+from __future__ import annotations
+
+from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT
+from finder.web import LANGUAGES
+
+S = {"type": "string"}
+NUM = {"type": "number"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def many(name: str) -> dict:
+    return {"type": "array", "items": ref(name)}
+
+
+def obj(required: str, **properties) -> dict:
+    return {"type": "object", "required": required.split(), "additionalProperties": False,
+            "properties": properties}
+
+
+SERVICE_LIST = dict(
+    id=S, organization_id=S, name=S, alternate_name=S, description=S, url=S, email=S,
+    status={"type": "string", "enum": ["active", "inactive", "defunct", "temporarily closed"]},
+    application_process=S, fees_description=S, eligibility_description=S, minimum_age=NUM,
+    maximum_age=NUM, assured_date=S)
+ORGANIZATION_LIST = dict(id=S, name=S, description=S, email=S, website=S)
+LOCATION = dict(id=S, location_type={"type": "string", "enum": ["physical", "postal", "virtual"]},
+                organization_id=S, name=S, latitude=NUM, longitude=NUM,
+                addresses=many("Address"), accessibility=many("Accessibility"),
+                attributes=many("Attribute"))
+
+SCHEMAS = {
+    "Taxonomy": obj("id name description", id=S, name=S, description=S, version=S),
+    "TaxonomyTerm": obj("id name description", id=S, code=S, name=S, description=S, taxonomy=S,
+                        taxonomy_id=S, language=S),
+    "Attribute": obj("id link_type", id=S, link_id=S, link_entity=S, link_type=S,
+                     taxonomy_term_id=S, value=S, taxonomy_term=ref("TaxonomyTerm")),
+    "Phone": obj("id number", id=S, number=S, type=S, service_id=S, organization_id=S),
+    "Address": obj("id address_1 city state_province postal_code country address_type",
+                   id=S, location_id=S, address_1=S, city=S, region=S, state_province=S,
+                   postal_code=S, country=S,
+                   address_type={"type": "string", "enum": ["physical", "postal", "virtual"]}),
+    "Accessibility": obj("id", id=S, location_id=S, description=S),
+    "Location": obj("id location_type", **LOCATION),
+    "Schedule": obj("id", id=S, service_id=S, freq={"type": "string", "enum": ["WEEKLY", "MONTHLY"]},
+                    interval=NUM, byday=S, dtstart=S, valid_from=S, valid_to=S, count=NUM,
+                    opens_at=S, closes_at=S, description=S),
+    "ServiceArea": obj("id", id=S, service_id=S, name=S, extent_type=S,
+                       attributes=many("Attribute")),
+    "Language": obj("id", id=S, service_id=S, code=S, name=S),
+    "CostOption": obj("id", id=S, service_id=S, option=S, amount=NUM, currency=S),
+    "OrganizationIdentifier": obj("id identifier_type identifier", id=S, organization_id=S,
+                                  identifier_scheme=S, identifier_type=S, identifier=S),
+    "OrganizationList": obj("id name description", **ORGANIZATION_LIST),
+    "Organization": obj("id name description", **ORGANIZATION_LIST, phones=many("Phone"),
+                        locations=many("Location"),
+                        organization_identifiers=many("OrganizationIdentifier"),
+                        attributes=many("Attribute"), services=many("ServiceList")),
+    "ServiceList": obj("id name status", **SERVICE_LIST),
+    "ServiceAtLocationOfService": obj("id", id=S, service_id=S, location_id=S,
+                                      location=ref("Location")),
+    "Service": obj("id name status", **SERVICE_LIST, phones=many("Phone"),
+                   schedules=many("Schedule"), service_areas=many("ServiceArea"),
+                   service_at_locations=many("ServiceAtLocationOfService"),
+                   languages=many("Language"), cost_options=many("CostOption"),
+                   attributes=many("Attribute"), organization=ref("Organization")),
+    "ServiceAtLocation": obj("id", id=S, service_id=S, location_id=S, location=ref("Location"),
+                             service=ref("ServiceList")),
+    "Error": obj("error message", error=S, message=S, parameter=S, retry_after=INT),
+}
+
+
+def page_of(name: str, **extra) -> dict:
+    return obj("total_items total_pages page_number size first_page last_page empty contents",
+               total_items=INT, total_pages=INT, page_number=INT, size=INT, first_page=BOOL,
+               last_page=BOOL, empty=BOOL, contents=many(name), **extra)
+
+
+def param(name: str, schema: dict, description: str, where: str = "query", **more) -> dict:
+    return {"name": name, "in": where, "required": where == "path", "description": description,
+            "schema": schema, **more}
+
+
+PAGING = [
+    param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number, from 1."),
+    param("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+          "Items per page (default 20)."),
+]
+LANG = param("lang", {"type": "string", "enum": list(LANGUAGES)},
+             "Language of the texts (translated where the catalogue has a translation, German "
+             "otherwise). Default de.")
+SEARCH = [
+    param("q", {"type": "string", "maxLength": MAX_TEXT},
+          "Words in any supported language, as on the website."),
+    param("search", {"type": "string", "maxLength": MAX_TEXT}, "HSDS name of q."),
+    param("age", {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 26},
+                  "maxItems": 10},
+          "A child's age in years (repeatable: several children).", style="form", explode=True),
+    param("expecting", {"type": "boolean"}, "We are expecting a baby."),
+    param("phase", {"type": "string", "enum": list(PHASE_IDS)}, "Life phase."),
+    None,  # the district, whose ids come from the catalogue (see document())
+    param("topic", {"type": "array", "items": {"type": "string", "enum": list(TOPIC_IDS)}},
+          "Topic id (repeatable).", style="form", explode=True),
+    param("free", {"type": "boolean"}, "Only offers free of charge."),
+    param("lang_spoken", {"type": "string", "pattern": "^[a-z]{2,3}$"},
+          "Only offers where this language is spoken (ISO 639 code)."),
+    LANG,
+    *PAGING,
+]
+
+
+def ok(schema: dict, description: str = "OK") -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": ok(ref("Error"), "A parameter cannot be used; the message names it."),
+    "429": {**ok(ref("Error"), "Too many requests from this client: come back after "
+                               "Retry-After seconds."),
+            "headers": {"Retry-After": {"schema": {"type": "integer"},
+                                        "description": "Seconds to wait."}}},
+}
+NOT_FOUND = {"404": ok(ref("Error"), "No such id.")}
+
+
+def get(summary: str, parameters: list, response: dict, errors: dict = ERRORS) -> dict:
+    return {"get": {"summary": summary, "operationId": summary.replace(" ", "_"),
+                    "parameters": parameters, "responses": {"200": ok(response), **errors}}}
+
+
+def by_id(name: str) -> list:
+    return [param("id", {"type": "string"}, f"The {name}'s id (HSDS UUID or our id).", "path")]
+
+
+def document(server: str, districts: list[str]) -> dict:
+    search = [p if p is not None else
+              param("district", {"type": "string", "enum": districts},
+                    "District id (the districts taxonomy lists them).") for p in SEARCH]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Familienwegweiser API", "version": "1.0.0",
+                 "summary": "Read-only offers of a town's prevention chain, in the shape of "
+                            "Open Referral HSDS 3.0.",
+                 "description": "Services (offers), organizations (providers) and taxonomies "
+                                "(topics, life phases, districts). /services answers the "
+                                "website's search parameters. Rate-limited per client.",
+                 "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}},
+        "servers": [{"url": server}],
+        "paths": {
+            "/": get("about", [], obj("version profile openapi_url", version=S, profile=S,
+                                      openapi_url=S), {}),
+            "/services": get("list services", search, page_of(
+                "ServiceList", relaxed={"type": "array", "items": S},
+                suggestion={"type": ["string", "null"]})),
+            "/services/{id}": get("get service", [*by_id("service"), LANG], ref("Service"),
+                                  {**ERRORS, **NOT_FOUND}),
+            "/organizations": get("list organizations", [LANG, *PAGING],
+                                  page_of("OrganizationList")),
+            "/organizations/{id}": get("get organization", [*by_id("organization"), LANG],
+                                       ref("Organization"), {**ERRORS, **NOT_FOUND}),
+            "/service_at_locations": get("list service at locations", [LANG, *PAGING],
+                                         page_of("ServiceAtLocation")),
+            "/service_at_locations/{id}": get("get service at location",
+                                              [*by_id("service_at_location"), LANG],
+                                              ref("ServiceAtLocation"), {**ERRORS, **NOT_FOUND}),
+            "/taxonomies": get("list taxonomies", PAGING, page_of("Taxonomy")),
+            "/taxonomies/{id}": get("get taxonomy", by_id("taxonomy"), ref("Taxonomy"),
+                                    {**ERRORS, **NOT_FOUND}),
+            "/taxonomy_terms": get("list taxonomy terms",
+                                   [param("taxonomy_id", S, "Only the terms of this taxonomy."),
+                                    *PAGING], page_of("TaxonomyTerm")),
+            "/taxonomy_terms/{id}": get("get taxonomy term", by_id("taxonomy term"),
+                                        ref("TaxonomyTerm"), {**ERRORS, **NOT_FOUND}),
+        },
+        "components": {"schemas": SCHEMAS},
+    }
