@@ -275,8 +275,15 @@ class Mapper:
 
     def schedule(self, schedule: dict, service_id: str, index: int) -> dict:
         sid = uid("schedule", service_id, index)
-        if schedule.get("byday"):
-            timing = {"freq": "WEEKLY", "interval": 1, "byday": ",".join(schedule["byday"])}
+        weeks, every = schedule.get("week_of_month") or [], schedule.get("every_weeks") or 1
+        if schedule.get("byday") and weeks:
+            # iCalendar's monthly rule: 2TU is the second Tuesday, -1SA the last Saturday.
+            timing = {"freq": "MONTHLY", "interval": 1,
+                      "byday": ",".join(f"{w}{d}" for w in weeks for d in schedule["byday"])}
+        elif schedule.get("byday"):
+            timing = {"freq": "WEEKLY", "interval": every, "byday": ",".join(schedule["byday"])}
+            if every > 1:
+                timing["dtstart"] = schedule["first_date"]
         else:
             timing = {"dtstart": schedule["date"], "valid_from": schedule["date"],
                       "valid_to": schedule["date"], "count": 1}

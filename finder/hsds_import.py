@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from finder import content as content_module
-from finder.content import EMAIL, PHONE, URL, WEEKDAYS, ContentError, Problem
+from finder.content import EMAIL, PHONE, URL, ContentError, Problem
 from finder.hsds import CITYWIDE, FIELDS, PROVIDER_ID_SCHEME, TABLES, flatten, taxonomy_id, term_id
 from finder.model import PHASE_IDS, TOPIC_IDS
 
@@ -539,14 +539,26 @@ class _Converter:
         result, notes = [], []
         for row in rows:
             opens, closes = _time(row.get("opens_at")), _time(row.get("closes_at"))
-            days = [d.strip().upper()[:2] for d in str(row.get("byday") or "").split(",")
-                    if d.strip()]
+            rule = [RULE_DAY.fullmatch(d.strip().upper())
+                    for d in str(row.get("byday") or "").split(",") if d.strip()]
+            days = list(dict.fromkeys(m.group(2) for m in rule if m))
+            weeks = sorted({int(m.group(1)) for m in rule if m and m.group(1)})
+            freq = str(row.get("freq") or "WEEKLY").upper()
+            interval = _whole(row.get("interval")) or 1
             date = str(row.get("dtstart") or row.get("valid_from") or "")[:10]
             description = _text(row.get("description"))
-            if opens and closes and opens < closes and days and all(d in WEEKDAYS for d in days) \
-                    and str(row.get("freq") or "WEEKLY").upper() == "WEEKLY" \
-                    and str(row.get("byday")).replace(",", "").isalpha():
+            if opens and closes and opens < closes and days and all(rule) \
+                    and ((freq == "WEEKLY" and not weeks and interval == 1)
+                         or (freq == "MONTHLY" and weeks and interval == 1
+                             and all(w in (1, 2, 3, 4, 5, -1) for w in weeks)
+                             and all(m.group(1) for m in rule))
+                         or (freq == "WEEKLY" and not weeks and 1 < interval <= 8
+                             and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date))):
                 entry = {"byday": days, "opens_at": opens, "closes_at": closes}
+                if weeks:
+                    entry["week_of_month"] = weeks
+                if interval > 1:
+                    entry["every_weeks"], entry["first_date"] = interval, date
             elif opens and closes and opens < closes and not days and \
                     re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date):
                 entry = {"date": date, "opens_at": opens, "closes_at": closes}
@@ -616,6 +628,15 @@ def _months(years, completed: bool) -> int | None:
         return None
     months = int(round(value * 12)) + (11 if completed else 0)
     return months if months <= content_module.MAX_MONTHS else None
+
+
+RULE_DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
+"""An iCalendar BYDAY entry: a weekday, with an ordinal in a monthly rule (2TU, -1SA)."""
+
+
+def _whole(value) -> int | None:
+    text = str(value if value is not None else "").strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,3}", text) else None
 
 
 def _time(value) -> str | None:
