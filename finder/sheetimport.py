@@ -4,7 +4,8 @@ The rows come from finder.sheets (our template) or, through a column mapping fil
 from a town's own list (its column names, its values, constants for every row). Each
 row becomes an offer of a provider; every problem names its sheet, row and column.
 Nothing is written while any row is bad, unless skip_bad: then the good rows are
-written and the report lists the rest. The files are written by finder.contentfiles,
+written and the report lists the rest. A row adds an offer to its provider or replaces
+the offer of the same id; the provider's other offers stay. The files are written by finder.contentfiles,
 which validates them with the whole content before content/ changes.
 """
 
@@ -287,7 +288,8 @@ AUDIENCE = {"kind": "child", "child": "child", "eltern": "parents", "parents": "
 DAYS = {name.casefold(): i for i, name in enumerate(sheets.WEEKDAYS_DE)}
 DAYS.update({d.casefold(): i for i, d in enumerate(sheets.WEEKDAY_IDS)})
 SCHEDULE = re.compile(
-    r"^(?P<when>.+?)\s+(?P<opens>\d{1,2}[:.]\d{2})\s*(?:-|–|—|bis)\s*(?P<closes>\d{1,2}[:.]\d{2})"
+    r"^(?P<when>.+?)\s+(?P<opens>\d{1,2}(?:[:.]\d{2})?)\s*(?:Uhr)?\s*(?:-|–|—|bis)\s*"
+    r"(?P<closes>\d{1,2}(?:[:.]\d{2})?)"
     r"(?:\s*Uhr)?\s*(?:\((?P<note>[^)]*)\))?$")
 MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
                       "\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
@@ -429,8 +431,8 @@ def _url(row: Row, header: str) -> str | None:
 
 
 def _time(text: str) -> str:
-    hours, minutes = re.split(r"[:.]", text)
-    return f"{int(hours):02d}:{minutes}"
+    hours, _, minutes = re.sub(r"[.]", ":", text).partition(":")
+    return f"{int(hours):02d}:{minutes or '00'}"
 
 
 def _schedules(row: Row, header: str) -> list[dict]:
@@ -693,10 +695,9 @@ def import_sheet(path: Path, content_dir: Path, mapping: ColumnMapping | None = 
         if oid:
             seen.setdefault(oid, row)
         if pid and pid not in providers:
-            existing = content_dir / "providers" / f"{pid}.yaml"
-            if existing.exists():
-                raw = yaml.safe_load(existing.read_text(encoding="utf-8")) or {}
-                providers[pid] = {**{k: v for k, v in raw.items() if k != "offers"}, "offers": []}
+            existing = _existing(content_dir, pid)
+            if existing is not None:
+                providers[pid] = {**existing, "offers": []}
             else:
                 row.problem("Anbieter-ID", f"unknown provider {pid!r}: not on the sheet "
                                            f"{PROVIDER_SHEET} and not in the catalogue")
@@ -715,14 +716,30 @@ def import_sheet(path: Path, content_dir: Path, mapping: ColumnMapping | None = 
             continue
         providers[pid]["offers"].append(offer)
         kept_offers += 1
-    written_providers = [p for pid, p in providers.items() if pid not in bad_providers
-                         and (p["offers"] or pid in provider_row_of)]
+    written_providers = []
+    for pid, provider in providers.items():
+        if pid in bad_providers or not (provider["offers"] or pid in provider_row_of):
+            continue
+        # Offers of the provider that the sheet does not name stay as they are.
+        before = (_existing(content_dir, pid) or {}).get("offers") or []
+        new = {o["id"]: o for o in provider["offers"]}
+        merged = [new.pop(o.get("id"), o) for o in before if isinstance(o, dict)]
+        written_providers.append({**provider, "offers": merged + list(new.values())})
     try:
         written = contentfiles.write_providers(content_dir, written_providers)
     except ContentError as error:
         raise ImportError_(error.problems) from None
     return ImportResult(written, kept_offers, len(written_providers),
                         skipped=problems, notes=notes, skipped_rows=len(bad_rows))
+
+
+def _existing(content_dir: Path, pid: str) -> dict | None:
+    """The provider file of that id as written, or None."""
+    path = content_dir / "providers" / f"{pid}.yaml"
+    if not path.exists():
+        return None
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return raw if isinstance(raw, dict) else None
 
 
 def _unknown_headers(table: Table, mapping: SheetMapping | None, ours: str) -> list[SheetProblem]:
