@@ -880,6 +880,8 @@ def _check_location(c: _Checker, item: Mapping, districts: set[str], what: str) 
         if found is None:
             c.problem(c.line_of(item, "latitude"), f"coordinates {lat}, {lon} of {what} lie in "
                                                    f"no district of {geo.FILE_NAME}")
+            if district is None:
+                district = ""  # said once, not again as an unknown district
         elif district is None:
             district = found  # the district from the coordinates
         elif district != found and district in districts and \
@@ -887,7 +889,7 @@ def _check_location(c: _Checker, item: Mapping, districts: set[str], what: str) 
             c.problem(c.line_of(item, "district"),
                       f"coordinates {lat}, {lon} of {what} lie in district {found!r}, "
                       f"{shapes.metres_outside(district, lat, lon):.0f} m outside {district!r}")
-    if district not in districts:
+    if district not in districts and district != "":
         c.problem(c.line_of(item, "district"), f"unknown district {district!r} in {what}")
     if not located:
         c.problem(c.line_of(item), f"location of {what} needs latitude and longitude")
