@@ -355,9 +355,11 @@ def _sheet_rows(content_dir: str | None) -> dict:
               help="Write the good rows and a report of the bad ones (default: write nothing).")
 @click.option("--report", type=click.Path(dir_okay=False),
               help="Where the report goes (default: FILE.report.txt beside the file).")
+@click.option("--replace", is_flag=True,
+              help="The sheet lists all offers of its providers: remove the ones it does not list.")
 @content_option
 def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | None,
-                 content_dir: str | None) -> None:
+                 replace: bool, content_dir: str | None) -> None:
     """Read offers from a spreadsheet (xlsx, or CSV from Excel or LibreOffice) into the
     content folder. Every bad row is named with sheet, row and column."""
     from finder import sheetimport
@@ -365,7 +367,7 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
     try:
         column_mapping = sheetimport.load_mapping(Path(mapping)) if mapping else None
         result = sheetimport.import_sheet(Path(file), config.content_dir(content_dir),
-                                          column_mapping, skip_bad=skip_bad)
+                                          column_mapping, skip_bad=skip_bad, replace=replace)
     except (ContentError, sheetimport.ImportError_) as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -374,8 +376,13 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
     text = result.report()
     if skip_bad:
         target = Path(report) if report else Path(f"{file}.report.txt")
-        target.write_text(text, encoding="utf-8")
-        click.echo(f"report: {target}")
+        try:
+            target.write_text(text, encoding="utf-8")
+            click.echo(f"report: {target}")
+        except OSError as error:
+            click.echo(f"cannot write the report to {target}: {error.strerror}; here it is:",
+                       err=True)
+            click.echo(text, err=True)
     for problem in result.skipped + result.notes:
         click.echo(str(problem), err=True)
     click.echo(text.splitlines()[0])

@@ -631,9 +631,10 @@ def provider_from_row(row: Row, vocabulary: Vocabulary) -> dict:
 
 
 def import_sheet(path: Path, content_dir: Path, mapping: ColumnMapping | None = None,
-                 skip_bad: bool = False) -> ImportResult:
+                 skip_bad: bool = False, replace: bool = False) -> ImportResult:
     """Read a spreadsheet into content_dir; raise ImportError_ (nothing written) on any
-    bad row unless skip_bad."""
+    bad row unless skip_bad. replace: the sheet lists all offers of the providers it
+    names; their offers that it does not list are removed."""
     content_dir = Path(content_dir)
     vocabulary = Vocabulary(content_dir)
     offer_sheet = mapping.offers.sheet if mapping else None
@@ -721,7 +722,7 @@ def import_sheet(path: Path, content_dir: Path, mapping: ColumnMapping | None = 
         if pid in bad_providers or not (provider["offers"] or pid in provider_row_of):
             continue
         # Offers of the provider that the sheet does not name stay as they are.
-        before = (_existing(content_dir, pid) or {}).get("offers") or []
+        before = [] if replace else (_existing(content_dir, pid) or {}).get("offers") or []
         new = {o["id"]: o for o in provider["offers"]}
         merged = [new.pop(o.get("id"), o) for o in before if isinstance(o, dict)]
         written_providers.append({**provider, "offers": merged + list(new.values())})

@@ -179,10 +179,11 @@ def test_excel_and_libreoffice_files_import_identically(tmp_path):
     assert "assured_date: 2026-10-01" in text
 
 
-@pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_the_catalogue_goes_out_and_comes_back_the_same(copy, tmp_path, kind):
+@pytest.mark.parametrize("name", ["katalog.xlsx", "katalog", "katalog.csv"])
+def test_the_catalogue_goes_out_and_comes_back_the_same(copy, tmp_path, name):
     before = content_module.load(copy)
-    target = tmp_path / ("katalog.xlsx" if kind == "xlsx" else "katalog")
+    target = tmp_path / name
+    kind = "xlsx" if name.endswith("xlsx") else "csv"
     result = run_finder("export", kind, str(target), "--content", str(copy))
     assert result.returncode == 0, result.stderr
     for path in (copy / "providers").glob("*.yaml"):
@@ -243,6 +244,19 @@ def test_a_new_provider_from_the_provider_sheet(copy, tmp_path):
     assert vorlesen["provider_id"] == "lesepaten"
     assert vorlesen["locations"][0]["address_1"] == "Schlossgasse 4"
     assert vorlesen["phones"] == ["+49 69 90009 777"]
+
+
+def test_replace_removes_the_offers_the_sheet_does_not_list(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED, content)
+    shutil.rmtree(content / "translations")  # they name the offers that go
+    path = tmp_path / "hafen.csv"
+    write_csv(path, [offer()])
+    result = run_finder("import", str(path), "--replace", "--content", str(content))
+    assert result.returncode == 0, result.stderr
+    loaded = content_module.load(content)
+    assert [o["id"] for o in loaded.offers if o["provider_id"] == "fz-hafen"] == \
+        ["spielgruppe-hafen"]
 
 
 def test_a_row_whose_provider_is_nowhere_is_named(copy, tmp_path):
