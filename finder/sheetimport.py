@@ -184,8 +184,12 @@ class Row:
     problems: list[SheetProblem] = field(default_factory=list)
     notes: list[SheetProblem] = field(default_factory=list)
     drop_bad: set[str] = field(default_factory=set)
+    failed: set[str] = field(default_factory=set)
+    """Our columns whose value the mapping could not give (already reported)."""
 
     def problem(self, header: str, message: str) -> None:
+        if header in self.failed:
+            return
         problem = SheetProblem(self.sheet, self.number, self.origin.get(header, header), message)
         if header in self.drop_bad:
             self.notes.append(problem)
@@ -201,7 +205,10 @@ def mapped_rows(table: Table, mapping: SheetMapping | None, ours: str) -> list[R
     for number, cells in table.rows:
         row = Row(table.name, number, {}, {}, drop_bad=set(mapping.drop_bad) if mapping else set())
         for header in known:
+            reported = len(row.problems)
             value, origin = _mapped_value(header, cells, mapping, table, number, row)
+            if len(row.problems) > reported:
+                row.failed.add(header)
             row.cells[header] = value
             row.origin[header] = origin
         for (bad_row, header), reading in table.undecodable.items():

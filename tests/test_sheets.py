@@ -265,3 +265,63 @@ def test_a_row_whose_provider_is_nowhere_is_named(copy, tmp_path):
     problems = problems_of(path, copy)
     assert [(p.row, p.column) for p in problems] == [(2, "Anbieter-ID (B)")]
     assert "unknown provider 'gibt-es-nicht'" in problems[0].message
+
+
+FOREIGN = """\
+Nr;Bezeichnung;Art;Tel;Träger
+7;Krabbelgruppe Hafen;Spielgruppe;069 90009 1;fz-hafen
+8;Lesestunde;Bibliothek;nicht erreichbar;fz-hafen
+9;Schachclub;Verein;;fz-hafen
+"""
+
+MAPPING = """\
+offers:
+  columns: {Titel: Bezeichnung, Themen: Art, Telefon: Tel, Anbieter-ID: Träger}
+  templates: {ID: "hafen-{Nr}", Kurzbeschreibung: "{Bezeichnung} am Hafen."}
+  values:
+    Themen: {Spielgruppe: meeting_places, Bibliothek: "education, leisure_sport"}
+  constants: {Beschreibung: Ein Angebot des Familienzentrums., Kostenlos: ja}
+  drop_bad: [Telefon]
+"""
+
+
+def test_a_foreign_list_through_a_mapping(copy, tmp_path):
+    (tmp_path / "liste.csv").write_text(FOREIGN, encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(MAPPING, encoding="utf-8")
+    before = snapshot(copy)
+    result = run_finder("import", str(tmp_path / "liste.csv"), "--mapping",
+                        str(tmp_path / "mapping.yaml"), "--content", str(copy))
+    assert result.returncode == 1 and snapshot(copy) == before
+    assert ("Angebote, row 4, column Art (C): value 'Verein' has no entry in the mapping's "
+            "values for Themen") in result.stderr
+    assert "nothing imported: 1 problem(s)" in result.stderr
+    # Mapped, the club goes in; the phone number nobody can dial is left out and reported.
+    (tmp_path / "mapping.yaml").write_text(
+        MAPPING.replace("Bibliothek:", "Verein: leisure_sport, Bibliothek:"), encoding="utf-8")
+    result = run_finder("import", str(tmp_path / "liste.csv"), "--mapping",
+                        str(tmp_path / "mapping.yaml"), "--content", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert "Angebote, row 3, column Tel (D): malformed phone number 'nicht erreichbar'" \
+        in result.stderr
+    offers = {o["id"]: o for o in content_module.load(copy).offers}
+    assert offers["hafen-8"]["topics"] == ["education", "leisure_sport"]
+    assert offers["hafen-7"]["phones"] == ["069 90009 1"]
+    assert offers["hafen-8"]["phones"] == offers["hafen-9"]["phones"]  # the provider's
+    assert offers["hafen-7"]["summary"] == "Krabbelgruppe Hafen am Hafen."
+
+
+def test_a_mapping_that_names_unknown_columns_is_refused(copy, tmp_path):
+    (tmp_path / "liste.csv").write_text(FOREIGN, encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(
+        MAPPING.replace("Titel: Bezeichnung", "Titel: Name, Titelbild: Foto"), encoding="utf-8")
+    result = run_finder("import", str(tmp_path / "liste.csv"), "--mapping",
+                        str(tmp_path / "mapping.yaml"), "--content", str(copy))
+    assert result.returncode == 1
+    assert "mapping.yaml:2: offers.columns: 'Titelbild' is no column of our sheet Angebote" \
+        in result.stderr
+    (tmp_path / "mapping.yaml").write_text(MAPPING.replace("Titel: Bezeichnung", "Titel: Name"),
+                                           encoding="utf-8")
+    result = run_finder("import", str(tmp_path / "liste.csv"), "--mapping",
+                        str(tmp_path / "mapping.yaml"), "--content", str(copy))
+    assert "Angebote, row 1, column Name: the mapping names column 'Name', which this sheet " \
+        "does not have" in result.stderr
