@@ -589,7 +589,8 @@ def _location(row: Row, vocabulary: Vocabulary, headers: dict[str, str]) -> dict
     location: dict[str, Any] = {
         "name": _text(row, headers["name"]) if "name" in headers else None,
         "address_1": _text(row, headers["address_1"]),
-        "postal_code": _text(row, headers["postal_code"]),
+        # Excel drops the leading zero of 01234 typed into a number cell.
+        "postal_code": _postal_code(_text(row, headers["postal_code"])),
         "city": _text(row, headers["city"]),
     }
     district = row.cells[headers["district"]].strip()
@@ -606,6 +607,10 @@ def _location(row: Row, vocabulary: Vocabulary, headers: dict[str, str]) -> dict
     location["wheelchair_accessible"] = _bool(row, headers["wheelchair_accessible"], None)
     location["accessibility"] = _text(row, headers["accessibility"])
     return {k: v for k, v in location.items() if v is not None}
+
+
+def _postal_code(text: str | None) -> str | None:
+    return text.zfill(5) if text and text.isdigit() and len(text) == 4 else text
 
 
 def provider_from_row(row: Row, vocabulary: Vocabulary) -> dict:

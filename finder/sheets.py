@@ -404,7 +404,7 @@ def write_xlsx(path: Path, rows: dict[str, list[dict[str, str]]]) -> None:
         sheet = workbook.create_sheet(name)
         sheet.append([c.header for c in columns])
         for row in rows.get(name, []):
-            sheet.append([row.get(c.header, "") for c in columns])
+            sheet.append([_number(c, row.get(c.header, "")) for c in columns])
         for i, column in enumerate(columns):
             sheet.cell(row=1, column=i + 1).font = Font(bold=True)
             sheet.column_dimensions[column_letter(i)].width = max(12, min(40, len(column.header) + 4))
@@ -421,6 +421,20 @@ def write_xlsx(path: Path, rows: dict[str, list[dict[str, str]]]) -> None:
     for row in notes.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True)
     workbook.save(path)
+
+
+NUMBER_FIELDS = {"min_age_months", "max_age_months", "capacity", "latitude", "longitude",
+                 "location.latitude", "location.longitude"}
+
+
+def _number(column: Column, text: str) -> Any:
+    """Ages, places and coordinates as numbers in Excel (not "number stored as text")."""
+    if column.field in NUMBER_FIELDS and text:
+        try:
+            return int(text) if text.lstrip("-").isdigit() else float(text)
+        except ValueError:
+            return text
+    return text
 
 
 def write_csv(target: Path, rows: dict[str, list[dict[str, str]]]) -> list[Path]:

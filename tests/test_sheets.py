@@ -233,7 +233,7 @@ def test_a_new_provider_from_the_provider_sheet(copy, tmp_path):
     providers.append(PROVIDER_HEADERS)
     row = {h: "" for h in PROVIDER_HEADERS}
     row.update({"ID": "lesepaten", "Name": "Lesepaten Wiesbrück", "Telefon": "+49 69 90009 777",
-                "Straße und Hausnummer": "Schlossgasse 4", "PLZ": "37581",
+                "Straße und Hausnummer": "Schlossgasse 4", "PLZ": 1067,  # 01067 as a number
                 "Breitengrad": "51.7001", "Längengrad": "9.8001", "Stadtteil": "altstadt"})
     providers.append([row[h] for h in PROVIDER_HEADERS])
     workbook.save(path)
@@ -243,6 +243,7 @@ def test_a_new_provider_from_the_provider_sheet(copy, tmp_path):
     vorlesen = next(o for o in loaded.offers if o["id"] == "vorlesen")
     assert vorlesen["provider_id"] == "lesepaten"
     assert vorlesen["locations"][0]["address_1"] == "Schlossgasse 4"
+    assert vorlesen["locations"][0]["postal_code"] == "01067"
     assert vorlesen["phones"] == ["+49 69 90009 777"]
 
 
