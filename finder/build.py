@@ -38,9 +38,11 @@ class BuildResult:
 
 
 def content_hash(root: Path) -> str:
-    """A hash of every content file and of the build's own format."""
+    """A hash of every content file (YAML, the districts' GeoJSON) and of the build's own
+    format."""
     digest = hashlib.sha256(f"{store.SCHEMA_VERSION}/{ANALYSIS_VERSION}".encode())
-    for path in sorted(p for p in root.rglob("*.yaml") if p.is_file()):
+    for path in sorted(p for p in root.rglob("*") if p.is_file()
+                       and p.suffix in (".yaml", ".geojson")):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -308,6 +308,88 @@ def import_group() -> None:
 # ---- spreadsheets and districts from coordinates -------------------------------------
 
 
+@export_group.command("xlsx")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--template", is_flag=True, help="Only the headers and the notes: an empty template.")
+@content_option
+def export_xlsx(file: str, template: bool, content_dir: str | None) -> None:
+    """Write the catalogue as an Excel workbook (sheets Angebote, Anbieter, Hinweise)."""
+    from finder import sheets
+
+    rows = {} if template else _sheet_rows(content_dir)
+    sheets.write_xlsx(Path(file), rows)
+    click.echo(f"wrote {file}: {len(rows.get(sheets.OFFER_SHEET, []))} offers, "
+               f"{len(rows.get(sheets.PROVIDER_SHEET, []))} providers")
+
+
+@export_group.command("csv")
+@click.argument("target", type=click.Path())
+@click.option("--template", is_flag=True, help="Only the headers: an empty template.")
+@content_option
+def export_csv(target: str, template: bool, content_dir: str | None) -> None:
+    """Write the catalogue as CSV (UTF-8 with BOM, semicolons): a folder gets angebote.csv
+    and anbieter.csv, a file name.csv gets the offers and name-anbieter.csv the providers."""
+    from finder import sheets
+
+    rows = {} if template else _sheet_rows(content_dir)
+    for path in sheets.write_csv(Path(target), rows):
+        click.echo(f"wrote {path}")
+
+
+def _sheet_rows(content_dir: str | None) -> dict:
+    from finder import sheets
+
+    try:
+        return sheets.catalogue_rows(config.content_dir(content_dir))
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the content has problems; run finder check") from None
+    except sheets.SheetFileError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@import_group.command("sheet")
+@click.argument("file", type=click.Path(exists=True))
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False),
+              help="A column mapping file (YAML) for a list with its own columns and values.")
+@click.option("--skip-bad", is_flag=True,
+              help="Write the good rows and a report of the bad ones (default: write nothing).")
+@click.option("--report", type=click.Path(dir_okay=False),
+              help="Where the report goes (default: FILE.report.txt beside the file).")
+@click.option("--replace", is_flag=True,
+              help="The sheet lists all offers of its providers: remove the ones it does not list.")
+@content_option
+def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | None,
+                 replace: bool, content_dir: str | None) -> None:
+    """Read offers from a spreadsheet (xlsx, or CSV from Excel or LibreOffice) into the
+    content folder. Every bad row is named with sheet, row and column."""
+    from finder import sheetimport
+
+    try:
+        column_mapping = sheetimport.load_mapping(Path(mapping)) if mapping else None
+        result = sheetimport.import_sheet(Path(file), config.content_dir(content_dir),
+                                          column_mapping, skip_bad=skip_bad, replace=replace)
+    except (ContentError, sheetimport.ImportError_) as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"nothing imported: {len(error.problems)} problem(s)", err=True)
+        sys.exit(1)
+    text = result.report()
+    if skip_bad:
+        target = Path(report) if report else Path(f"{file}.report.txt")
+        try:
+            target.write_text(text, encoding="utf-8")
+            click.echo(f"report: {target}")
+        except OSError as error:
+            click.echo(f"cannot write the report to {target}: {error.strerror}; here it is:",
+                       err=True)
+            click.echo(text, err=True)
+    for problem in result.skipped + result.notes:
+        click.echo(str(problem), err=True)
+    click.echo(text.splitlines()[0])
+
+
 # ---- Open Referral HSDS ----------------------------------------------------------------
 
 @export_group.command("hsds")

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from finder import geo
 from finder.model import PHASE_IDS, TOPIC_IDS, phases_for_range
 from finder.schedule import WEEKDAYS
 
@@ -41,6 +42,7 @@ OFFER_FIELDS = {
     "locations", "schedules", "schedule_description", "free", "fees_description",
     "languages", "phones", "email", "url", "registration_required",
     "application_process", "valid_from", "valid_to", "assured_date", "translations", "audience",
+    "capacity",
 }
 AUDIENCES = ("child", "parents", "family")
 """Who an offer is for: the child or young person (its ages are theirs), the parents
@@ -332,7 +334,9 @@ def load(root: Path) -> Content:
     if (root / "helplines.yaml").exists():
         helplines = _check_helplines(checker, read(root / "helplines.yaml"))
     districts = _check_districts(checker, read(root / "districts.yaml"))
-    district_ids = {d["id"] for d in districts}
+    district_ids = _Districts(d["id"] for d in districts)
+    if (root / geo.FILE_NAME).exists():
+        district_ids.shapes = _check_shapes(checker, root / geo.FILE_NAME, districts)
 
     providers: list[dict] = []
     offers: list[dict] = []
@@ -673,6 +677,25 @@ def _check_districts(c: _Checker, data: Any) -> list[dict]:
     return [{k: v for k, v in d.items() if not k.startswith("_")} for d in result]
 
 
+class _Districts(set):
+    """The district ids, and their shapes when the town has a districts.geojson."""
+
+    shapes: geo.DistrictShapes | None = None
+
+
+def _check_shapes(c: _Checker, path: Path, districts: list[dict]) -> geo.DistrictShapes | None:
+    c.file = c.rel(path)
+    try:
+        shapes, unmatched = geo.DistrictShapes.load(path, [d for d in districts if d["name"]])
+    except geo.GeoError as error:
+        c.problem(1, str(error))
+        return None
+    for feature in unmatched:
+        c.problem(1, f"feature {feature.index + 1} ({feature.label!r}) names no district of "
+                     "districts.yaml (its id or name property must be a district's id or name)")
+    return shapes
+
+
 def _is_coordinate(value: Any, bound: float) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and -bound <= value <= bound
 
@@ -791,6 +814,13 @@ def _check_offer(c: _Checker, raw: Any, provider: dict, districts: set[str],
         c.problem(c.line_of(raw, "registration_required"),
                   f"registration_required of {what} must be true or false")
 
+    capacity = raw.get("capacity")
+    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
+                                 or capacity < 0):
+        c.problem(c.line_of(raw, "capacity"), f"capacity of {what} must be a whole number of "
+                                              "places")
+        capacity = None
+
     valid_from = c.date(raw, "valid_from", what)
     valid_to = c.date(raw, "valid_to", what)
     if valid_from and valid_to and valid_from > valid_to:
@@ -820,6 +850,7 @@ def _check_offer(c: _Checker, raw: Any, provider: dict, districts: set[str],
         "url": c.pattern(raw, "url", URL, what, "URL") or provider["website"],
         "registration_required": registration is True,
         "application_process": c.text(raw, "application_process", what, required=False),
+        "capacity": capacity,
         "valid_from": valid_from,
         "valid_to": valid_to,
         "assured_date": c.date(raw, "assured_date", what),
@@ -857,10 +888,26 @@ def _time(value: Any) -> Any:
 
 def _check_location(c: _Checker, item: Mapping, districts: set[str], what: str) -> dict:
     district = item.get("district")
-    if district not in districts:
-        c.problem(c.line_of(item, "district"), f"unknown district {district!r} in {what}")
     lat, lon = item.get("latitude"), item.get("longitude")
-    if not _is_coordinate(lat, 90) or not _is_coordinate(lon, 180):
+    located = _is_coordinate(lat, 90) and _is_coordinate(lon, 180)
+    shapes = getattr(districts, "shapes", None)
+    if shapes is not None and located:
+        found = shapes.district_at(lat, lon)
+        if found is None:
+            c.problem(c.line_of(item, "latitude"), f"coordinates {lat}, {lon} of {what} lie in "
+                                                   f"no district of {geo.FILE_NAME}")
+            if district is None:
+                district = ""  # said once, not again as an unknown district
+        elif district is None:
+            district = found  # the district from the coordinates
+        elif district != found and district in districts and \
+                shapes.metres_outside(district, lat, lon) > geo.TOLERANCE_METRES:
+            c.problem(c.line_of(item, "district"),
+                      f"coordinates {lat}, {lon} of {what} lie in district {found!r}, "
+                      f"{shapes.metres_outside(district, lat, lon):.0f} m outside {district!r}")
+    if district not in districts and district != "":
+        c.problem(c.line_of(item, "district"), f"unknown district {district!r} in {what}")
+    if not located:
         c.problem(c.line_of(item), f"location of {what} needs latitude and longitude")
     if not item.get("address_1"):
         c.problem(c.line_of(item), f"location of {what} has no address_1 (street and number)")

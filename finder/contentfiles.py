@@ -276,6 +276,8 @@ def _scalar(value: Any, key: str, flow: bool = False) -> str:
     if _NUMBERLIKE.match(text):
         # Times, postal codes and phone numbers are quoted in the hand-written files.
         return json.dumps(text)
+    if _PLAIN.match(text) and text.casefold() not in _YAML11_WORDS:
+        return text
     plain = f"[{text}]" if flow else text
     try:
         parsed = yaml.load(f"k: {plain}", Loader=content_module._Loader)  # noqa: S506  # nosec B506
@@ -284,13 +286,19 @@ def _scalar(value: Any, key: str, flow: bool = False) -> str:
     expected = [text] if flow else text
     if (isinstance(parsed, dict) and parsed.get("k") == expected and text == text.strip()
             and "\n" not in text and " #" not in text and not text.startswith(("'", '"'))):
-        safe = yaml.safe_load(f"k: {plain}")
+        # Plain YAML readers (no time rule) must read the same text.
+        safe = yaml.load(f"k: {plain}", Loader=_SAFE)  # noqa: S506  # nosec B506
         if isinstance(safe, dict) and safe.get("k") == expected:
             return text
     return json.dumps(text, ensure_ascii=False)
 
 
 _NUMBERLIKE = re.compile(r"^[+0-9][0-9 :+/().-]*$")
+_PLAIN = re.compile("^[^\\W\\d_][^:#\\[\\]{},&*!|>'\"%@`\\s]*(?: [^:#\\[\\]{},&*!|>'\"%@`\\s]+)*$")
+"""Text that any YAML reader takes as itself when written plain: it starts with a letter
+and has none of YAML's signs."""
+_YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
+_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _reads_back(text: str, provider: dict) -> bool:

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from finder.content import Content
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by")
 WEEKEND = {"SA", "SU"}
