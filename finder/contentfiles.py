@@ -39,8 +39,9 @@ LOCATION_ORDER = (
     "name", "address_1", "postal_code", "city", "district", "latitude", "longitude",
     "accessibility", "wheelchair_accessible",
 )
-SCHEDULE_ORDER = ("byday", "date", "opens_at", "closes_at", "description")
-DATE_KEYS = {"valid_from", "valid_to", "assured_date", "date"}
+SCHEDULE_ORDER = ("byday", "week_of_month", "every_weeks", "first_date", "date", "opens_at",
+                  "closes_at", "description")
+DATE_KEYS = {"valid_from", "valid_to", "assured_date", "date", "first_date"}
 FLOW_MAPPING_LISTS = {"locations", "schedules"}
 """Lists whose items are written one mapping per line, as in the bundled files."""
 WRAP = 88
@@ -218,7 +219,7 @@ def _flow_mapping(item: dict, order: tuple[str, ...]) -> str:
     parts = []
     for key in _ordered(item, order):
         value = item[key]
-        if _skip(value):
+        if _skip(value) or (key == "every_weeks" and value == 1):  # 1: weekly, the default
             continue
         if isinstance(value, list):
             text = "[" + ", ".join(_scalar(v, key, flow=True) for v in value) + "]"

@@ -380,7 +380,9 @@ def format_schedules(schedules: list[dict]) -> str:
             days = [days] if isinstance(days, str) else days
             when = _day_ranges([WEEKDAY_IDS.index(d) for d in days if d in WEEKDAY_IDS])
             if item.get("week_of_month"):
-                weeks = "/".join("letzter" if w == -1 else f"{w}." for w in item["week_of_month"])
+                weeks = item["week_of_month"]
+                weeks = "/".join("letzter" if w == -1 else f"{w}."
+                                 for w in ([weeks] if isinstance(weeks, int) else weeks))
                 when = f"{weeks} {when}"
             elif (item.get("every_weeks") or 1) > 1:
                 when = f"alle {item['every_weeks']} Wochen ab {item['first_date']} {when}"
