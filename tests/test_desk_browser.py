@@ -44,6 +44,12 @@ class Keys:
         pytest.fail(f"{selector} cannot be reached with Tab")
 
 
+def settled(page) -> None:
+    """Wait until htmx has swapped and settled (as a person waits for the page to change)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, "
+                           ".htmx-swapping, .htmx-added')")
+
+
 def active(page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.outerHTML.slice(0, 80)")
 
@@ -62,11 +68,14 @@ def consultation(browser, server):  # noqa: F811
     keys.type("Erziehungsberatung")
     keys.press("Enter")
     page.wait_for_selector("[data-hit]")
+    settled(page)
+    assert active(page) == "q"
     keys.tab_to("#lang_spoken")
     with page.expect_response(re.compile(r"/de/desk\?.*lang_spoken=ar")):
         keys.press("a")  # the first language whose name starts with A: Arabisch
     page.wait_for_function("() => location.search.includes('lang_spoken=ar')")
-    page.wait_for_function("() => document.activeElement.id === 'lang_spoken'")
+    settled(page)
+    assert active(page) == "lang_spoken"
     keys.press("Tab")  # out of the choice, onto a checkbox: the shortcuts work again
     chosen = []
     for n in range(3):
@@ -79,6 +88,7 @@ def consultation(browser, server):  # noqa: F811
                                arg=n + 1)
         page.wait_for_function("(id) => document.activeElement.closest('[data-hit]')?.id === id",
                                arg=hit)
+        settled(page)
     assert page.eval_on_selector_all(".picked li [id^=remove-]",
                                      "els => els.map(e => e.id.slice(7))") == chosen
     keys.press("f")

@@ -33,7 +33,6 @@ document.addEventListener("DOMContentLoaded", function () {
 // The desk view, for staff during a consultation: keys to move and pick without a mouse.
 // "/" search field, j/k next/previous offer, a put it on the list (or take it off),
 // f the family's language, z the slip. Keys typed into a text field or a choice stay there.
-var keepFocus = null;
 document.addEventListener("keydown", function (event) {
   if (!document.getElementById("desk") || event.ctrlKey || event.metaKey || event.altKey) return;
   var target = event.target;
@@ -49,7 +48,9 @@ document.addEventListener("keydown", function (event) {
     var next = key === "j" ? Math.min(index + 1, hits.length - 1) : Math.max(index - 1, 0);
     hits[next].querySelector("[data-hit-link]").focus();
   } else if (key === "a" && current) {
-    current.querySelector("[data-pick]").click();
+    var pick = current.querySelector("[data-pick]");
+    if (window.htmx) htmx.process(pick);  // a key pressed right after a swap: htmx may not have seen it yet
+    pick.click();
   } else if (key === "f") {
     document.getElementById("family").focus();
   } else if (key === "z") {
@@ -60,16 +61,19 @@ document.addEventListener("keydown", function (event) {
   }
   event.preventDefault();
 });
-// htmx replaces the whole desk after each step: focus goes back where it was.
-document.addEventListener("htmx:beforeRequest", function () {
+// htmx replaces the whole desk after each step: focus goes back where it was, kept with
+// each request, so that a quick second step does not take the first one's place.
+document.addEventListener("htmx:beforeRequest", function (event) {
   var active = document.activeElement;
-  if (!active || !document.getElementById("desk")) return;
+  if (!active || !document.getElementById("desk") || !event.detail.xhr) return;
   var hit = active.closest ? active.closest("[data-hit]") : null;
-  keepFocus = active.id ? "#" + active.id : hit ? "#" + hit.id + " [data-hit-link]" : null;
+  // htmx itself keeps the focus on an element with an id; an offer's link has none.
+  event.detail.xhr.keepFocus = !active.id && hit ? "#" + hit.id + " [data-hit-link]" : null;
 });
-document.addEventListener("htmx:afterSettle", function () {
-  if (!keepFocus) return;
-  var element = document.querySelector(keepFocus);
-  keepFocus = null;
+document.addEventListener("htmx:afterSettle", function (event) {
+  var selector = event.detail.xhr && event.detail.xhr.keepFocus;
+  if (!selector) return;
+  event.detail.xhr.keepFocus = null;
+  var element = document.querySelector(selector);
   if (element) element.focus();
 });
