@@ -31,7 +31,8 @@ class Catalogue:
         self.ix = index.open_index(path / "index")
         self._local = threading.local()
         rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
-        self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"])}
+        self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
+                                    "children": json.loads(r["children"])}
                           for r in rows}
         self.providers = {r["id"]: store.decode_provider(r)
                           for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
@@ -77,6 +78,10 @@ class Catalogue:
         rows = self.db.execute(f"SELECT * FROM offers WHERE id IN ({marks})",  # nosec B608
                                ids).fetchall()
         return {r["id"]: store.decode_offer(r) for r in rows}
+
+    def all_offers(self) -> list[dict]:
+        """Every offer of the build, expired ones too, ordered by id (for the coordinator)."""
+        return [store.decode_offer(r) for r in self.db.execute("SELECT * FROM offers ORDER BY id")]
 
     def provider_offer_ids(self, provider_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(

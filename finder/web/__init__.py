@@ -79,6 +79,9 @@ def create_app(settings: dict | None = None) -> Flask:
     formatting.register(app)
     app.register_blueprint(pages.bp)
     pages.register_errors(app)
+    from finder.web import coordinator
+
+    coordinator.setup(app)
     _static_versions(app)
     app.wsgi_app = HostGuard(app.wsgi_app)
     app.after_request(_secure)
