@@ -217,7 +217,7 @@ def heatmap_svg(matrix: Matrix, threshold: int, title: str, words: dict) -> Mark
     and a <title> that says it in words; gaps are also hatched, so colour is never the
     only sign. words: the translated phrases (offers, gap, thin) for the titles."""
     cell_w, cell_h, left, top_h = 58, 26, 150, 150
-    width = left + cell_w * len(matrix.cols) + 10
+    width = left + cell_w * len(matrix.cols) + 110  # room for the last slanted label
     height = top_h + cell_h * len(matrix.rows) + 10
     top = max([c.count for c in matrix.cells.values()] + [threshold])
     uid = f"hm-{matrix.name}"

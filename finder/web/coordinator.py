@@ -74,6 +74,7 @@ def setup(app) -> None:
         SESSION_COOKIE_SECURE=app.config.get("COORDINATOR_SECURE_COOKIE", True),
         SESSION_COOKIE_SAMESITE="Strict",
         WTF_CSRF_TIME_LIMIT=None,
+        PERMANENT_SESSION_LIFETIME=users.SESSION_MAX,
     )
     app.session_interface = CoordinatorSessions()
     app.register_blueprint(bp)
@@ -173,6 +174,7 @@ def login():
         if result.ok:
             # A new session, new id, new CSRF token: nothing from before the login is kept.
             session.clear()
+            session.permanent = True
             session["sid"] = users.start_session(data_dir(), name.strip().lower())
             return redirect(_safe_next(request.form.get("next")), code=303)
         status = 429 if result.locked else 401
