@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint translations messages lock audit
+.PHONY: run test lint translations messages lock audit pango
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +44,16 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
+# The report as PDF (WeasyPrint) draws its text with Debian's Pango.
+pango:
+	@ldconfig -p | grep -q libpangoft2-1.0.so.0 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; }
+
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: $(VENV)/.installed translations $(CHROMIUM) node_modules/axe-core/axe.min.js
+test: $(VENV)/.installed translations $(CHROMIUM) pango node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check finder bot tests bench
 	$(BIN)/bandit --quiet --recursive finder bot --severity-level medium
 	$(BIN)/python -m pytest

@@ -361,23 +361,38 @@ def users_list(data_dir: str | None) -> None:
 
 
 @main.command("report")
-@click.option("--html", "html_file", required=True, type=click.Path(dir_okay=False),
+@click.option("--html", "html_file", type=click.Path(dir_okay=False),
               help="Write the one-page report to this HTML file.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False),
+              help="Write it as PDF (A4 landscape; needs WeasyPrint: pip install '.[pdf]').")
 @click.option("--thin", default=2, show_default=True, help="Fewer offers than this is thin.")
 @data_option
-def report_command(html_file: str, thin: int, data_dir: str | None) -> None:
-    """The coordinator's one-page report for the steering group, as an HTML file."""
+def report_command(html_file: str | None, pdf_file: str | None, thin: int,
+                   data_dir: str | None) -> None:
+    """The coordinator's one-page report for the steering group, as HTML or PDF."""
     from finder.catalogue import CatalogueMissing
     from finder.web import create_app
     from finder.web.coordinator import render_report_file
 
+    if not html_file and not pdf_file:
+        raise click.UsageError("say where to write the report: --html FILE and/or --pdf FILE")
     app = create_app({"DATA_DIR": str(config.data_dir(data_dir))})
     try:
         page = render_report_file(app, thin)
     except CatalogueMissing as error:
         raise click.ClickException(str(error)) from None
-    Path(html_file).write_text(page, encoding="utf-8")
-    click.echo(f"report written to {html_file}")
+    if html_file:
+        Path(html_file).write_text(page, encoding="utf-8")
+        click.echo(f"report written to {html_file}")
+    if pdf_file:
+        from finder.report import PdfUnavailable, to_pdf
+
+        try:
+            pages, data = to_pdf(page)
+        except PdfUnavailable as error:
+            raise click.ClickException(str(error)) from None
+        Path(pdf_file).write_bytes(data)
+        click.echo(f"report written to {pdf_file} ({pages} page{'s' if pages != 1 else ''})")
 
 
 @main.group("content")

@@ -92,3 +92,20 @@ def finish(data_dir: str | Path, report: Report, by: str) -> None:
                                                               sort_keys=True)})
     finally:
         db.conn.close()
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or the Pango library it draws text with is not installed."""
+
+
+def to_pdf(html: str) -> tuple[int, bytes]:
+    """The report page as PDF with WeasyPrint (its print stylesheet: A4 landscape, the
+    heatmap beside the lists); returns the number of pages and the file."""
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        raise PdfUnavailable(
+            "PDF needs WeasyPrint and Debian's Pango: pip install '.[pdf]' and "
+            f"apt-get install libpango-1.0-0 libpangoft2-1.0-0 ({error})") from None
+    document = weasyprint.HTML(string=html).render()
+    return len(document.pages), document.write_pdf()

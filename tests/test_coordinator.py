@@ -644,3 +644,20 @@ def run_finder_args():
     import sys
 
     return [sys.executable, "-m", "finder.cli"]
+
+
+def test_the_report_of_wiesbrueck_is_one_pdf_page(bundled_data, tmp_path):
+    import shutil
+
+    from tests.conftest import ROOT
+
+    data = tmp_path / "data"
+    shutil.copytree(bundled_data, data, symlinks=True,
+                    ignore=shutil.ignore_patterns("coordinator.db*", "secret-key"))
+    target = ROOT / "test-artifacts" / "coordinator-report.pdf"
+    target.parent.mkdir(exist_ok=True)
+    result = run_finder("report", "--pdf", str(target), "--data-dir", str(data))
+    assert result.returncode == 0, result.stderr
+    assert "(1 page)" in result.stdout
+    assert target.read_bytes().startswith(b"%PDF")
+    assert run_finder("report", "--data-dir", str(data)).returncode == 2   # no file named
