@@ -661,3 +661,14 @@ def test_the_report_of_wiesbrueck_is_one_pdf_page(bundled_data, tmp_path):
     assert "(1 page)" in result.stdout
     assert target.read_bytes().startswith(b"%PDF")
     assert run_finder("report", "--data-dir", str(data)).returncode == 2   # no file named
+
+
+def test_the_session_key_is_made_once_in_the_data_folder(data, monkeypatch):
+    monkeypatch.delenv("FINDER_SECRET_KEY", raising=False)
+    first, second = app_for(data), app_for(data)
+    key = data / "secret-key"
+    assert first.secret_key == second.secret_key == key.read_text().strip()
+    assert len(first.secret_key) >= 32 and key.stat().st_mode & 0o777 == 0o600
+    assert not list(data.glob(".secret-key-*"))
+    monkeypatch.setenv("FINDER_SECRET_KEY", "k" * 40)
+    assert app_for(data).secret_key == "k" * 40

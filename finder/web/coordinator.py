@@ -89,13 +89,19 @@ def secret_key(data_dir: str) -> str:
         return key
     file = Path(data_dir) / "secret-key"
     try:
-        try:
-            handle = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        if not file.exists():
+            # Written aside and linked into place: workers starting together all read the
+            # one key that won, never a half-written file.
+            draft = file.with_name(f".secret-key-{os.getpid()}-{secrets.token_hex(4)}")
+            handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(handle, "w") as out:
                 out.write(secrets.token_hex(32))
+            try:
+                os.link(draft, file)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
         found = file.read_text().strip()
         if len(found) >= 32:
             return found
