@@ -134,10 +134,14 @@ def test_every_count_of_the_three_matrices(cat):
 
 def test_every_gap_and_thin_spot(cat):
     cover = coverage.compute(cat, threshold=2)
-    matrix = cover.matrices["phase_district"]
-    for (row, col), cell in matrix.cells.items():
-        expected = PHASE_DISTRICT.get((row, col), 0)
-        assert cell.status == ("gap" if expected == 0 else "thin" if expected < 2 else "ok"), cell
+    for name, known in (("phase_district", PHASE_DISTRICT), ("phase_topic", PHASE_TOPIC),
+                        ("district_topic", DISTRICT_TOPIC)):
+        for (row, col), cell in cover.matrices[name].cells.items():
+            expected = known.get((row, col), 0)
+            assert cell.status == ("gap" if expected == 0 else "thin" if expected < 2
+                                   else "ok"), (name, cell)
+    assert cover.matrices["phase_topic"].count("ok") == 1          # Kitas: 3 offers
+    assert cover.matrices["district_topic"].count("gap") == 6 * 13 - 9
     gaps = [(c.row, c.col) for c in cover.gaps()]
     # Districts only, fewest offers first, then highest need (Nord 5, West 4, Süd 1),
     # then most children.
