@@ -474,7 +474,13 @@ def test_report_page_and_file_and_changes_since_the_last_report(data, tmp_path):
     top_gaps = re.search(r'<ol id="top-gaps">(.*?)</ol>', page, re.S).group(1)
     assert top_gaps.index("Nord, Übergang") < top_gaps.index("Nord, Grundschulalter")
     assert browser.post("/coordinator/report/finish").status_code == 303
-    (data / "..").resolve()
+    from finder import freshness
+
+    freshness.verify(data, "offer", "krabbeln-nord", "koordination")
+    page = browser.get("/coordinator/report").get_data(as_text=True)
+    changes = re.search(r'<ul id="changes">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r"<li>([^<]+)</li>", changes) == ["nicht geprüft: 2 → 1"]
+    assert browser.post("/coordinator/report/finish").status_code == 303
     file = tmp_path / "bericht.html"
     result = run_finder("report", "--html", str(file), "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
