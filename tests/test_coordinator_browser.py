@@ -116,6 +116,10 @@ def test_screenshots_of_the_heatmap_and_the_report(logged_in, server):
     logged_in.goto(server + "/coordinator/demand")
     text = logged_in.content()
     assert "reitstall" in text and "ponyhof" in text and "tierpark" not in text
+    logged_in.screenshot(path=str(SHOTS / "coordinator-demand.png"), full_page=True)
+    logged_in.goto(server + "/coordinator/freshness")
+    assert logged_in.locator("section.provider").count() >= 1
+    logged_in.screenshot(path=str(SHOTS / "coordinator-freshness.png"), full_page=False)
     logged_in.goto(server + "/coordinator/report")
     assert logged_in.locator("#top-gaps li").count() == 5
     logged_in.screenshot(path=str(SHOTS / "coordinator-report.png"), full_page=True)
