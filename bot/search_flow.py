@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.common import finder, settings
 from bot.i18n import t
-from finder import wording
+from finder import demand, wording
 from finder.model import TOPIC_IDS
 from finder.search import Query, QueryError
 
@@ -37,6 +37,7 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, page:
                                              last.get("topic"), page))
     except QueryError:
         found = catalogue.search(build_query(chat, lang))
+    demand.record(found.query, found, finder(context).data_dir)
     text, markup = render.results(catalogue, found, lang)
     if edit and update.callback_query and update.callback_query.message:
         await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML,

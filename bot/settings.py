@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot import render
 from bot.common import finder, lang_of, settings
-from bot.i18n import LANGUAGES, t
+from bot.i18n import LANGUAGES, N_, t
 from bot.storage import EXPIRY_DAYS
 
 
@@ -46,13 +46,19 @@ async def emergency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.effective_chat.send_message(render.fit("\n".join(lines)), parse_mode="HTML")
 
 
+UNMET_NOTE = N_("Suchen, die nichts gefunden haben, zählen wir ohne jeden Bezug zu Ihnen: nur "
+                "die Suchwörter, die Filter und die Kalenderwoche. So sieht die Stadt, welche "
+                "Angebote fehlen.")
+
+
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = lang_of(update, context)
     await update.effective_chat.send_message(t(
         lang, "Wir speichern nur Ihre Sprache, die Altersgruppe Ihres Kindes und Ihren "
               "Stadtteil, damit Sie nicht jedes Mal neu wählen müssen. Ihre Nachrichten "
               "speichern wir nicht. Nach %(days)d Tagen ohne Nutzung löschen wir alles "
-              "automatisch. Mit /forget löschen Sie es sofort.", days=EXPIRY_DAYS))
+              "automatisch. Mit /forget löschen Sie es sofort.", days=EXPIRY_DAYS)
+        + "\n\n" + t(lang, UNMET_NOTE))
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

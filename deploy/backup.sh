@@ -13,3 +13,13 @@ if [ -f "$data/bot-chats.db" ]; then
     sqlite3 "$data/bot-chats.db" ".backup '$target/bot-chats-$stamp.db'"
 fi
 find "$target" -name 'bot-chats-*.db' -mtime +14 -delete
+# The coordinator's records (logins, unmet-demand counts, "still current" confirmations,
+# the figures of past reports) and the key that signs their sessions: kept like the
+# content, for a year.
+if [ -f "$data/coordinator.db" ]; then
+    sqlite3 "$data/coordinator.db" ".backup '$target/coordinator-$stamp.db'"
+fi
+if [ -f "$data/secret-key" ]; then
+    install -m 600 "$data/secret-key" "$target/secret-key"
+fi
+find "$target" -name 'coordinator-*.db' -mtime +366 -delete

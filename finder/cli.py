@@ -441,5 +441,115 @@ def import_hsds_command(source: str, mapping: str | None, content_dir: str | Non
 # ---- the coordinator (issue 12) -----------------------------------------------------------
 
 
+@main.group("users")
+def users_group() -> None:
+    """The coordinator's logins (argon2 password hashes in coordinator.db)."""
+
+
+@users_group.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@data_option
+def users_add(name: str, password_stdin: bool, data_dir: str | None) -> None:
+    """Add a coordinator login; the password is asked for without echo."""
+    from finder import users
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        users.add(config.data_dir(data_dir), name, password)
+    except users.UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"user {name} added")
+
+
+@users_group.command("remove")
+@click.argument("name")
+@data_option
+def users_remove(name: str, data_dir: str | None) -> None:
+    """Remove a coordinator login and end its sessions."""
+    from finder import users
+
+    try:
+        users.remove(config.data_dir(data_dir), name)
+    except users.UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"user {name} removed")
+
+
+@users_group.command("list")
+@data_option
+def users_list(data_dir: str | None) -> None:
+    """List the coordinator logins."""
+    from finder import users
+
+    for row in users.names(config.data_dir(data_dir)):
+        click.echo(f"{row['name']}\t{row['created_at']}")
+
+
+@main.command("report")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False),
+              help="Write the one-page report to this HTML file.")
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False),
+              help="Write it as PDF (A4 landscape; needs WeasyPrint: pip install '.[pdf]').")
+@click.option("--thin", default=2, show_default=True, help="Fewer offers than this is thin.")
+@data_option
+def report_command(html_file: str | None, pdf_file: str | None, thin: int,
+                   data_dir: str | None) -> None:
+    """The coordinator's one-page report for the steering group, as HTML or PDF."""
+    from finder.catalogue import CatalogueMissing
+    from finder.web import create_app
+    from finder.web.coordinator import render_report_file
+
+    if not html_file and not pdf_file:
+        raise click.UsageError("say where to write the report: --html FILE and/or --pdf FILE")
+    app = create_app({"DATA_DIR": str(config.data_dir(data_dir))})
+    try:
+        page = render_report_file(app, thin)
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    if html_file:
+        Path(html_file).write_text(page, encoding="utf-8")
+        click.echo(f"report written to {html_file}")
+    if pdf_file:
+        from finder.report import PdfUnavailable, to_pdf
+
+        try:
+            pages, data = to_pdf(page)
+        except PdfUnavailable as error:
+            raise click.ClickException(str(error)) from None
+        Path(pdf_file).write_bytes(data)
+        click.echo(f"report written to {pdf_file} ({pages} page{'s' if pages != 1 else ''})")
+
+
+@main.group("content")
+def content_group() -> None:
+    """Bring the coordinator's work back into the reviewed content."""
+
+
+@content_group.command("verifications")
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@content_option
+@data_option
+def content_verifications(dry_run: bool, content_dir: str | None, data_dir: str | None) -> None:
+    """Write the "still current" confirmations into the provider files as assured_date."""
+    from finder.freshness import WriteBackError, write_back
+
+    root = config.content_dir(content_dir)
+    try:
+        changes = write_back(root, config.data_dir(data_dir), dry_run=dry_run)
+    except WriteBackError as error:
+        raise click.ClickException(str(error)) from None
+    for change in changes:
+        click.echo(f"{change.file.relative_to(root.parent)}: {change.offer} assured_date "
+                   f"{change.old or '(none)'} -> {change.new}")
+    files = sorted({c.file for c in changes})
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(changes)} offer(s) in {len(files)} file(s) {verb}"
+               + ("; run finder check, then commit" if changes and not dry_run else ""))
+
+
 if __name__ == "__main__":
     main()

@@ -663,6 +663,8 @@ def _check_districts(c: _Checker, data: Any) -> list[dict]:
             "id": did, "name": name, "latitude": lat, "longitude": lon,
             "neighbours": list(entry.get("neighbours") or []),
             "population": entry.get("population"),
+            "children": _check_children(c, entry, did),
+            "social_need_index": _check_need_index(c, entry, did),
             "_line": c.line_of(entry), "_neighbours_line": c.line_of(entry, "neighbours"),
         })
     ids = {d["id"] for d in result}
@@ -694,6 +696,43 @@ def _check_shapes(c: _Checker, path: Path, districts: list[dict]) -> geo.Distric
         c.problem(1, f"feature {feature.index + 1} ({feature.label!r}) names no district of "
                      "districts.yaml (its id or name property must be a district's id or name)")
     return shapes
+
+
+def _check_children(c: _Checker, entry: Mapping, did: str) -> dict[str, int]:
+    """The district's children per life phase's age band (births a year for pregnancy):
+    the coordinator's offers per 1,000 children. Optional; a town may not have them."""
+    raw = entry.get("children")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        c.problem(c.line_of(entry, "children"), f"children of district {did!r} must be a mapping "
+                                                 "of life phase: number of children")
+        return {}
+    result = {}
+    for phase, count in raw.items():
+        line = c.line_of(raw, phase)
+        if phase not in PHASE_IDS:
+            c.problem(line, f"unknown life phase {phase!r} in children of district {did!r} "
+                            f"(known: {', '.join(PHASE_IDS)})")
+        elif not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            c.problem(line, f"children.{phase} of district {did!r} must be a whole number "
+                            f"of 0 or more, not {count!r}")
+        else:
+            result[phase] = count
+    return result
+
+
+def _check_need_index(c: _Checker, entry: Mapping, did: str) -> int | None:
+    """The district's social-need index, 1 (little need) to 5 (high need). Optional."""
+    value = entry.get("social_need_index")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        c.problem(c.line_of(entry, "social_need_index"),
+                  f"social_need_index of district {did!r} must be a whole number from 1 "
+                  f"(little need) to 5 (high need), not {value!r}")
+        return None
+    return value
 
 
 def _is_coordinate(value: Any, bound: float) -> bool:

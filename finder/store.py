@@ -16,7 +16,7 @@ import sqlite_utils
 
 from finder.content import Content
 
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by")
 WEEKEND = {"SA", "SU"}
@@ -56,7 +56,8 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
         pk="key",
     )
     db["districts"].insert_all(
-        ({**d, "neighbours": json.dumps(d["neighbours"])} for d in content.districts), pk="id"
+        ({**d, "neighbours": json.dumps(d["neighbours"]), "children": json.dumps(d["children"])}
+         for d in content.districts), pk="id"
     )
     db["providers"].insert_all(
         ({**p, "phones": json.dumps(p["phones"]),

@@ -92,6 +92,9 @@ def create_app(settings: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     _register_api(app)
     pages.register_errors(app)
+    from finder.web import coordinator
+
+    coordinator.setup(app)
     _static_versions(app)
     app.wsgi_app = HostGuard(app.wsgi_app)
     app.after_request(_secure)

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
 from werkzeug.exceptions import HTTPException
 
-from finder import wording
+from finder import demand, wording
 from finder.catalogue import live
 from finder.content import DEFAULT_TOWN
 from finder.model import PHASE_IDS, TOPIC_IDS
@@ -189,7 +189,7 @@ def search():
             _pages.move_to_end(key)
     if body is None:
         body, status = _render_search(cat, partial)
-        if status != 200:
+        if status != 200 or g.get("unmet"):  # not kept: each unmet search must be counted
             return body, status
         with _pages_lock:
             _pages[key] = body
@@ -202,6 +202,7 @@ def _render_search(cat, partial: bool) -> tuple[str, int]:
     try:
         query = query_from_args()
         results = cat.search(query)
+        g.unmet = demand.record(query, results, current_app.config["DATA_DIR"])
     except BadParameter as error:
         return render_template("bad_request.html", parameter=error.parameter,
                                message=error.message), 400

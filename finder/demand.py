@@ -1,0 +1,153 @@
+"""Unmet demand: what families searched for and did not find, with no personal data.
+
+A search that found nothing, or found something only after its filters were relaxed,
+is counted per normalised text + filters + ISO week. Nothing else is stored: no
+address, browser, chat, session or time of day. A row is shown and exported only once
+its count reaches THRESHOLD; smaller counts are summed into "other".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from finder import records
+from finder.analysis import words
+from finder.model import phases_for_range
+
+THRESHOLD = 5
+MARKS = ("offer_added", "vocabulary_fixed")
+_LONG_NUMBER = re.compile(r"^\d{4,}$")
+
+log = logging.getLogger(__name__)
+
+
+def normalise(text: str) -> str:
+    """The query's words as the search folds them (lower case, no accents, one form of
+    Arabic letters), without numbers of four digits or more (a phone or house number
+    says nothing about a need and may say who someone is)."""
+    return " ".join(w for w in words(text) if not _LONG_NUMBER.match(w))[:200]
+
+
+def filters_of(query) -> dict:
+    """The query's filters, coarsened: children's ages become life phases."""
+    phases = set()
+    if query.phase:
+        phases.add(query.phase)
+    if query.expecting:
+        phases.add("pregnancy")
+    for months in query.ages_months:
+        phases.update(phases_for_range(months, months))
+    found = {
+        "lang": query.lang,
+        "phases": sorted(phases),
+        "district": query.district,
+        "topics": list(query.topics),
+        "free": query.free, "lang_spoken": query.lang_spoken, "wheelchair": query.wheelchair,
+        "weekend": query.weekend, "online": query.online,
+    }
+    return {k: v for k, v in found.items() if v not in (None, False, [], ())}
+
+
+def week_of(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def unmet(results) -> bool:
+    return results.total == 0 or bool(results.relaxed)
+
+
+def record(query, results, data_dir: str | Path | None = None) -> bool:
+    """Count the search when it went unmet; True if it did. Never raises: a data folder
+    that cannot be written must not break a family's search."""
+    if query.page != 1 or not unmet(results):
+        return False
+    try:
+        from finder import config
+
+        db = records.open_db(config.data_dir(data_dir))
+        db.execute(
+            "INSERT INTO demand (text, filters, week, count) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (text, filters, week) DO UPDATE SET count = count + 1",
+            [normalise(query.text), json.dumps(filters_of(query), sort_keys=True),
+             week_of(dt.date.today())])
+        db.conn.close()
+    except (OSError, sqlite3.Error) as error:
+        # The query is not in the line: only that counting failed, and why.
+        log.warning("unmet demand not counted: %s", type(error).__name__)
+    return True
+
+
+@dataclass(frozen=True)
+class Need:
+    """One unmet need the coordinator may see: its count reached the threshold."""
+
+    text: str
+    filters: dict
+    count: int
+    weeks: tuple[str, ...]
+    mark: str | None
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        return tuple(self.filters.get("phases", ()))
+
+    @property
+    def district(self) -> str | None:
+        return self.filters.get("district")
+
+
+@dataclass(frozen=True)
+class Demand:
+    needs: tuple[Need, ...]
+    """Rows whose weekly count reached THRESHOLD, summed over their weeks, most first."""
+    other: int
+    """The searches of all rows below THRESHOLD, summed."""
+
+
+def summary(data_dir: str | Path, since: str | None = None) -> Demand:
+    """What the coordinator sees: rows at or over the threshold, the rest as "other".
+    since: an ISO week like 2026-W40; older weeks are left out."""
+    db = records.open_db(data_dir)
+    try:
+        rows = list(db.query("SELECT text, filters, week, count FROM demand "
+                             "WHERE week >= ? ORDER BY week", [since or ""]))
+        marks = {(r["text"], r["filters"]): r["mark"] for r in db.query(
+            "SELECT text, filters, mark FROM demand_marks")}
+    finally:
+        db.conn.close()
+    grouped: dict[tuple[str, str], list] = {}
+    other = 0
+    for row in rows:
+        if row["count"] < THRESHOLD:
+            other += row["count"]
+            continue
+        grouped.setdefault((row["text"], row["filters"]), []).append(row)
+    needs = [Need(text, json.loads(filters), sum(r["count"] for r in group),
+                  tuple(r["week"] for r in group), marks.get((text, filters)))
+             for (text, filters), group in grouped.items()]
+    needs.sort(key=lambda n: (-n.count, n.text, json.dumps(n.filters, sort_keys=True)))
+    return Demand(tuple(needs), other)
+
+
+def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: str) -> None:
+    """The coordinator's mark on a need: offer_added, vocabulary_fixed, or None to clear."""
+    if value is not None and value not in MARKS:
+        raise ValueError(f"unknown mark {value!r}")
+    key = json.dumps(filters, sort_keys=True)
+    db = records.open_db(data_dir)
+    try:
+        db.execute("DELETE FROM demand_marks WHERE text = ? AND filters = ?", [text, key])
+        if value:
+            db["demand_marks"].insert({"text": text, "filters": key, "mark": value,
+                                       "marked_by": by,
+                                       "marked_at": dt.datetime.now(dt.UTC).isoformat(
+                                           timespec="seconds")})
+    finally:
+        db.conn.close()

@@ -1,0 +1,63 @@
+"""The coordinator's records: the one writable SQLite file, next to the builds.
+
+Builds are thrown away and rebuilt; what the coordinator's work produces must outlive
+them: users and failed logins, sessions, the unmet-demand counts, "still current"
+confirmations and the figures of the last report. They live in
+`<data_dir>/coordinator.db`, whose tables are created here, idempotently.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+FILE_NAME = "coordinator.db"
+
+_ready: set[Path] = set()
+_ready_lock = threading.Lock()
+
+
+def path(data_dir: str | Path) -> Path:
+    return Path(data_dir) / FILE_NAME
+
+
+def open_db(data_dir: str | Path) -> sqlite_utils.Database:
+    """The records of data_dir, with every table there. Raises OSError or sqlite3.Error
+    when the file cannot be created or written (a read-only data folder)."""
+    file = path(data_dir)
+    conn = sqlite3.connect(file, timeout=10, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 10000")
+    # With WAL, NORMAL loses at most the last moments' counts on a power cut, and spares
+    # every counted search a wait for the disk.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = sqlite_utils.Database(conn)
+    with _ready_lock:
+        if file not in _ready or not file.exists():
+            _create(db)
+            _ready.add(file)
+    return db
+
+
+def _create(db: sqlite_utils.Database) -> None:
+    db.execute("PRAGMA journal_mode = WAL")
+    # Families' searches that found nothing (or only after relaxing): the normalised
+    # text, the filters, the ISO week and a count. Nothing else, by design.
+    db["demand"].create({"text": str, "filters": str, "week": str, "count": int},
+                        pk=("text", "filters", "week"), if_not_exists=True)
+    # The coordinator's mark on an unmet need ("offer added", "vocabulary gap fixed").
+    db["demand_marks"].create({"text": str, "filters": str, "mark": str, "marked_by": str,
+                               "marked_at": str}, pk=("text", "filters"), if_not_exists=True)
+    db["users"].create({"name": str, "password_hash": str, "created_at": str},
+                       pk="name", if_not_exists=True)
+    db["login_failures"].create({"name": str, "failures": int, "first_at": float,
+                                 "locked_until": float}, pk="name", if_not_exists=True)
+    db["sessions"].create({"id": str, "user": str, "created_at": float, "seen_at": float},
+                          pk="id", if_not_exists=True)
+    # "Still current": kind is offer or provider; day is the date confirmed.
+    db["verifications"].create({"id": int, "kind": str, "item": str, "day": str, "by": str,
+                                "at": str}, pk="id", if_not_exists=True)
+    db["reports"].create({"id": int, "at": str, "by": str, "figures": str}, pk="id",
+                         if_not_exists=True)

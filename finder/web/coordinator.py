@@ -1,0 +1,362 @@
+"""The coordinator's pages under /coordinator: coverage, unmet demand, freshness and the
+report, behind a login.
+
+Only these URLs have a session: its cookie is limited to /coordinator (secure, HttpOnly,
+SameSite=Strict) and the session interface below never writes a cookie elsewhere, so
+the public pages stay cookie-free. The cookie carries a random session id that is
+checked against the coordinator's records (a logout ends it for good) and replaced at
+every login; every form carries a CSRF token (Flask-WTF). The public pages never link here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from wtforms.validators import ValidationError
+
+from finder import coverage, demand, freshness, users
+from finder import report as reports
+from finder.catalogue import CatalogueMissing, live
+from finder.model import PHASE_IDS, TOPIC_IDS
+
+PREFIX = "/coordinator"
+bp = Blueprint("coordinator", __name__, url_prefix=PREFIX)
+log = logging.getLogger(__name__)
+OPEN_ENDPOINTS = {"coordinator.login"}
+
+
+class CoordinatorSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, but only on coordinator URLs: elsewhere nothing is
+    read and no cookie is ever set or deleted."""
+
+    def open_session(self, app, request):
+        if not _ours(request.path):
+            return self.null_session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response) -> None:
+        if not _ours(request.path):
+            return
+        super().save_session(app, session, response)
+
+
+def _ours(path: str) -> bool:
+    return path == PREFIX or path.startswith(PREFIX + "/")
+
+
+def setup(app) -> None:
+    """Register the coordinator's pages and their session and cookie settings."""
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(app.config["DATA_DIR"])
+    app.config.update(
+        SESSION_COOKIE_NAME="coordinator_session",
+        SESSION_COOKIE_PATH=PREFIX,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=app.config.get("COORDINATOR_SECURE_COOKIE", True),
+        SESSION_COOKIE_SAMESITE="Strict",
+        WTF_CSRF_TIME_LIMIT=None,
+        PERMANENT_SESSION_LIFETIME=users.SESSION_MAX,
+    )
+    app.session_interface = CoordinatorSessions()
+    app.register_blueprint(bp)
+
+
+def secret_key(data_dir: str) -> str:
+    """FINDER_SECRET_KEY, else the key in <data_dir>/secret-key, made on first use. A data
+    folder that cannot be written gets a key for this process only (logins then do not
+    survive a restart and are not shared between workers)."""
+    key = os.environ.get("FINDER_SECRET_KEY", "").strip()
+    if key:
+        return key
+    file = Path(data_dir) / "secret-key"
+    try:
+        if not file.exists():
+            # Written aside and linked into place: workers starting together all read the
+            # one key that won, never a half-written file.
+            draft = file.with_name(f".secret-key-{os.getpid()}-{secrets.token_hex(4)}")
+            handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(handle, "w") as out:
+                out.write(secrets.token_hex(32))
+            try:
+                os.link(draft, file)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        found = file.read_text().strip()
+        if len(found) >= 32:
+            return found
+    except OSError as error:
+        log.warning("coordinator secret key not kept in the data folder: %s",
+                    error.strerror or type(error).__name__)
+    return secrets.token_hex(32)
+
+
+def data_dir() -> str:
+    return current_app.config["DATA_DIR"]
+
+
+def catalogue():
+    try:
+        return live(data_dir())
+    except CatalogueMissing:
+        abort(503)
+
+
+@bp.before_request
+def guard():
+    """German pages; CSRF on every form; a live session on every page but the login."""
+    g.lang = "de"
+    if request.method == "POST":
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except (ValidationError, CSRFError):
+            return render_template("coordinator/denied.html",
+                                   message=_("Das Formular ist abgelaufen. Bitte laden Sie "
+                                             "die Seite neu und versuchen Sie es noch einmal.")), 400
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    try:
+        user = users.session_user(data_dir(), session.get("sid"))
+    except (OSError, sqlite3.Error):
+        user = None
+    if user is None:
+        session.pop("sid", None)
+        return redirect(url_for("coordinator.login", next=request.path), code=303)
+    g.user = user
+    return None
+
+
+@bp.after_request
+def private(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.context_processor
+def context():
+    return {"lang": "de", "dir": "ltr", "csrf_token": generate_csrf,
+            "user": getattr(g, "user", None)}
+
+
+def _safe_next(value: str | None) -> str:
+    if value and _ours(value) and not value.startswith("//") and "\\" not in value:
+        return value
+    return url_for("coordinator.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    message = None
+    status = 200
+    if request.method == "POST":
+        name = request.form.get("name", "")
+        password = request.form.get("password", "")
+        try:
+            result = users.login(data_dir(), name, password)
+        except (OSError, sqlite3.Error):
+            return render_template("coordinator/denied.html",
+                                   message=_("Die Anmeldung ist gerade nicht möglich.")), 503
+        if result.ok:
+            # A new session, new id, new CSRF token: nothing from before the login is kept.
+            session.clear()
+            session.permanent = True
+            session["sid"] = users.start_session(data_dir(), name.strip().lower())
+            return redirect(_safe_next(request.form.get("next")), code=303)
+        status = 429 if result.locked else 401
+        message = (_("Zu viele Fehlversuche. Die Anmeldung ist für 15 Minuten gesperrt.")
+                   if result.locked else _("Name oder Passwort ist falsch."))
+    return render_template("coordinator/login.html", message=message,
+                           next=request.values.get("next", "")), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    users.end_session(data_dir(), session.get("sid"))
+    session.clear()
+    return redirect(url_for("coordinator.login"), code=303)
+
+
+@bp.route("/")
+def home():
+    cat = catalogue()
+    return render_template("coordinator/home.html",
+                           report=reports.compose(cat, data_dir(), _threshold()))
+
+
+def _threshold() -> int:
+    value = request.args.get("thin", "")
+    if value.isascii() and value.isdigit() and 1 <= int(value) <= 50:
+        return int(value)
+    return coverage.DEFAULT_THIN
+
+
+def _coverage(cat):
+    topic = request.args.get("topic") or None
+    phase = request.args.get("phase") or None
+    if (topic and topic not in TOPIC_IDS) or (phase and phase not in PHASE_IDS):
+        abort(400)
+    return coverage.compute(cat, _threshold(), topic=topic, phase=phase)
+
+
+def heatmap(matrix, threshold: int):
+    words = {"offers": _("Angebote"), "per_1000": _("je 1.000 Kinder"), "gap": _("Lücke"),
+             "thin": _("dünn")}
+    return coverage.heatmap_svg(matrix, threshold, _matrix_title(matrix.name), words)
+
+
+def _matrix_title(name: str) -> str:
+    return {"phase_district": _("Lebensphase × Stadtteil"),
+            "phase_topic": _("Lebensphase × Thema"),
+            "district_topic": _("Stadtteil × Thema")}[name]
+
+
+@bp.app_template_global()
+def coordinator_heatmap(matrix, threshold):
+    return heatmap(matrix, threshold)
+
+
+@bp.app_template_global()
+def matrix_title(name: str) -> str:
+    return _matrix_title(name)
+
+
+@bp.route("/coverage")
+def coverage_page():
+    cat = catalogue()
+    cover = _coverage(cat)
+    name = request.args.get("matrix", "phase_district")
+    if name not in coverage.MATRICES:
+        abort(400)
+    return render_template("coordinator/coverage.html", catalogue=cat, cover=cover,
+                           matrix=cover.matrices[name], matrices=coverage.MATRICES,
+                           phases=PHASE_IDS, topics=TOPIC_IDS, args=request.args)
+
+
+@bp.route("/coverage.csv")
+def coverage_csv():
+    cover = _coverage(catalogue())
+    name = request.args.get("matrix", "phase_district")
+    if name not in coverage.MATRICES:
+        abort(400)
+    return Response(coverage.to_csv(cover.matrices[name]), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="abdeckung-{name}.csv"'})
+
+
+@bp.route("/demand")
+def demand_page():
+    cat = catalogue()
+    found = demand.summary(data_dir())
+    groups: dict[tuple, list] = {}
+    for need in found.needs:
+        key = (need.phases[0] if need.phases else "", need.district or "")
+        groups.setdefault(key, []).append(need)
+    order = {p: i for i, p in enumerate(("",) + PHASE_IDS)}
+    keys = sorted(groups, key=lambda k: (order.get(k[0], 99), k[1]))
+    return render_template("coordinator/demand.html", catalogue=cat, demand=found,
+                           groups=[(k, groups[k]) for k in keys], threshold=demand.THRESHOLD)
+
+
+@bp.route("/demand.csv")
+def demand_csv():
+    import csv
+    import io
+    import json
+
+    found = demand.summary(data_dir())
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["text", "filters", "count", "weeks", "mark"])
+    for need in found.needs:
+        writer.writerow([need.text, json.dumps(need.filters, ensure_ascii=False, sort_keys=True),
+                         need.count, " ".join(need.weeks), need.mark or ""])
+    writer.writerow(["(other)", "", found.other, "", ""])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="ungedeckter-bedarf.csv"'})
+
+
+@bp.route("/demand/mark", methods=["POST"])
+def demand_mark():
+    import json
+
+    value = request.form.get("mark") or None
+    text = request.form.get("text", "")
+    try:
+        filters = json.loads(request.form.get("filters", ""))
+    except ValueError:
+        abort(400)
+    if value not in (None, *demand.MARKS) or not isinstance(filters, dict):
+        abort(400)
+    if not any(n.text == text and n.filters == filters for n in demand.summary(data_dir()).needs):
+        abort(404)
+    demand.mark(data_dir(), text, filters, value, g.user)
+    return redirect(url_for("coordinator.demand_page"), code=303)
+
+
+@bp.route("/freshness")
+def freshness_page():
+    cat = catalogue()
+    return render_template("coordinator/freshness.html", catalogue=cat,
+                           fresh=freshness.compute(cat, data_dir()),
+                           stale_days=freshness.STALE_DAYS,
+                           expiring_days=freshness.EXPIRING_DAYS)
+
+
+@bp.route("/freshness/confirm", methods=["POST"])
+def confirm():
+    cat = catalogue()
+    kind = request.form.get("kind", "")
+    item = request.form.get("item", "")
+    if kind == "offer" and cat.offer(item) is None or kind == "provider" and \
+            item not in cat.providers or kind not in freshness.KINDS:
+        abort(400)
+    freshness.verify(data_dir(), kind, item, g.user)
+    return redirect(url_for("coordinator.freshness_page") + f"#{kind}-{item}", code=303)
+
+
+@bp.route("/report")
+def report_page():
+    cat = catalogue()
+    return render_template("coordinator/report.html", catalogue=cat,
+                           report=reports.compose(cat, data_dir(), _threshold()),
+                           standalone=False)
+
+
+@bp.route("/report/finish", methods=["POST"])
+def report_finish():
+    cat = catalogue()
+    reports.finish(data_dir(), reports.compose(cat, data_dir(), _threshold()), g.user)
+    return redirect(url_for("coordinator.report_page"), code=303)
+
+
+def render_report_file(app, threshold: int = coverage.DEFAULT_THIN) -> str:
+    """The report as one self-contained HTML file (its stylesheet inside)."""
+    css = "\n".join((Path(app.static_folder) / name).read_text(encoding="utf-8")
+                    for name in ("style.css", "coordinator.css"))
+    with app.test_request_context(PREFIX + "/report"):
+        g.lang = "de"
+        cat = live(app.config["DATA_DIR"])
+        return render_template("coordinator/report.html", catalogue=cat,
+                               report=reports.compose(cat, app.config["DATA_DIR"], threshold),
+                               standalone=True, inline_css=css, lang="de", dir="ltr",
+                               csrf_token=lambda: "", user=None)
