@@ -14,14 +14,14 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
 import re
-import secrets
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+
+from finder import keys
 
 KEEP_DAYS = 30
 MAX_OFFERS = 12
@@ -49,27 +49,6 @@ class Referral:
         return self.made + dt.timedelta(days=KEEP_DAYS)
 
 
-def secret_key(data_dir: Path) -> bytes:
-    """FINDER_SECRET_KEY, else a key made once and kept in the data folder (never in git)."""
-    value = os.environ.get("FINDER_SECRET_KEY", "").strip()
-    if value:
-        return value.encode()
-    path = Path(data_dir) / "secret.key"
-    try:
-        return path.read_bytes().strip()
-    except FileNotFoundError:
-        pass
-    key = secrets.token_hex(32).encode()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another worker made it first
-        return path.read_bytes().strip()
-    with os.fdopen(fd, "wb") as out:
-        out.write(key)
-    return key
-
-
 def _sign(key: bytes, body: bytes) -> bytes:
     return hmac.new(key, b"referral-list\0" + body, hashlib.sha256).digest()[:4]
 
@@ -93,7 +72,7 @@ class Lists:
     @property
     def key(self) -> bytes:
         if self._key is None:
-            self._key = secret_key(self.data_dir)
+            self._key = keys.secret_key(self.data_dir).encode()
         return self._key
 
     def _db(self) -> sqlite_utils.Database:
@@ -108,6 +87,7 @@ class Lists:
         the same day gets the same code, so printing a slip twice keeps one row.
         Raises OSError or sqlite3.Error when the data folder cannot be written."""
         today = today or dt.date.today()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         ids = tuple(dict.fromkeys(offer_ids))[:MAX_OFFERS]
         day = (today - _EPOCH).days.to_bytes(2, "big")
         seed = hmac.new(self.key, f"{today}|{lang}|{','.join(ids)}".encode(),

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder import coverage, demand, freshness, records
+from finder import coverage, demand, freshness, pdf, records
 
 TOP = 5
 
@@ -101,11 +101,7 @@ class PdfUnavailable(Exception):
 def to_pdf(html: str) -> tuple[int, bytes]:
     """The report page as PDF with WeasyPrint (its print stylesheet: A4 landscape, the
     heatmap beside the lists); returns the number of pages and the file."""
-    try:
-        import weasyprint
-    except (ImportError, OSError) as error:
-        raise PdfUnavailable(
-            "PDF needs WeasyPrint and Debian's Pango: pip install '.[pdf]' and "
-            f"apt-get install libpango-1.0-0 libpangoft2-1.0-0 ({error})") from None
-    document = weasyprint.HTML(string=html).render()
-    return len(document.pages), document.write_pdf()
+    if not pdf.available():
+        raise PdfUnavailable("PDF needs WeasyPrint and Debian's Pango: "
+                             "apt-get install libpango-1.0-0 libpangoft2-1.0-0")
+    return pdf.render(html)

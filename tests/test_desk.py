@@ -123,7 +123,7 @@ def test_a_list_code_is_short_signed_and_the_same_for_the_same_list(tmp_path):
     assert lists.save(THREE, "fa", dt.date(2026, 11, 24)).code != one.code
     back = lists.load(one.code, dt.date(2026, 12, 1))
     assert back.offer_ids == THREE and back.lang == "ar"
-    assert (tmp_path / "secret.key").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "secret-key").stat().st_mode & 0o077 == 0
 
 
 def test_expired_and_altered_codes_are_told_apart(tmp_path):
@@ -254,7 +254,7 @@ def test_a_list_store_that_cannot_be_written_still_gives_a_slip(bundled_data, tm
     """A read-only data folder (for root, who writes anyway, the store's file is a folder)."""
     data = tmp_path / "data"
     shutil.copytree(bundled_data, data, symlinks=True)
-    for name in ("lists.db", "secret.key"):
+    for name in ("lists.db", "secret-key"):
         (data / name).unlink(missing_ok=True)
     (data / "lists.db").mkdir()
     data.chmod(0o555)
@@ -319,7 +319,7 @@ def test_the_slip_as_pdf_keeps_the_right_to_left_text(client, catalogue, family)
 
     from pypdf import PdfReader
 
-    from finder.web import pdf
+    from finder import pdf
 
     if not pdf.available():
         pytest.fail("WeasyPrint cannot load Pango: `make test` installs it")

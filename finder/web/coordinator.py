@@ -11,8 +11,6 @@ every login; every form carries a CSRF token (Flask-WTF). The public pages never
 from __future__ import annotations
 
 import logging
-import os
-import secrets
 import sqlite3
 from pathlib import Path
 
@@ -33,7 +31,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
-from finder import coverage, demand, freshness, users
+from finder import coverage, demand, freshness, keys, users
 from finder import report as reports
 from finder.catalogue import CatalogueMissing, live
 from finder.model import PHASE_IDS, TOPIC_IDS
@@ -66,7 +64,7 @@ def _ours(path: str) -> bool:
 def setup(app) -> None:
     """Register the coordinator's pages and their session and cookie settings."""
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(app.config["DATA_DIR"])
+        app.config["SECRET_KEY"] = keys.secret_key(app.config["DATA_DIR"])
     app.config.update(
         SESSION_COOKIE_NAME="coordinator_session",
         SESSION_COOKIE_PATH=PREFIX,
@@ -78,37 +76,6 @@ def setup(app) -> None:
     )
     app.session_interface = CoordinatorSessions()
     app.register_blueprint(bp)
-
-
-def secret_key(data_dir: str) -> str:
-    """FINDER_SECRET_KEY, else the key in <data_dir>/secret-key, made on first use. A data
-    folder that cannot be written gets a key for this process only (logins then do not
-    survive a restart and are not shared between workers)."""
-    key = os.environ.get("FINDER_SECRET_KEY", "").strip()
-    if key:
-        return key
-    file = Path(data_dir) / "secret-key"
-    try:
-        if not file.exists():
-            # Written aside and linked into place: workers starting together all read the
-            # one key that won, never a half-written file.
-            draft = file.with_name(f".secret-key-{os.getpid()}-{secrets.token_hex(4)}")
-            handle = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(handle, "w") as out:
-                out.write(secrets.token_hex(32))
-            try:
-                os.link(draft, file)
-            except FileExistsError:
-                pass
-            finally:
-                draft.unlink()
-        found = file.read_text().strip()
-        if len(found) >= 32:
-            return found
-    except OSError as error:
-        log.warning("coordinator secret key not kept in the data folder: %s",
-                    error.strerror or type(error).__name__)
-    return secrets.token_hex(32)
 
 
 def data_dir() -> str:

@@ -18,10 +18,10 @@ import segno
 from flask import current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from finder import wording
+from finder import pdf, wording
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.referrals import MAX_OFFERS, ListError, Lists
-from finder.web import LANGUAGES, RTL, pdf
+from finder.web import LANGUAGES, RTL
 from finder.web.format import district_name, language_name
 from finder.web.pages import (
     MAX_AGE_YEARS,
@@ -146,7 +146,7 @@ def slip():
         list_url=list_url, bot_url=bot_url, saved=saved, printed=dt.date.today())
     if as_pdf:
         colour = town().get("accent_colour") or "#0b5c6b"
-        document = pdf.render(response, current_app.static_folder,
+        _, document = pdf.render(response, current_app.static_folder,
                               {url_for("root.town_css"): f":root {{ --accent: {colour}; }}"})
         return document, 200, {"Content-Type": "application/pdf", "Cache-Control": "no-store",
                                "Content-Disposition": f'attachment; filename="zettel-{family}.pdf"'}
