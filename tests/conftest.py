@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
@@ -49,6 +53,58 @@ def run_finder(*args: str, env: dict | None = None) -> subprocess.CompletedProce
         [sys.executable, "-m", "finder.cli", *args], capture_output=True, text=True,
         env={**os.environ, **(env or {})}, timeout=300, cwd=ROOT,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(data: Path, *args: str, env: dict | None = None, log: Path | None = None):
+    """`finder serve` on a free port of 127.0.0.1 for the data folder, as a deployment
+    runs it; yields the base URL once the start page answers. The server's output goes
+    to log when given."""
+    port = free_port()
+    sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "finder.cli", "serve", "--port", str(port), "--data-dir",
+         str(data), *args], cwd=ROOT, env={**os.environ, **(env or {})}, stdout=sink,
+        stderr=sink if log else subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urlopen(base + "/de/", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            raise RuntimeError(f"finder serve did not answer on {base}")
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode() if process.stderr else "exited")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if log:
+            sink.close()
+
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page) -> list[dict]:
+    """What axe-core finds against WCAG 2.1 A and AA on the page as it is now."""
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
 
 
 PROVIDER = """\

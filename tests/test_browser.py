@@ -1,57 +1,29 @@
 """The website in a real browser: Debian's Chromium driven by Playwright, against
-`finder serve` (waitress) on 127.0.0.1. Screenshots go to test-artifacts/."""
+`finder serve` (gunicorn) on 127.0.0.1. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 import pytest
 
+from tests.conftest import ROOT, axe_violations, serving
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(bundled_data):
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "finder.cli", "serve", "--port", str(port),
-         "--data-dir", str(bundled_data)], cwd=ROOT,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urlopen(base + "/de/", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError(process.stderr.read().decode())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(bundled_data) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -196,12 +168,7 @@ def test_axe_finds_no_wcag_violations(browser, server, path):
     context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
     page = context.new_page()
     page.goto(server + path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
-    }""")
+    result = axe_violations(page)
     name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").lower().replace("?q=", "-")) or "start"
     shot(page, f"axe-{name}")
     context.close()

@@ -12,7 +12,8 @@ import pytest
 from finder import demand, users
 from finder.catalogue import live
 from finder.search import Query
-from tests.test_browser import ARGS, AXE, CHROMIUM, SHOTS, free_port
+from tests.conftest import axe_violations, serving
+from tests.test_browser import ARGS, CHROMIUM, SHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -23,13 +24,6 @@ PASSWORD = "lange-geheime-phrase"
 def server(bundled_data, tmp_path_factory):
     """finder serve on a copy of the Wiesbrück build, with a coordinator and some
     searches that found nothing."""
-    import subprocess
-    import sys
-    import time
-    from urllib.request import urlopen
-
-    from tests.conftest import ROOT
-
     data = tmp_path_factory.mktemp("coordinator") / "data"
     shutil.copytree(bundled_data, data, symlinks=True, ignore=shutil.ignore_patterns(
         "coordinator.db*", "secret-key"))
@@ -39,23 +33,8 @@ def server(bundled_data, tmp_path_factory):
         for _ in range(times):
             query = Query(text=text, district="hafen")
             demand.record(query, cat.search(query), data)
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "finder.cli", "serve", "--port", str(port), "--workers", "1",
-         "--data-dir", str(data)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urlopen(base + "/de/", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise RuntimeError(process.stderr.read().decode())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(data, "--workers", "1") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -78,15 +57,6 @@ def logged_in(server):
         browser.close()
 
 
-def axe(page) -> list:
-    page.add_script_tag(path=str(AXE))
-    return page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
-    }""")
-
-
 @pytest.mark.parametrize("path", ["/coordinator/", "/coordinator/coverage",
                                   "/coordinator/coverage?matrix=district_topic&phase=kita",
                                   "/coordinator/demand", "/coordinator/freshness",
@@ -94,7 +64,7 @@ def axe(page) -> list:
 def test_axe_finds_nothing_on_the_coordinator_pages(logged_in, server, path):
     logged_in.goto(server + path)
     assert logged_in.url.startswith(server + path.split("?")[0])
-    violations = axe(logged_in)
+    violations = axe_violations(logged_in)
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 
 
@@ -102,7 +72,7 @@ def test_the_login_page_passes_axe(logged_in, server):
     context = logged_in.context.browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.goto(server + "/coordinator/login")
-    violations = axe(page)
+    violations = axe_violations(page)
     context.close()
     assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
 

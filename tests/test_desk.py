@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
-import subprocess
-import sys
-import time
 from pathlib import Path
 from urllib.parse import urlencode
 from urllib.request import Request, urlopen
@@ -18,7 +15,7 @@ import pytest
 from finder import schedule, wording
 from finder.referrals import KEEP_DAYS, ListError, Lists
 from finder.web import create_app
-from tests.conftest import PROVIDER, ROOT
+from tests.conftest import PROVIDER, serving
 
 THREE = ("sprechstunde-erziehungsberatung-talwiesen", "rucksack-kita-talwiesen", "elternbriefe")
 
@@ -275,24 +272,9 @@ def test_a_list_store_that_cannot_be_written_still_gives_a_slip(bundled_data, tm
 def test_a_consultation_leaves_no_note_on_the_server(data, tmp_path):
     """A real server on 127.0.0.1: after a slip with a note, neither the data folder nor
     the server's log holds the note."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen([sys.executable, "-m", "finder.cli", "serve", "--port", str(port),
-                                   "--data-dir", str(data)], cwd=ROOT, stdout=out, stderr=out)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urlopen(base + "/de/desk", timeout=1).read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        note = "Familie Karimi kommt am Montag, Tochter Leila 4 Jahre"
+    note = "Familie Karimi kommt am Montag, Tochter Leila 4 Jahre"
+    with serving(data, log=log) as base:
         query = urlencode({"list": ",".join(THREE), "family": "fa"})
         body = urlencode({f"note-{i}": note for i in THREE}).encode()
         with urlopen(Request(f"{base}/de/slip?{query}", data=body), timeout=10) as answer:
@@ -302,9 +284,6 @@ def test_a_consultation_leaves_no_note_on_the_server(data, tmp_path):
         assert page.count(f"</b> {note}</p>") == 3, "printed once under each offer"
         code = re.search(r"/fa/list/([a-z2-7]{16})", page).group(1)
         urlopen(f"{base}/fa/list/{code}", timeout=10).read()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     for word in (note, "Karimi", "Leila"):
         for path in [*data.rglob("*"), log]:
             if path.is_file():

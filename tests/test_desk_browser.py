@@ -13,8 +13,9 @@ from urllib.request import urlopen
 import pytest
 
 from finder import wording
+from tests.conftest import axe_violations
 from tests.test_bot import Running, buttons, say
-from tests.test_browser import AXE, SHOTS, browser, server  # noqa: F401 - fixtures
+from tests.test_browser import SHOTS, browser, server  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 PUBLIC = "https://familienwegweiser.wiesbrueck.example.org"
@@ -211,12 +212,7 @@ def test_axe_finds_nothing_on_the_desk_pages(browser, server, path):  # noqa: F8
     context = browser.new_context(bypass_csp=True, viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.goto(server + path)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("""async () => {
-        const r = await axe.run(document, {runOnly: {type: 'tag',
-            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
-        return r.violations.map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))}));
-    }""")
+    result = axe_violations(page)
     name = re.sub(r"[^a-z0-9]+", "-", path.strip("/").split("?")[0])
     page.screenshot(path=str(SHOTS / f"axe-{name}.png"), full_page=True)
     context.close()

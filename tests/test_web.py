@@ -255,41 +255,24 @@ def test_the_server_log_holds_no_address_and_no_search_words(tmp_path, bundled_d
     """Malformed requests sent over a real socket to `finder serve`: gunicorn's own log
     keeps the event but neither the client's address nor the request line."""
     import socket
-    import subprocess
-    import sys
-    import time
+    from urllib.parse import urlsplit
     from urllib.request import urlopen
 
-    from tests.conftest import ROOT
+    from tests.conftest import serving
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     log = tmp_path / "server.log"
-    with open(log, "w") as sink:
-        server = subprocess.Popen([sys.executable, "-m", "finder.cli", "serve", "--port", str(port),
-                                   "--workers", "1", "--data-dir", str(bundled_data)], cwd=ROOT,
-                                  stdout=sink, stderr=sink)
-        try:
-            for _ in range(100):
-                try:
-                    urlopen(f"http://127.0.0.1:{port}/de/", timeout=2).read()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            for raw in (b"GET /de/search?q=geheimesuchwort HTTP/1.1\r\nHost: a..b\r\n\r\n",
-                        b"GET /de/search?q=geheimesuchwort\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
-                        b"BROKEN LINE geheimesuchwort\r\n\r\n",
-                        b"GET /de/search?q=geheimesuchwort HTTP/1.1\r\nHost: x\r\n"
-                        b"Content-Length: -5\r\n\r\n"):
-                with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
-                    conn.sendall(raw)
-                    reply = conn.recv(200)
-                    assert not reply.startswith(b"HTTP/1.1 5"), reply
-            urlopen(f"http://127.0.0.1:{port}/de/search?q=geheimesuchwort", timeout=5).read()
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+    with serving(bundled_data, "--workers", "1", log=log) as base:
+        port = urlsplit(base).port
+        for raw in (b"GET /de/search?q=geheimesuchwort HTTP/1.1\r\nHost: a..b\r\n\r\n",
+                    b"GET /de/search?q=geheimesuchwort\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+                    b"BROKEN LINE geheimesuchwort\r\n\r\n",
+                    b"GET /de/search?q=geheimesuchwort HTTP/1.1\r\nHost: x\r\n"
+                    b"Content-Length: -5\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+                conn.sendall(raw)
+                reply = conn.recv(200)
+                assert not reply.startswith(b"HTTP/1.1 5"), reply
+        urlopen(f"{base}/de/search?q=geheimesuchwort", timeout=5).read()
     written = log.read_text()
     assert "geheimesuchwort" not in written, written
     assert "127.0.0.1" not in written.replace(f"http://127.0.0.1:{port}/", ""), written
