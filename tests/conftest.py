@@ -150,6 +150,19 @@ class ContentDir:
         return self.provider(PROVIDER + body)
 
 
+def snapshot(root: Path) -> dict[Path, bytes]:
+    """Every file under root with its bytes: compare two to see that nothing changed."""
+    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    """A copy of the bundled content folder to change in a test."""
+    target = tmp_path / "content"
+    shutil.copytree(BUNDLED, target)
+    return target
+
+
 @pytest.fixture
 def content(tmp_path) -> ContentDir:
     return ContentDir(tmp_path / "content")

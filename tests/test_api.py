@@ -7,15 +7,13 @@ import json
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
-import jsonschema
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from finder.search import Query
-from tests.conftest import ROOT, serving
-
-SCHEMAS = ROOT / "tests" / "data" / "hsds-3.0" / "schema"
+from tests.conftest import serving
+from tests.test_hsds import validator
 
 
 @pytest.fixture(scope="module")
@@ -32,19 +30,6 @@ def get(url: str, headers: dict | None = None):
             return response.status, response.headers, json.loads(response.read())
     except HTTPError as error:
         return error.code, error.headers, json.loads(error.read())
-
-
-def official(name: str):
-    """A validator for one of the standard's schemas (taxonomy_term refers to two others)."""
-    from referencing import Registry, Resource
-    from referencing.jsonschema import DRAFT202012
-
-    schema = json.loads((SCHEMAS / f"{name}.json").read_text())
-    registry = Registry().with_resources(
-        (p.name, Resource.from_contents(json.loads(p.read_text()), DRAFT202012))
-        for p in SCHEMAS.glob("*.json") if p.name in ("taxonomy.json", "metadata.json"))
-    return jsonschema.validators.validator_for(schema)(
-        schema, format_checker=jsonschema.FormatChecker(), registry=registry)
 
 
 def test_the_api_keeps_its_openapi_document(api_server):
@@ -74,9 +59,9 @@ def test_services_answer_the_websites_search(api_server, catalogue):
     names = [s["name"] for s in body["contents"]]
     assert names == [h.title for h in expected.hits]
     assert body["size"] == len(names) and body["page_number"] == 1
-    validator = official("service_list")
+    check = validator("service_list")
     for service in body["contents"]:
-        validator.validate(service)
+        check.validate(service)
 
 
 def test_pages_go_through_the_whole_list(api_server, catalogue):
@@ -96,14 +81,14 @@ def test_one_service_is_full_hsds(api_server, catalogue):
     service_id = listing["contents"][0]["id"]
     status, _, service = get(api_server + f"/api/v1/services/{service_id}")
     assert status == 200 and service["id"] == service_id
-    official("service").validate(service)
+    validator("service").validate(service)
     ours = next(a["value"] for a in service["attributes"] if a["link_type"] == "offer_id")
     assert service["name"] == catalogue.offer(ours)["name"]
     # our own id leads to the same service
     assert get(api_server + f"/api/v1/services/{ours}")[2]["id"] == service_id
     status, _, organization = get(api_server + f"/api/v1/organizations/{service['organization_id']}")
     assert status == 200
-    official("organization").validate(organization)
+    validator("organization").validate(organization)
     assert service_id in [s["id"] for s in organization["services"]]
 
 
@@ -113,9 +98,9 @@ def test_lists_are_valid_hsds(api_server):
                          ("taxonomy_terms", "taxonomy_term"), ("taxonomies", "taxonomy")):
         status, _, body = get(api_server + f"/api/v1/{path}?per_page=100")
         assert status == 200 and body["contents"], path
-        validator = official(schema)
+        check = validator(schema)
         for item in body["contents"]:
-            validator.validate(item)
+            check.validate(item)
     _, _, body = get(api_server + "/api/v1/service_at_locations?per_page=3")
     status, _, one = get(api_server + f"/api/v1/service_at_locations/{body['contents'][0]['id']}")
     assert status == 200 and one == body["contents"][0]

@@ -10,18 +10,7 @@ import yaml
 from finder import content as content_module
 from finder.content import ContentError
 from finder.contentfiles import provider_yaml, write_providers
-from tests.conftest import BUNDLED
-
-
-def snapshot(root):
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def copy(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(BUNDLED, target)
-    return target
+from tests.conftest import snapshot
 
 
 def test_every_bundled_provider_is_written_back_as_the_same_content(copy):

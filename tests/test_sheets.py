@@ -15,21 +15,12 @@ from openpyxl import Workbook, load_workbook
 from finder import content as content_module
 from finder import sheets
 from finder.sheetimport import ImportError_, import_sheet
-from tests.conftest import BUNDLED, run_finder
+from tests.conftest import BUNDLED, run_finder, snapshot
 
 HEADERS = [c.header for c in sheets.OFFER_COLUMNS]
 PROVIDER_HEADERS = [c.header for c in sheets.PROVIDER_COLUMNS]
 
 
-def snapshot(root):
-    return {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def copy(tmp_path):
-    target = tmp_path / "content"
-    shutil.copytree(BUNDLED, target)
-    return target
 
 
 def offer(**cells) -> dict[str, str]:
