@@ -101,7 +101,7 @@ def _months_or_years(value: str) -> int:
 @click.option("--lang-spoken", help="Only offers where this language is spoken (code).")
 @click.option("--accessible", is_flag=True, help="Only wheelchair-accessible offers.")
 @click.option("--weekend", is_flag=True, help="Only offers open on weekends.")
-@click.option("--evening", is_flag=True, help="Only offers open until 18:00 or later.")
+@click.option("--evening", is_flag=True, help="Only offers open after 18:00.")
 @click.option("--online", is_flag=True, help="Only offers online or by phone.")
 @click.option("--page", default=1, show_default=True)
 @click.option("--page-size", default=10, show_default=True)

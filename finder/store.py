@@ -21,7 +21,7 @@ JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones",
                      "schedules", "translations", "translated_by")
 WEEKEND = {"SA", "SU"}
 EVENING = "18:00"
-"""An offer is open in the evening when a session lasts until 18:00 or later."""
+"""An offer is open in the evening when a session lasts past 18:00."""
 
 
 def offer_row(offer: dict) -> dict:
@@ -36,7 +36,7 @@ def offer_row(offer: dict) -> dict:
         WEEKEND & set(s["byday"]) or (s["date"] and _is_weekend(s["date"]))
         for s in offer["schedules"]
     )
-    row["open_evenings"] = any(s["closes_at"] >= EVENING for s in offer["schedules"])
+    row["open_evenings"] = any(s["closes_at"] > EVENING for s in offer["schedules"])
     return row
 
 

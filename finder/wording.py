@@ -87,7 +87,8 @@ def date_lines(offer: dict, lang: str, _: Callable[..., str], count: int = 3,
     schedule, or is open around the clock (there is no date to tell)."""
     if any(schedule.around_the_clock(s) for s in offer["schedules"]):
         return []
-    return [f"{format_skeleton('MEd', day, locale=lang)}, {opens}–{closes}"
+    comma = "، " if lang in ("ar", "fa") else ", "
+    return [f"{format_skeleton('MEd', day, locale=lang)}{comma}{opens}–{closes}"
             for day, opens, closes in schedule.next_dates(offer, today, count)]
 
 

@@ -95,7 +95,9 @@ def consultation(browser, server):  # noqa: F811
     keys.press("f")
     assert active(page) == "family"
     keys.press("ArrowDown", 3)  # Deutsch, English, Türkçe, العربية
-    assert page.input_value("#family") == "ar"
+    page.wait_for_function("() => location.search.includes('family=ar')")
+    settled(page)
+    assert page.input_value("#family") == "ar" and active(page) == "family"
     keys.press("Tab")
     assert active(page) == "open-slip"
     keys.press("Enter")

@@ -22,7 +22,7 @@ from finder import pdf, wording
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.referrals import MAX_OFFERS, ListError, Lists
 from finder.web import LANGUAGES, RTL
-from finder.web.format import district_name, language_name
+from finder.web.format import _, district_name, language_name, why_label
 from finder.web.pages import (
     MAX_AGE_YEARS,
     SEARCH_ARGS,
@@ -200,13 +200,19 @@ def slip_entry(cat, offer: dict, lang: str) -> dict:
         return offer.get(field) or ""
 
     dates = wording.date_lines(offer, lang, partial(t, lang))
-    phone = offer["phones"][0] if offer["phones"] else None
+
+    def own(text: str) -> str:
+        """A number, address or German name inside a right-to-left sentence keeps its own
+        direction (without the isolate, +49 69 90009 200 reads 200 90009 69 49+)."""
+        return f"\u2068{text}\u2069" if lang in RTL else text
+
+    phone = own(offer["phones"][0]) if offer["phones"] else None
     if offer["registration_required"] and phone:
         step = t(lang, "Rufen Sie an unter %(phone)s und fragen Sie nach „%(name)s“.", phone=phone,
-                 name=offer["name"])
+                 name=own(offer["name"]))
     elif offer["registration_required"] and offer["email"]:
         step = t(lang, "Schreiben Sie eine E-Mail an %(email)s und fragen Sie nach „%(name)s“.",
-                 email=offer["email"], name=offer["name"])
+                 email=own(offer["email"]), name=own(offer["name"]))
     elif offer["registration_required"]:
         step = t(lang, "Melden Sie sich vorher an.")
     elif offer["attending_type"] == "at_home" and phone:
@@ -214,7 +220,7 @@ def slip_entry(cat, offer: dict, lang: str) -> dict:
     elif offer["attending_type"] == "online":
         step = t(lang, "Ohne Anmeldung: Rufen Sie an oder schreiben Sie, wann es Ihnen passt.")
     elif dates:
-        step = t(lang, "Kommen Sie ohne Termin vorbei, zum Beispiel am %(date)s.", date=dates[0])
+        step = t(lang, "Kommen Sie ohne Termin vorbei, zum Beispiel am %(date)s.", date=own(dates[0]))
     else:
         step = t(lang, "Kommen Sie ohne Termin vorbei, zu den Zeiten unten.")
     places = []
@@ -252,6 +258,25 @@ def allowed_languages() -> tuple[str, ...]:
 
 
 @bp.app_template_global()
-def family_languages() -> list[tuple[str, str]]:
-    """The languages a slip can be printed in, each named in itself."""
-    return [(code, language_name(code, code)) for code in allowed_languages()]
+def family_languages() -> list[tuple[str, str, str]]:
+    """The languages a slip can be printed in: code, the name in itself, the name in the
+    reader's language (staff type "A" for Arabisch, the family recognises العربية)."""
+    return [(code, language_name(code, code), language_name(code))
+            for code in allowed_languages()]
+
+
+@bp.app_template_global()
+def where_parts(cat, hit, offer: dict, district: str | None) -> list[str]:
+    """Where an offer takes place, said once: why it is shown (in the district, nearby,
+    citywide …), then how (online, at home) or the districts it is held in."""
+    parts = []
+    if hit.why:
+        parts.append(why_label(hit.why, district_name(cat, district) if district else ""))
+    if offer["attending_type"] != "in_person":
+        if hit.why != offer["attending_type"]:
+            parts.append(why_label(offer["attending_type"], ""))
+    elif hit.districts and hit.why != "district":
+        parts.append(", ".join(district_name(cat, d) for d in hit.districts))
+    elif not parts and "citywide" in offer["service_areas"]:
+        parts.append(_("ganze Stadt"))
+    return parts

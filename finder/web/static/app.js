@@ -28,7 +28,16 @@ document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) window.print();
 });
 document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  document.querySelectorAll("[data-print], [data-js]").forEach(function (el) { el.hidden = false; });
+});
+// A line typed for the slip shows on it at once, so printing right away prints it too.
+// It stays in this browser: only the button "Zeilen auf den Zettel setzen" sends it.
+document.addEventListener("input", function (event) {
+  var id = event.target.getAttribute && event.target.getAttribute("data-note-for");
+  var note = id && document.getElementById(id);
+  if (!note) return;
+  note.querySelector("[data-note-text]").textContent = event.target.value;
+  note.hidden = !event.target.value.trim();
 });
 // The desk view, for staff during a consultation: keys to move and pick without a mouse.
 // "/" search field, j/k next/previous offer, a put it on the list (or take it off),
@@ -37,7 +46,12 @@ document.addEventListener("keydown", function (event) {
   if (!document.getElementById("desk") || event.ctrlKey || event.metaKey || event.altKey) return;
   var target = event.target;
   var typing = target.tagName === "INPUT" && !/^(checkbox|radio|button|submit)$/.test(target.type);
-  if (typing || /^(SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable) return;
+  if (typing || /^(SELECT|TEXTAREA)$/.test(target.tagName) || target.isContentEditable) {
+    // Escape leaves a field for the results, where the keys work again.
+    var first = document.querySelector("[data-hit] [data-hit-link]");
+    if (event.key === "Escape" && first) { first.focus(); event.preventDefault(); }
+    return;
+  }
   var hits = Array.prototype.slice.call(document.querySelectorAll("[data-hit]"));
   var current = target.closest ? target.closest("[data-hit]") : null;
   var index = hits.indexOf(current);
@@ -67,8 +81,10 @@ document.addEventListener("htmx:beforeRequest", function (event) {
   var active = document.activeElement;
   if (!active || !document.getElementById("desk") || !event.detail.xhr) return;
   var hit = active.closest ? active.closest("[data-hit]") : null;
-  // htmx itself keeps the focus on an element with an id; an offer's link has none.
-  event.detail.xhr.keepFocus = !active.id && hit ? "#" + hit.id + " [data-hit-link]" : null;
+  // htmx itself keeps the focus on an element with an id; an offer's link has none, and
+  // a list entry's buttons are gone once the entry is: the list's heading takes it then.
+  event.detail.xhr.keepFocus = !active.id && hit ? "#" + hit.id + " [data-hit-link]"
+    : /^remove-/.test(active.id) ? "#list-heading" : null;
 });
 document.addEventListener("htmx:afterSettle", function (event) {
   var selector = event.detail.xhr && event.detail.xhr.keepFocus;
