@@ -239,3 +239,21 @@ def test_the_desk_works_without_javascript(browser, server):  # noqa: F811
     page.click(".slip-notes button[type=submit]")
     assert "Bitte Frau K. fragen" in page.inner_text(".slip-note")
     context.close()
+
+
+@pytest.mark.parametrize("path", ["/de/desk?q=Kita", "/de/search?q=Kita"])
+def test_typing_an_age_on_a_choice_asks_once_for_that_age(browser, server, path):  # noqa: F811
+    """Type-ahead on a closed list: "1", "4" is 14 years, not a search for 1 and then 4."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "age=" in r.url else None)
+    page.goto(server + path)
+    page.focus("#age0")
+    page.keyboard.type("14")
+    page.wait_for_function("() => location.search.includes('age=14')")
+    settled(page)
+    assert page.input_value("#age0") == "14"
+    ages = [re.findall(r"age=(\d+)", url) for url in asked]
+    assert ages == [["14"]], asked
+    context.close()
