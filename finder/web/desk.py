@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from dataclasses import replace
 from functools import partial
 
 import segno
@@ -21,8 +22,8 @@ from markupsafe import Markup
 from finder import pdf, wording
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.referrals import MAX_OFFERS, ListError, Lists
-from finder.web import LANGUAGES, RTL
-from finder.web.format import _, district_name, language_name, why_label
+from finder.web import RTL
+from finder.web.format import _, district_name, language_name, offer_text, why_label
 from finder.web.pages import (
     MAX_AGE_YEARS,
     SEARCH_ARGS,
@@ -48,15 +49,18 @@ def _lists() -> Lists:
 
 
 def picked() -> list[str]:
-    """The offers on the list, in order, known to the live catalogue."""
-    cat = catalogue()
-    ids = []
-    for value in request.values.getlist("list"):
-        for offer_id in value.split(","):
-            if (offer_id and len(offer_id) <= 80 and set(offer_id) <= OFFER_ID_CHARS
-                    and offer_id not in ids and cat.offer(offer_id) is not None):
-                ids.append(offer_id)
-    return ids[:MAX_OFFERS]
+    """The offers on the list, in order, known to the live catalogue. Every link of the
+    desk asks for it, so it is worked out once a request."""
+    if "picked" not in g:
+        cat = catalogue()
+        ids: list[str] = []
+        for value in request.values.getlist("list"):
+            for offer_id in value.split(","):
+                if (offer_id and len(offer_id) <= 80 and set(offer_id) <= OFFER_ID_CHARS
+                        and offer_id not in ids and cat.offer(offer_id) is not None):
+                    ids.append(offer_id)
+        g.picked = ids[:MAX_OFFERS]
+    return list(g.picked)
 
 
 def family_lang() -> str:
@@ -94,8 +98,6 @@ def desk():
     try:
         query = query_from_args()
         if searched:
-            from dataclasses import replace
-
             query = replace(query, page_size=DESK_PAGE_SIZE)
             results = cat.search(query)
     except BadParameter as error:
@@ -107,8 +109,7 @@ def desk():
     return render_template(
         "desk.html", catalogue=cat, query=query, results=results, found=found,
         picked=ids, picked_offers=[offers[i] for i in ids], family=family_lang(),
-        phases=PHASE_IDS, topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, desk_ages=DESK_AGES,
-        today=dt.date.today())
+        phases=PHASE_IDS, topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, desk_ages=DESK_AGES)
 
 
 @bp.route("/slip", methods=["GET", "POST"])
@@ -137,9 +138,10 @@ def slip():
     list_url = f"{base}/{family}/list/{saved.code}" if saved else None
     bot = town().get("telegram_bot")
     bot_url = f"https://t.me/{bot}?start=list_{saved.code}" if saved and bot else None
-    as_pdf = request.values.get("format") == "pdf" and pdf.available()
+    pdf_available = pdf.available()
+    as_pdf = request.values.get("format") == "pdf" and pdf_available
     response = render_template(
-        "slip.html", as_pdf=as_pdf, pdf_available=pdf.available(), catalogue=cat, ids=ids,
+        "slip.html", as_pdf=as_pdf, pdf_available=pdf_available, catalogue=cat, ids=ids,
         entries=entries, german=german, notes=notes,
         family=family, family_dir="rtl" if family in RTL else "ltr",
         offer_urls=[f"{base}/{family}/offer/{i}" for i in ids],
@@ -188,16 +190,13 @@ def qr_svg(url: str, label: str) -> Markup:
 
 def slip_entry(cat, offer: dict, lang: str) -> dict:
     """One offer on the slip, every text in lang (German where a text has no translation)."""
-    texts = offer["translations"].get(lang, {}) if lang != "de" else {}
-
     german = set()
 
     def text(field: str, key: str | None = None) -> str:
-        if texts.get(field) or lang == "de":
-            return texts.get(field) or offer.get(field) or ""
-        if offer.get(field):
+        value, fallback = offer_text(offer, field, lang)
+        if fallback and value:
             german.add(key or field)
-        return offer.get(field) or ""
+        return value
 
     dates = wording.date_lines(offer, lang, partial(t, lang))
 
@@ -253,16 +252,12 @@ def slip_entry(cat, offer: dict, lang: str) -> dict:
     }
 
 
-def allowed_languages() -> tuple[str, ...]:
-    return tuple(lang for lang in LANGUAGES if lang in offered_languages())
-
-
 @bp.app_template_global()
 def family_languages() -> list[tuple[str, str, str]]:
     """The languages a slip can be printed in: code, the name in itself, the name in the
     reader's language (staff type "A" for Arabisch, the family recognises العربية)."""
     return [(code, language_name(code, code), language_name(code))
-            for code in allowed_languages()]
+            for code in offered_languages()]
 
 
 @bp.app_template_global()

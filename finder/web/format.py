@@ -125,12 +125,14 @@ def show_date(iso: str | None) -> str:
     return format_date(dt.date.fromisoformat(iso), "long", locale=_lang())
 
 
-def offer_text(offer: dict, field: str) -> tuple[str, bool]:
-    """A text of an offer in the reader's language, and whether it fell back to German."""
-    texts = offer["translations"].get(_lang(), {}) if _lang() != "de" else {}
+def offer_text(offer: dict, field: str, lang: str | None = None) -> tuple[str, bool]:
+    """A text of an offer in the reader's language (or in lang), and whether it fell back
+    to German."""
+    lang = lang or _lang()
+    texts = offer["translations"].get(lang, {}) if lang != "de" else {}
     if texts.get(field):
         return texts[field], False
-    return offer.get(field) or "", _lang() != "de"
+    return offer.get(field) or "", lang != "de"
 
 
 def provider_text(provider: dict, field: str) -> tuple[str, bool]:
