@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--chats", type=int, default=100)
     parser.add_argument("--rate", type=float, default=100.0, help="updates per second")
     args = parser.parse_args()
-    from finder.build import build as build_catalogue
+    from finder.catalogue.build import build as build_catalogue
 
     work = Path(tempfile.mkdtemp(prefix="finder-botbench-"))
     standin = BotApiStandIn().start()

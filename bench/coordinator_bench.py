@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.search_bench import generate, percentile  # noqa: E402
-from finder import coverage, demand, freshness, report  # noqa: E402
-from finder.build import build  # noqa: E402
 from finder.catalogue import live  # noqa: E402
+from finder.catalogue.build import build  # noqa: E402
+from finder.coordinator import coverage, demand, freshness, report  # noqa: E402
 from finder.search import Query  # noqa: E402
 
 

@@ -13,10 +13,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from finder.build import build
+from finder.catalogue.build import build
 from finder.content import load
-from finder.hsds_export import export
-from finder.hsds_import import import_hsds
+from finder.interop.hsds_export import export
+from finder.interop.hsds_import import import_hsds
 from finder.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

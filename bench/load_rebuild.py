@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from search_bench import generate  # noqa: E402
 
-from finder.build import build  # noqa: E402
+from finder.catalogue.build import build  # noqa: E402
 
 WORDS = ["Beratung", "Hebamme", "Kita", "Schwimmkurs", "Hausaufgaben", "Deutschkurs", "Sport",
          "Geld", "Frühförderung", "Krabbelgruppe", "Elterncafé", "Ausbildung", "midwife",

@@ -29,8 +29,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from finder import build as build_module  # noqa: E402
 from finder.catalogue import Catalogue  # noqa: E402
+from finder.catalogue import build as build_module  # noqa: E402
 from finder.search import Query  # noqa: E402
 
 QUERIES = ROOT / "bench" / "relevance"

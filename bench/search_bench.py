@@ -274,7 +274,7 @@ def main() -> None:
     if args.worker:
         worker(*args.worker)
         return
-    from finder.build import build
+    from finder.catalogue.build import build
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="finder-bench-"))
     queries_path = work / "queries.json"

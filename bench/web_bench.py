@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--python-clients", action="store_true",
                         help="load from Python threads even when wrk is installed")
     args = parser.parse_args()
-    from finder.build import build
+    from finder.catalogue.build import build
 
     work = Path(tempfile.mkdtemp(prefix="finder-webbench-"))
     processes = []

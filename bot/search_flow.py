@@ -9,7 +9,8 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.common import finder, settings
 from bot.i18n import t
-from finder import demand, wording
+from finder import wording
+from finder.coordinator import demand
 from finder.model import TOPIC_IDS
 from finder.search import Query, QueryError
 

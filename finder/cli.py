@@ -62,7 +62,7 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
 @click.option("--if-changed", is_flag=True, help="Do nothing when the content has not changed.")
 def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> None:
     """Validate the content and switch the live catalogue to a fresh build."""
-    from finder.build import build as run_build
+    from finder.catalogue.build import build as run_build
 
     try:
         result = run_build(config.content_dir(content_dir), config.data_dir(data_dir),
@@ -177,7 +177,7 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             # over them; otherwise one worker can take every keep-alive connection.
             self.cfg.set("reuse_port", True)
             self.cfg.set("accesslog", None)  # no access log: no IPs, no search words
-            self.cfg.set("logger_class", "finder.weblog.PrivateLogger")
+            self.cfg.set("logger_class", "finder.web.weblog.PrivateLogger")
             self.cfg.set("proc_name", "familienwegweiser")
             if "control_socket_disable" in self.cfg.settings:
                 self.cfg.set("control_socket_disable", True)  # no socket in the home folder
@@ -314,7 +314,7 @@ def import_group() -> None:
 @content_option
 def export_xlsx(file: str, template: bool, content_dir: str | None) -> None:
     """Write the catalogue as an Excel workbook (sheets Angebote, Anbieter, Hinweise)."""
-    from finder import sheets
+    from finder.interop import sheets
 
     rows = {} if template else _sheet_rows(content_dir)
     sheets.write_xlsx(Path(file), rows)
@@ -329,7 +329,7 @@ def export_xlsx(file: str, template: bool, content_dir: str | None) -> None:
 def export_csv(target: str, template: bool, content_dir: str | None) -> None:
     """Write the catalogue as CSV (UTF-8 with BOM, semicolons): a folder gets angebote.csv
     and anbieter.csv, a file name.csv gets the offers and name-anbieter.csv the providers."""
-    from finder import sheets
+    from finder.interop import sheets
 
     rows = {} if template else _sheet_rows(content_dir)
     for path in sheets.write_csv(Path(target), rows):
@@ -337,7 +337,7 @@ def export_csv(target: str, template: bool, content_dir: str | None) -> None:
 
 
 def _sheet_rows(content_dir: str | None) -> dict:
-    from finder import sheets
+    from finder.interop import sheets
 
     try:
         return sheets.catalogue_rows(config.content_dir(content_dir))
@@ -364,7 +364,7 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
                  replace: bool, content_dir: str | None) -> None:
     """Read offers from a spreadsheet (xlsx, or CSV from Excel or LibreOffice) into the
     content folder. Every bad row is named with sheet, row and column."""
-    from finder import sheetimport
+    from finder.interop import sheet_import as sheetimport
 
     try:
         column_mapping = sheetimport.load_mapping(Path(mapping)) if mapping else None
@@ -398,7 +398,7 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
 def export_hsds(out_dir: str, content_dir: str | None) -> None:
     """Write the catalogue as Open Referral HSDS 3.0: JSON and the tabular data package."""
     from finder import content
-    from finder.hsds_export import export
+    from finder.interop.hsds_export import export
 
     try:
         loaded = content.load(config.content_dir(content_dir))
@@ -420,7 +420,7 @@ def export_hsds(out_dir: str, content_dir: str | None) -> None:
 @content_option
 def import_hsds_command(source: str, mapping: str | None, content_dir: str | None) -> None:
     """Read Open Referral HSDS (JSON, a folder, or a data package) into content/ YAML."""
-    from finder.hsds_import import HsdsImportError, import_hsds
+    from finder.interop.hsds_import import HsdsImportError, import_hsds
 
     root = config.content_dir(content_dir)
     try:
@@ -452,7 +452,7 @@ def users_group() -> None:
 @data_option
 def users_add(name: str, password_stdin: bool, data_dir: str | None) -> None:
     """Add a coordinator login; the password is asked for without echo."""
-    from finder import users
+    from finder.coordinator import users
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -470,7 +470,7 @@ def users_add(name: str, password_stdin: bool, data_dir: str | None) -> None:
 @data_option
 def users_remove(name: str, data_dir: str | None) -> None:
     """Remove a coordinator login and end its sessions."""
-    from finder import users
+    from finder.coordinator import users
 
     try:
         users.remove(config.data_dir(data_dir), name)
@@ -483,7 +483,7 @@ def users_remove(name: str, data_dir: str | None) -> None:
 @data_option
 def users_list(data_dir: str | None) -> None:
     """List the coordinator logins."""
-    from finder import users
+    from finder.coordinator import users
 
     for row in users.names(config.data_dir(data_dir)):
         click.echo(f"{row['name']}\t{row['created_at']}")
@@ -514,7 +514,7 @@ def report_command(html_file: str | None, pdf_file: str | None, thin: int,
         Path(html_file).write_text(page, encoding="utf-8")
         click.echo(f"report written to {html_file}")
     if pdf_file:
-        from finder.report import PdfUnavailable, to_pdf
+        from finder.coordinator.report import PdfUnavailable, to_pdf
 
         try:
             pages, data = to_pdf(page)
@@ -535,7 +535,7 @@ def content_group() -> None:
 @data_option
 def content_verifications(dry_run: bool, content_dir: str | None, data_dir: str | None) -> None:
     """Write the "still current" confirmations into the provider files as assured_date."""
-    from finder.freshness import WriteBackError, write_back
+    from finder.coordinator.freshness import WriteBackError, write_back
 
     root = config.content_dir(content_dir)
     try:

@@ -11,8 +11,9 @@ from functools import cache
 from babel.dates import format_date, format_skeleton, get_day_names
 from babel.support import NullTranslations, Translations
 
-from finder import config, schedule
-from finder.schedule import WEEKDAYS
+from finder import config
+from finder.model import schedule
+from finder.model.schedule import WEEKDAYS
 
 LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
 

@@ -15,8 +15,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from finder.build import build
 from finder.catalogue import live
+from finder.catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content"

@@ -147,7 +147,7 @@ def test_without_the_planning_area_the_bezirk_comes_from_the_coordinates(tmp_pat
               if o["locations"][0]["district"] != planned[o["id"]]}
     assert differ == {"kita-03040200": "pankow", "kita-03040220": "pankow",
                       "kita-03041650": "pankow", "kita-03042290": "pankow"}
-    from finder.geo import DistrictShapes
+    from finder.content.shapes import DistrictShapes
 
     shapes, _ = DistrictShapes.load(content / "districts.geojson", loaded.districts)
     for offer in loaded.offers:

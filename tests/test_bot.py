@@ -284,7 +284,7 @@ def test_missing_and_rejected_token_give_clear_messages(bundled_data):
 
 
 def test_a_new_build_is_picked_up_without_restart(content, tmp_path):
-    from finder.build import build as build_catalogue
+    from finder.catalogue.build import build as build_catalogue
 
     content.offers("Elterncafé am Markt")
     data = tmp_path / "data"

@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from finder.build import build, current_build
 from finder.catalogue import CatalogueMissing, live
+from finder.catalogue.build import build, current_build
 from finder.content import ContentError
 from finder.search import Query
 from tests.conftest import OFFER, PROVIDER, run_finder
@@ -120,7 +120,7 @@ def test_data_dir_from_environment(content, tmp_path):
 
 
 def test_a_killed_builds_leftovers_are_removed_by_the_next_build(tmp_path):
-    from finder.build import build as run_build
+    from finder.catalogue.build import build as run_build
     from tests.conftest import BUNDLED
 
     run_build(BUNDLED, tmp_path)

@@ -9,13 +9,13 @@ import yaml
 
 from finder import content as content_module
 from finder.content import ContentError
-from finder.contentfiles import provider_yaml, write_providers
+from finder.content.files import provider_yaml, write_providers
 from tests.conftest import snapshot
 
 
 def test_every_bundled_provider_is_written_back_as_the_same_content(copy):
     before = content_module.load(copy)
-    providers = [yaml.load(p.read_text(encoding="utf-8"), Loader=content_module._Loader)
+    providers = [yaml.load(p.read_text(encoding="utf-8"), Loader=content_module.Loader)
                  for p in sorted((copy / "providers").glob("*.yaml"))]
     for path in (copy / "providers").glob("*.yaml"):
         path.unlink()

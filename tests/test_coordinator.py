@@ -14,10 +14,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from finder import coverage, demand, records, users
-from finder.build import build
 from finder.catalogue import live
+from finder.catalogue.build import build
 from finder.content import ContentError, load
+from finder.coordinator import coverage, demand, records, users
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.web import create_app
 from tests.conftest import BUNDLED, run_finder
@@ -394,7 +394,7 @@ def test_search_goes_on_when_the_data_folder_is_read_only(data, tmp_path, caplog
 
 
 def test_freshness_lists_stale_expiring_and_expired_by_provider(cat, data):
-    from finder import freshness
+    from finder.coordinator import freshness
 
     fresh = freshness.compute(cat, data)
     assert {k: fresh.counts[k] for k in ("stale", "expiring", "expired")} == \
@@ -474,7 +474,7 @@ def test_report_page_and_file_and_changes_since_the_last_report(data, tmp_path):
     top_gaps = re.search(r'<ol id="top-gaps">(.*?)</ol>', page, re.S).group(1)
     assert top_gaps.index("Nord, Übergang") < top_gaps.index("Nord, Grundschulalter")
     assert browser.post("/coordinator/report/finish").status_code == 303
-    from finder import freshness
+    from finder.coordinator import freshness
 
     freshness.verify(data, "offer", "krabbeln-nord", "koordination")
     page = browser.get("/coordinator/report").get_data(as_text=True)
@@ -512,7 +512,7 @@ def test_every_coordinator_url_is_closed_to_anonymous_visitors(data):
     for path, form in FORMS:
         response = browser.post(path, form)
         assert response.status_code == 303 and "/coordinator/login" in response.location, path
-    from finder import freshness
+    from finder.coordinator import freshness
 
     assert freshness.confirmations(data) == {}
     # No public page links to the coordinator.
@@ -553,7 +553,7 @@ def test_csrf_token_missing_or_wrong(data):
                                    data={"kind": "offer", "item": "krabbeln-nord",
                                          "csrf_token": other.token}, base_url=HTTPS)
     assert response.status_code == 400
-    from finder import freshness
+    from finder.coordinator import freshness
 
     assert freshness.confirmations(data) == {}
 

@@ -9,8 +9,8 @@ import shutil
 
 import pytest
 
-from finder import demand, users
 from finder.catalogue import live
+from finder.coordinator import demand, users
 from finder.search import Query
 from tests.conftest import axe_violations, serving
 from tests.test_browser import ARGS, CHROMIUM, SHOTS

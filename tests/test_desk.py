@@ -12,7 +12,8 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-from finder import schedule, wording
+from finder import wording
+from finder.model import schedule
 from finder.referrals import KEEP_DAYS, ListError, Lists
 from finder.web import create_app
 from tests.conftest import PROVIDER, serving

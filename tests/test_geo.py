@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from finder.build import build
 from finder.catalogue import live
+from finder.catalogue.build import build
 from finder.content import ContentError, load
 from finder.search import Query
 from tests.conftest import run_finder

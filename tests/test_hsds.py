@@ -14,8 +14,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from finder.content import load
-from finder.hsds_export import export
-from finder.hsds_import import HsdsImportError, import_hsds
+from finder.interop.hsds_export import export
+from finder.interop.hsds_import import HsdsImportError, import_hsds
 from tests.conftest import BUNDLED, ROOT, run_finder
 
 HSDS = ROOT / "tests" / "data" / "hsds-3.0"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from finder.model import PHASE_IDS, TOPIC_IDS
-from finder.ranking import bands
 from finder.search import WHY_ORDER, Query
+from finder.search.ranking import bands
 
 DISTRICTS = ["altstadt", "nordstadt", "suedstadt", "weststadt", "lindenhof", "ostend",
              "bergfeld", "hafen", "talwiesen", "kirchdorf"]

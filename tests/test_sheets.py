@@ -13,8 +13,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from finder import content as content_module
-from finder import sheets
-from finder.sheetimport import ImportError_, import_sheet
+from finder.interop import sheets
+from finder.interop.sheet_import import ImportError_, import_sheet
 from tests.conftest import BUNDLED, run_finder, snapshot
 
 HEADERS = [c.header for c in sheets.OFFER_COLUMNS]

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from finder.build import build
+from finder.catalogue.build import build
 from finder.content import ContentError, load
 from finder.web import create_app
 from tests.conftest import BUNDLED

@@ -16,7 +16,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from finder.catalogue import Catalogue, CatalogueMissing, live
-from finder.hsds import HSDS_VERSION, Mapper
+from finder.interop.hsds import HSDS_VERSION, Mapper
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, Query, QueryError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

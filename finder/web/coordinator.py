@@ -31,9 +31,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
-from finder import coverage, demand, freshness, keys, users
-from finder import report as reports
+from finder import keys
 from finder.catalogue import CatalogueMissing, live
+from finder.coordinator import coverage, demand, freshness, users
+from finder.coordinator import report as reports
 from finder.model import PHASE_IDS, TOPIC_IDS
 
 PREFIX = "/coordinator"

@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from htmx_flask import request as htmx_request
 from werkzeug.exceptions import HTTPException
 
-from finder import demand, wording
+from finder import wording
 from finder.catalogue import live
 from finder.content import DEFAULT_TOWN
+from finder.coordinator import demand
 from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_TEXT, Query, QueryError
 from finder.web import LANGUAGES, RTL, api

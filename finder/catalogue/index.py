@@ -13,8 +13,8 @@ from pathlib import Path
 from whoosh import fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 
-from finder.analysis import Lexicon, fold, foreign_terms, index_terms, is_latin, tokens, words
 from finder.content import Content
+from finder.search.analysis import Lexicon, fold, foreign_terms, index_terms, is_latin, tokens, words
 
 _PRE = SpaceSeparatedTokenizer()
 

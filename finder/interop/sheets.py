@@ -314,7 +314,7 @@ def catalogue_rows(content_dir: Path) -> dict[str, list[dict[str, str]]]:
     offers, providers = [], []
     for path in sorted((content_dir / "providers").glob("*.yaml")):
         raw = yaml.load(path.read_text(encoding="utf-8"),  # noqa: S506  # nosec B506
-                        Loader=content_module._Loader)
+                        Loader=content_module.Loader)
         providers.append(_provider_row(raw))
         for offer in raw.get("offers") or []:
             offers.append(_offer_row(offer, raw["id"]))

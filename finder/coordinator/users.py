@@ -19,7 +19,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from finder import records
+from finder.coordinator import records
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = 15 * 60

@@ -13,7 +13,7 @@ import math
 import threading
 from functools import lru_cache
 
-from finder.analysis import LANGUAGES, fold, languages_of
+from finder.search.analysis import LANGUAGES, fold, languages_of
 
 _STOP_NAMES = {"de": "german", "en": "english", "tr": "turkish", "ar": "arabic",
                "uk": "ukrainian", "ru": "russian", "fa": "persian"}

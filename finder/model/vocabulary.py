@@ -49,3 +49,17 @@ def phases_for_range(min_months: int | None, max_months: int | None) -> list[str
     low = 0 if min_months is None else min_months
     high = PHASES["transition_to_work"][1] if max_months is None else max_months
     return [p for p, (first, last) in PHASES.items() if low <= last and first <= high]
+
+
+LANGUAGES: tuple[str, ...] = ("de", "en", "tr", "ar", "uk", "ru", "fa")
+"""The languages of the finder's pages, the bot and the translated texts; German first."""
+
+RTL: frozenset[str] = frozenset({"ar", "fa"})
+"""The languages written from right to left."""
+
+MIN_MONTHS, MAX_MONTHS = -9, 30 * 12 - 1
+"""The ages an offer can name, in months: from the start of pregnancy to the last month
+before the 30th birthday (offers in the transition to work reach into the late twenties)."""
+
+MAX_CHILD_AGE_YEARS = 26
+"""The oldest age a family can choose in a search (the transition to work ends at 26)."""

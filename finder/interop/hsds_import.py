@@ -23,8 +23,8 @@ import yaml
 
 from finder import content as content_module
 from finder.content import EMAIL, PHONE, URL, ContentError, Problem
-from finder.hsds import CITYWIDE, FIELDS, PROVIDER_ID_SCHEME, TABLES, flatten, taxonomy_id, term_id
-from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.interop.hsds import CITYWIDE, FIELDS, PROVIDER_ID_SCHEME, TABLES, flatten, taxonomy_id, term_id
+from finder.model import MAX_MONTHS, PHASE_IDS, TOPIC_IDS
 
 MAPPING_FIELDS = {"topics", "phases", "districts", "default_topic", "default_district",
                   "default_free", "fees_description", "id_prefix"}
@@ -627,7 +627,7 @@ def _months(years, completed: bool) -> int | None:
     if value is None or value < 0:
         return None
     months = int(round(value * 12)) + (11 if completed else 0)
-    return months if months <= content_module.MAX_MONTHS else None
+    return months if months <= MAX_MONTHS else None
 
 
 RULE_DAY = re.compile(r"([+-]?[1-5])?(MO|TU|WE|TH|FR|SA|SU)")
@@ -658,7 +658,7 @@ def import_hsds(source: Path, content_dir: Path, mapping_path: Path | None = Non
     """Read HSDS at source into content_dir: providers/<id>.yaml and, for languages whose
     translator is known, translations/<lang>.yaml. Nothing changes unless all of the
     content, old and new, validates (ContentError otherwise)."""
-    from finder.contentfiles import write_providers
+    from finder.content.files import write_providers
 
     content_dir = Path(content_dir)
     districts = _districts(content_dir)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finder import content as content_module
-from finder import index, store
-from finder.analysis import Lexicon
+from finder.catalogue import index, store
+from finder.search.analysis import Lexicon
 
 KEEP_BUILDS = 3
 ANALYSIS_VERSION = "3"

@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from finder.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
-from finder.wordlists import commonest_language, is_real_word, is_stop_word, zipf
+from finder.search.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
+from finder.search.wordlists import commonest_language, is_real_word, is_stop_word, zipf
 
 MAX_TOKENS = 24
 MAX_ENTRY_GAP = 4

@@ -13,8 +13,8 @@ import os
 import threading
 from pathlib import Path
 
-from finder import index, store
-from finder.analysis import Lexicon
+from finder.catalogue import index, store
+from finder.search.analysis import Lexicon
 
 
 class CatalogueMissing(Exception):

@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder import coverage, demand, freshness, pdf, records
+from finder import pdf
+from finder.coordinator import coverage, demand, freshness, records
 
 TOP = 5
 

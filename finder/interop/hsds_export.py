@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finder.content import Content
-from finder.hsds import HSDS_VERSION, TABLES, Mapper, flatten
+from finder.interop.hsds import HSDS_VERSION, TABLES, Mapper, flatten
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ from typing import Any
 import yaml
 
 from finder import content as content_module
-from finder import contentfiles, sheets
 from finder.content import EMAIL, ID, PHONE, SPOKEN_LANGUAGE, URL, ContentError
-from finder.model import PHASE_IDS, TOPIC_IDS
-from finder.sheets import OFFER_SHEET, PROVIDER_SHEET, Table
+from finder.content import files as contentfiles
+from finder.interop import sheets
+from finder.interop.sheets import OFFER_SHEET, PROVIDER_SHEET, Table
+from finder.model import MAX_MONTHS, MIN_MONTHS, PHASE_IDS, TOPIC_IDS
 
 
 @dataclass(frozen=True, order=True)
@@ -560,7 +561,7 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     if not offer["topics"] and c["Themen"].strip() == "":
         row.problem("Themen", "no topic")
     offer["phases"] = _ids(row, "Lebensphasen", vocabulary.phases, "life phase")
-    low, high = content_module.MIN_MONTHS, content_module.MAX_MONTHS
+    low, high = MIN_MONTHS, MAX_MONTHS
     what = f"an age in months from {low} (pregnancy) to {high}"
     offer["min_age_months"] = _int(row, "Alter von (Monate)", low, high, what)
     offer["max_age_months"] = _int(row, "Alter bis (Monate)", low, high, what)

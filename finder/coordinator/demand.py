@@ -16,9 +16,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder import records
-from finder.analysis import words
+from finder.coordinator import records
 from finder.model import phases_for_range
+from finder.search.analysis import words
 
 THRESHOLD = 5
 MARKS = ("offer_added", "vocabulary_fixed")

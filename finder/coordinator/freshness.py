@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder import records
 from finder.content import ContentError, load_yaml
+from finder.coordinator import records
 
 STALE_DAYS = 365
 EXPIRING_DAYS = 30

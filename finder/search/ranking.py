@@ -26,7 +26,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from finder.needs import Need, Reading, Unit
+from finder.search.needs import Need, Reading, Unit
 
 NEED_TOPIC_STRENGTH = 0.4
 """An offer in a need's topic that does not use any of its search words."""

@@ -281,7 +281,7 @@ def _scalar(value: Any, key: str, flow: bool = False) -> str:
         return text
     plain = f"[{text}]" if flow else text
     try:
-        parsed = yaml.load(f"k: {plain}", Loader=content_module._Loader)  # noqa: S506  # nosec B506
+        parsed = yaml.load(f"k: {plain}", Loader=content_module.Loader)  # noqa: S506  # nosec B506
     except yaml.YAMLError:
         parsed = None
     expected = [text] if flow else text
@@ -305,7 +305,7 @@ _SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _reads_back(text: str, provider: dict) -> bool:
     """Whether the text reads back as the provider it was written from."""
     try:
-        parsed = yaml.load(text, Loader=content_module._Loader)  # noqa: S506  # nosec B506
+        parsed = yaml.load(text, Loader=content_module.Loader)  # noqa: S506  # nosec B506
     except yaml.YAMLError:
         return False
     return _plain(parsed) == _plain({"offers": [], **provider})

@@ -1,0 +1,102 @@
+"""Reading a whole content folder: every file checked, every problem reported at once,
+the result plain, normalised records for the build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from finder.content import shapes as geo
+from finder.content.checker import Checker
+from finder.content.districts import Districts, check_districts, check_shapes
+from finder.content.offers import check_offer, check_provider
+from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
+from finder.content.translations import merge_translations
+from finder.content.vocabulary import check_needs, check_vocabulary
+from finder.content.yamlfile import ContentError, Problem, load_yaml
+
+
+@dataclass
+class Content:
+    """Everything the build needs, validated and normalised into plain records."""
+
+    vocabulary: dict
+    """phases and topics (labels, words), and needs (words, topics, search, emergency)."""
+    districts: list[dict]
+    providers: list[dict]
+    offers: list[dict]
+    helplines: list[dict]
+    """National emergency and advice numbers, shown on top of crisis searches."""
+    town: dict
+    """The town: name, languages, imprint, privacy contact, colour (town.yaml)."""
+
+
+def load(root: Path) -> Content:
+    """Read and validate the content folder; raise ContentError with every problem."""
+    root = Path(root)
+    checker = Checker(root)
+
+    def read(path: Path) -> Any:
+        checker.file = checker.rel(path)
+        try:
+            return load_yaml(path, path.read_text(encoding="utf-8"))
+        except ContentError as error:
+            checker.problems.extend(
+                Problem(checker.rel(path), p.line, p.message) for p in error.problems
+            )
+        except (OSError, UnicodeDecodeError) as error:
+            checker.problem(1, f"cannot read file: {error}")
+        return None
+
+    vocabulary = check_vocabulary(checker, read(root / "vocabulary.yaml"))
+    vocabulary["needs"] = {}
+    if (root / "needs.yaml").exists():
+        vocabulary["needs"] = check_needs(checker, read(root / "needs.yaml"))
+    town = check_town(checker, read(root / "town.yaml")) if (root / "town.yaml").exists() \
+        else dict(DEFAULT_TOWN)
+    helplines = []
+    if (root / "helplines.yaml").exists():
+        helplines = check_helplines(checker, read(root / "helplines.yaml"))
+    districts = check_districts(checker, read(root / "districts.yaml"))
+    district_ids = Districts(d["id"] for d in districts)
+    if (root / geo.FILE_NAME).exists():
+        district_ids.shapes = check_shapes(checker, root / geo.FILE_NAME, districts)
+
+    providers: list[dict] = []
+    offers: list[dict] = []
+    seen_offers: dict[str, str] = {}
+    seen_providers: dict[str, str] = {}
+    provider_files = sorted((root / "providers").glob("*.yaml"))
+    if not provider_files:
+        checker.file = checker.rel(root / "providers")
+        checker.problem(1, "no provider files (providers/*.yaml)")
+    for path in provider_files:
+        data = read(path)
+        if data is None and checker.problems and checker.problems[-1].file == checker.rel(path):
+            continue
+        provider = check_provider(checker, data, district_ids, seen_providers)
+        if provider is None:
+            continue
+        providers.append(provider)
+        raw_offers = data.get("offers") or []
+        if not isinstance(raw_offers, list):
+            checker.problem(checker.line_of(data, "offers"), "offers must be a list")
+            continue
+        for raw in raw_offers:
+            offer = check_offer(checker, raw, provider, district_ids, seen_offers)
+            if offer is not None:
+                offers.append(offer)
+
+    for path in sorted((root / "translations").glob("*.yaml")):
+        merge_translations(checker, read(path), path.stem, providers, offers)
+
+    if checker.problems:
+        raise ContentError(sorted(set(checker.problems)))
+    for offer in offers:
+        for location in offer["locations"]:
+            location["city"] = location["city"] or town["name"]
+    for provider in providers:
+        if provider["location"]:
+            provider["location"]["city"] = provider["location"]["city"] or town["name"]
+    return Content(vocabulary, districts, providers, offers, helplines, town)

@@ -1,0 +1,69 @@
+"""translations/<lang>.yaml: one language's texts of providers and offers, and how much
+of the German is translated."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from finder.content.checker import TRANSLATABLE, Checker
+from finder.model import LANGUAGES
+
+if TYPE_CHECKING:
+    from finder.content.load import Content
+
+TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
+
+
+def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
+                        offers: list[dict]) -> None:
+    """translations/<lang>.yaml: one language's texts for any provider and offer, kept
+    apart from the German so that a translator works in one file. A text here wins over
+    one written into the provider file."""
+    if data is None or not c.expect_mapping(data, 1, f"translations/{lang}.yaml"):
+        return
+    if lang not in LANGUAGES or lang == "de":
+        c.problem(1, f"translations into unsupported language {lang!r} "
+                     f"(supported: {', '.join(LANGUAGES[1:])})")
+        return
+    c.unknown_fields(data, TRANSLATION_FILE_FIELDS, "translation file")
+    if data.get("language") != lang:
+        c.problem(c.line_of(data, "language") if "language" in data else 1,
+                  f"language: must be {lang!r}, the name of the file")
+    if not isinstance(data.get("translator"), str) or not data["translator"].strip():
+        c.problem(1, "translator: say who translated (a translation is marked as ours)")
+    originals = {"providers": {p["id"]: p for p in providers},
+                 "offers": {o["id"]: o for o in offers}}
+    for section, kind in (("providers", "provider"), ("offers", "offer")):
+        entries = data.get(section) or {}
+        if not c.expect_mapping(entries, c.line_of(data, section) if section in data else 1,
+                                section):
+            continue
+        for item_id, fields in entries.items():
+            line = c.line_of(entries, item_id)
+            original = originals[section].get(item_id)
+            if original is None:
+                c.problem(line, f"unknown {kind} id {item_id!r}")
+                continue
+            if not c.expect_mapping(fields, line, f"{kind} {item_id!r}"):
+                continue
+            original["translations"].setdefault(lang, {}).update(c.translated_fields(
+                fields, kind, lang, f"{kind} {item_id!r}",
+                has_original=lambda key, original=original: bool(original.get(key)),
+                tidy=lambda text: " ".join(text.split())))
+            original["translated_by"][lang] = str(data.get("translator", ""))
+
+
+def coverage(content: Content) -> list[tuple[str, dict[str, tuple[int, int]]]]:
+    """Per language, per translatable field: (translated, German texts there are)."""
+    result = []
+    for lang in LANGUAGES[1:]:
+        fields: dict[str, tuple[int, int]] = {}
+        for kind, items in (("offer", content.offers), ("provider", content.providers)):
+            for key in sorted(TRANSLATABLE[kind]):
+                if kind == "provider" and key == "name":
+                    continue
+                having = [i for i in items if i.get(key)]
+                done = sum(1 for i in having if i["translations"].get(lang, {}).get(key))
+                fields[f"{kind}.{key}"] = (done, len(having))
+        result.append((lang, fields))
+    return result
