@@ -27,7 +27,7 @@ translations: $(VENV)/.installed-run
 
 # After changing UI texts: collect them and update every language's catalogue.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k t:2 -k tn:2,3 --no-location \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -k N_ -k t:2 -k tn:2,3 -k Nn_:1,2 --no-location \
 		--sort-output --project Familienwegweiser --version 0.1 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages \
 		--ignore-obsolete --width 100

@@ -83,21 +83,24 @@ def queries() -> list[dict]:
 def measure(data_dir: str) -> None:
     """In a fresh process: open the catalogue, then time every query twice."""
     from finder.catalogue import live
+    from finder.clock import today
     from finder.search import Query
+
+    TODAY = today()
 
     opened = time.perf_counter()
     catalogue = live(Path(data_dir))
-    catalogue.search(Query(text="Kita"))  # load the word lists once, as a server worker does
+    catalogue.search(Query(text="Kita"), TODAY)  # load the word lists once, as a server worker does
     open_seconds = time.perf_counter() - opened
     uncached, cached = [], []
     for fields in queries():
         query = Query(**fields)
         catalogue.engine._cache.clear()
         started = time.perf_counter()
-        catalogue.search(query)
+        catalogue.search(query, TODAY)
         uncached.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()
-        catalogue.search(query)
+        catalogue.search(query, TODAY)
         cached.append((time.perf_counter() - started) * 1000)
     print(json.dumps({"open": open_seconds, "uncached": uncached, "cached": cached}))
 

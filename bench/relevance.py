@@ -31,7 +31,11 @@ sys.path.insert(0, str(ROOT))
 
 from finder.catalogue import Catalogue  # noqa: E402
 from finder.catalogue import build as build_module  # noqa: E402
+from finder.clock import today  # noqa: E402
 from finder.search import Query  # noqa: E402
+
+TODAY = today()
+"""The day the benchmark searches on (FINDER_TODAY fixes it)."""
 
 QUERIES = ROOT / "bench" / "relevance"
 KINDS = ("keyword", "sentence", "typo")
@@ -53,7 +57,7 @@ def run(catalogue: Catalogue, entry: dict) -> dict:
     query = Query(text=entry["q"], lang=entry["lang"],
                   ages_months=tuple(a * 12 for a in entry.get("age") or ()),
                   district=entry.get("district"), page_size=5)
-    results = catalogue.search(query)
+    results = catalogue.search(query, TODAY)
     ids = [h.id for h in results.hits]
     relevant = set(entry["relevant"])
     gains = [1.0 if i in relevant else 0.0 for i in ids[:5]]

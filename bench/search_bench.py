@@ -215,7 +215,10 @@ def worker(data_dir: str, fts_path: str, queries_path: str) -> None:
     """Runs in a fresh process: opens the catalogue, runs the queries, prints JSON."""
     rss_start = peak_rss_kb()
     from finder.catalogue import live
+    from finder.clock import today
     from finder.search import Query
+
+    TODAY = today()
 
     opened = time.perf_counter()
     catalogue = live(Path(data_dir))
@@ -223,7 +226,7 @@ def worker(data_dir: str, fts_path: str, queries_path: str) -> None:
     queries = json.loads(Path(queries_path).read_text())
     engine = catalogue.engine
     # Warm-up: the spelling index is built on the first typo, the searcher on the first text.
-    catalogue.search(Query(text="Hebame"))
+    catalogue.search(Query(text="Hebame"), TODAY)
     uncached, cached, by_kind = [], [], {}
     for q in queries:
         fields = {k: (tuple(v) if isinstance(v, list) else v) for k, v in q.items()
@@ -231,12 +234,12 @@ def worker(data_dir: str, fts_path: str, queries_path: str) -> None:
         query = Query(**fields)
         engine._cache.clear()
         started = time.perf_counter()
-        catalogue.search(query)
+        catalogue.search(query, TODAY)
         elapsed = (time.perf_counter() - started) * 1000
         uncached.append(elapsed)
         by_kind.setdefault(q["kind"], []).append(elapsed)
         started = time.perf_counter()
-        catalogue.search(query)
+        catalogue.search(query, TODAY)
         cached.append((time.perf_counter() - started) * 1000)
     rss_whoosh = peak_rss_kb()
     conn = sqlite3.connect(fts_path)

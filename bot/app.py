@@ -91,9 +91,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     try:
         if handler is None:
-            raise ValueError(prefix)
+            raise render.StaleButton(prefix)
         await handler(update, context, value)
-    except ValueError:
+    except render.StaleButton:
         await query.answer(t(lang_of(update, context),
                              "Dieser Knopf ist nicht mehr gültig. Bitte /start."))
 
@@ -121,6 +121,17 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("a chat blocked the bot or was deleted; nothing to do")
         return
     log.error("update failed: %s", type(error).__name__, exc_info=error)
+    # The family is not left waiting: a button gets its answer, a chat one line.
+    if isinstance(update, Update):
+        try:
+            text = t(lang_of(update, context),
+                     "Das hat leider nicht geklappt. Bitte versuchen Sie es noch einmal: /start")
+            if update.callback_query:
+                await update.callback_query.answer(text)
+            elif update.effective_chat:
+                await update.effective_chat.send_message(text)
+        except Exception:  # noqa: BLE001 - the error is logged already; nothing more to do
+            log.info("could not tell the chat about the failed update")
 
 
 def build(token: str, data_dir: Path, chats_db: Path, api_url: str = DEFAULT_API_URL,

@@ -5,9 +5,7 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
-from functools import partial
 
-from babel import Locale
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -21,7 +19,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.common import finder, lang_of, settings
 from bot.i18n import N_, t
-from finder import wording
+from finder import clock
 from finder.referrals import ListError, Lists
 from finder.search import Query
 
@@ -38,9 +36,7 @@ async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_i
         await update.effective_chat.send_message(
             t(lang, "Dieses Angebot gibt es nicht mehr. Bitte suchen Sie neu: /start"))
         return
-    names = [Locale.parse(lang).languages.get(code, code) for code in offer["languages"]]
-    lines = wording.schedule_lines(offer, lang, partial(t, lang))
-    text, markup = render.offer(catalogue, offer, lang, lines, names)
+    text, markup = render.offer(catalogue, offer, lang, clock.today())
     await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML,
                                              reply_markup=markup)
 
@@ -50,7 +46,7 @@ async def show_list(update: Update, context: ContextTypes.DEFAULT_TYPE, code: st
     The family's language is the list's, unless the chat chose one itself."""
     chat_lang = settings(update, context).lang
     try:
-        referral = Lists(finder(context).data_dir).load(code[:40])
+        referral = Lists(finder(context).data_dir).load(code[:40], clock.today())
     except ListError as error:
         lang = chat_lang or "de"
         text = t(lang, LIST_GONE[error.reason])
@@ -84,23 +80,22 @@ async def on_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, value: st
 async def on_map(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
     lang = lang_of(update, context)
     offer = finder(context).catalogue().offer(value) if OFFER_ID.match(value) else None
-    if offer is None or not offer["locations"]:
-        await update.callback_query.answer(t(lang, "Dieser Knopf ist nicht mehr gültig."))
-        return
+    if offer is None or not offer.locations or not offer.locations[0].located:
+        raise render.StaleButton(value)
     await update.callback_query.answer()
-    place = offer["locations"][0]
+    place = offer.locations[0]
     await update.effective_chat.send_venue(
-        latitude=place["latitude"], longitude=place["longitude"],
-        title=render.fit(offer["translations"].get(lang, {}).get("name") or offer["name"], 200),
-        address=f"{place['address_1']}, {place['postal_code']} {place['city']}")
+        latitude=place.latitude, longitude=place.longitude,
+        title=render.fit(offer.text("name", lang), 200),
+        address=f"{place.address_1}, {place.postal_code} {place.city}")
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot Hebamme in any chat: offers to share, each with a link that opens the bot."""
     query = update.inline_query
     lang = lang_of(update, context)
-    found = finder(context).catalogue().search(Query(text=query.query[:200], lang=lang,
-                                                     page_size=10))
+    found = finder(context).catalogue().search(
+        Query.from_params({"q": query.query[:200]}, lang=lang, page_size=10), clock.today())
     username = context.bot.username
     results = []
     for hit in found.hits:

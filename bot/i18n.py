@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from finder.wording import LANGUAGES, N_, t, tn  # noqa: F401 - the bot's words
+from finder.i18n import N_, t, tn  # noqa: F401 - the bot's words
+from finder.model import LANGUAGES
 
 NAMES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية", "uk": "Українська",
          "ru": "Русский", "fa": "فارسی"}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
-from functools import partial
 
+from babel import Locale
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, NAMES, t, tn
 from finder import wording
+from finder.model import Offer
 from finder.search import Results
 
 MAX_TEXT = 4096
@@ -28,6 +30,11 @@ AGE_GROUPS = {
     "10": (N_("10 bis 16 Jahre"), (10, 11, 12, 13, 14, 15)),
     "16": (N_("16 Jahre und älter"), (16, 17, 18, 19, 20, 21, 22, 23, 24, 25)),
 }
+class StaleButton(Exception):
+    """A button whose data we do not know (any more): an old message, a changed catalogue,
+    or forged data. The family is told so; any other error is a bug and is logged."""
+
+
 def data(prefix: str, value: str = "") -> str:
     """Callback data within Telegram's 64 bytes."""
     payload = f"{prefix}:{value}"
@@ -77,10 +84,6 @@ def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMar
     return t(lang, "Welches Thema?"), keyboard(rows)
 
 
-def _ages(lang: str, low: int | None, high: int | None) -> str:
-    return wording.age_range(low, high, partial(t, lang), partial(tn, lang))
-
-
 def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     """Up to five offers as short cards, with buttons for details, paging and filters."""
     q = found.query
@@ -92,11 +95,12 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
     if found.relaxed:
         lines.append(html.escape(t(lang, "Für Ihre genaue Suche gab es nichts. Wir zeigen deshalb:")))
         lines.extend(f"• {html.escape(relaxed_label(step, lang))}" for step in found.relaxed)
-    district = catalogue.districts.get(found.district or "", {}).get("name", "")
+    def district_name(key: str) -> str:
+        return catalogue.districts.get(key, {}).get("name", key)
+
     for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
-        facts = [_ages(lang, hit.min_age_months, hit.max_age_months)]
-        if hit.why in wording.WHY:
-            facts.append(t(lang, wording.WHY[hit.why], district=district))
+        facts = [hit.offer.ages_in_words(lang),
+                 *wording.where_parts(hit.why, hit.offer, lang, district_name, found.district)]
         if hit.free:
             facts.append(t(lang, "kostenlos"))
         card = [f"\n<b>{number}. {html.escape(hit.title)}</b>", html.escape(hit.summary),
@@ -133,39 +137,42 @@ def relaxed_label(step: str, lang: str) -> str:
     return t(lang, wording.RELAXED[step]) if step in wording.RELAXED else step
 
 
-def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],
-          language_names: list[str]) -> tuple[str, InlineKeyboardMarkup]:
+def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, InlineKeyboardMarkup]:
     """One offer: what, for whom, when, where, cost, languages, contact."""
-    texts = offer["translations"].get(lang, {}) if lang != "de" else {}
-    name = texts.get("name") or offer["name"]
+    name = offer.text("name", lang)
     description = "\n\n".join(" ".join(paragraph.split()) for paragraph in
-                                (texts.get("description") or offer["description"]).split("\n\n"))
-    parts = [f"<b>{html.escape(name)}</b>", html.escape(texts.get("summary") or offer["summary"])]
+                                offer.text("description", lang).split("\n\n"))
+    parts = [f"<b>{html.escape(name)}</b>", html.escape(offer.text("summary", lang))]
+    if not offer.is_current(today):
+        parts.append("⚠️ " + html.escape(t(lang, "Dieses Angebot läuft zurzeit nicht.")))
     parts.append(f"\n<b>{html.escape(t(lang, 'Für wen?'))}</b> "
-                 + html.escape(_ages(lang, offer["min_age_months"], offer["max_age_months"])))
-    schedule_text = texts.get("schedule_description") or offer.get("schedule_description")
-    when = schedule_lines + ([schedule_text] if schedule_text else [])
+                 + html.escape(offer.ages_in_words(lang)))
+    schedule_text = offer.text("schedule_description", lang)
+    dates = offer.next_dates_in_words(today, lang)
+    when = (dates or offer.hours_in_words(today, lang)) + ([schedule_text] if schedule_text else [])
+    if offer.always_reachable:
+        when.insert(0, t(lang, wording.ALWAYS_REACHABLE))
     parts.append(f"<b>{html.escape(t(lang, 'Wann?'))}</b> "
                  + html.escape("; ".join(when) or t(lang, "Termine nach Vereinbarung.")))
-    where = [f"{loc['name'] + ', ' if loc.get('name') else ''}{loc['address_1']}, "
-             f"{loc['postal_code']} {loc['city']}" for loc in offer["locations"]]
-    if offer["attending_type"] == "online":
-        where.insert(0, t(lang, "Online oder am Telefon – von zu Hause aus."))
-    elif offer["attending_type"] == "at_home":
-        where.insert(0, t(lang, "Wir kommen zu Ihnen nach Hause."))
+    where = [", ".join(loc.address_lines()) for loc in offer.locations]
+    if offer.attending_type in wording.ATTENDANCE_LONG:
+        where.insert(0, t(lang, wording.ATTENDANCE_LONG[offer.attending_type]))
     parts.append(f"<b>{html.escape(t(lang, 'Wo?'))}</b> " + html.escape("; ".join(where)))
-    cost = t(lang, "Kostenlos.") if offer["free"] else ""
-    fees = texts.get("fees_description") or offer["fees_description"]
+    if offer.locations:
+        parts.append(html.escape(t(lang, wording.WHEELCHAIR[offer.wheelchair])))
+    cost = t(lang, "Kostenlos.") if offer.free else ""
+    fees = offer.text("fees_description", lang)
     parts.append(f"<b>{html.escape(t(lang, 'Was kostet es?'))}</b> "
                  + html.escape(" ".join(x for x in (cost, fees or "") if x)))
+    names = [Locale.parse(lang).languages.get(code, code) for code in offer.languages]
     parts.append(f"<b>{html.escape(t(lang, 'In welchen Sprachen?'))}</b> "
-                 + html.escape(", ".join(language_names)))
-    signup = (t(lang, "Bitte vorher anmelden.") if offer["registration_required"]
+                 + html.escape(", ".join(names)))
+    signup = (t(lang, "Bitte vorher anmelden.") if offer.registration_required
               else t(lang, "Keine Anmeldung nötig – einfach hingehen."))
-    process = texts.get("application_process") or offer.get("application_process")
+    process = offer.text("application_process", lang)
     parts.append(f"<b>{html.escape(t(lang, 'Anmeldung'))}</b> "
                  + html.escape(" ".join(x for x in (signup, process or "") if x)))
-    contact = [*offer["phones"], *([offer["email"]] if offer["email"] else [])]
+    contact = [*offer.phones, *([offer.email] if offer.email else [])]
     if contact:
         parts.append(f"<b>{html.escape(t(lang, 'Kontakt'))}</b> " + html.escape(", ".join(contact)))
     head = "\n".join(parts)
@@ -174,24 +181,22 @@ def offer(catalogue, offer: dict, lang: str, schedule_lines: list[str],
     if len(text) > MAX_TEXT:
         text = head + "\n\n" + html.escape(fit(description, MAX_TEXT - len(head) - 40))
     rows = []
-    if offer["url"]:
-        rows.append([InlineKeyboardButton(t(lang, "Webseite"), url=offer["url"])])
-    if offer["locations"]:
+    if offer.url:
+        rows.append([InlineKeyboardButton(t(lang, "Webseite"), url=offer.url)])
+    if offer.locations:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
-                                          callback_data=data(MAP, offer["id"]))])
+                                          callback_data=data(MAP, offer.id))])
     return text, InlineKeyboardMarkup(rows)
 
 
-def referral_list(offers: list[dict], lang: str, asked: int) -> tuple[str, InlineKeyboardMarkup]:
+def referral_list(offers: list[Offer], lang: str, asked: int) -> tuple[str, InlineKeyboardMarkup]:
     """A family centre's list: each offer's name and summary in lang, a button each."""
     lines = [f"<b>{html.escape(t(lang, 'Ihre Liste aus dem Familienzentrum'))}</b>"]
     for number, offer in enumerate(offers, start=1):
-        texts = offer["translations"].get(lang, {}) if lang != "de" else {}
-        name = texts.get("name") or offer["name"]
-        summary = texts.get("summary") or offer["summary"]
-        lines.append(f"\n<b>{number}. {html.escape(name)}</b>\n{html.escape(summary)}")
+        lines.append(f"\n<b>{number}. {html.escape(offer.text('name', lang))}</b>\n"
+                     f"{html.escape(offer.text('summary', lang))}")
     if len(offers) < asked:
         lines.append("\n" + html.escape(t(lang, "Ein Angebot dieser Liste gibt es nicht mehr.")))
-    rows = [[(f"{n}. {fit(offer['translations'].get(lang, {}).get('name') or offer['name'], 60)}",
-              data(OFFER, offer["id"]))] for n, offer in enumerate(offers, start=1)]
+    rows = [[(f"{n}. {fit(offer.text('name', lang), 60)}", data(OFFER, offer.id))]
+            for n, offer in enumerate(offers, start=1)]
     return fit("\n".join(lines)), keyboard(rows)

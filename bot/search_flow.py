@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 from bot import render
 from bot.common import finder, settings
 from bot.i18n import t
-from finder import wording
+from finder import clock, wording
 from finder.coordinator import demand
 from finder.model import TOPIC_IDS
 from finder.search import Query, QueryError
@@ -19,12 +19,14 @@ LAST = "last_search"
 
 
 def build_query(chat, lang: str, text: str = "", topic: str | None = None,
-                page: int = 1) -> Query:
+                page: int = 1, districts=None) -> Query:
+    """The chat's choices as the shared search parameters (finder.search.Query)."""
     _, years = render.AGE_GROUPS.get(chat.age_group or "", ("", ()))
-    return Query(text=text, ages_months=tuple(y * 12 for y in years),
-                 expecting=chat.age_group == "exp", district=chat.district,
-                 topics=(topic,) if topic else (), lang=lang, page=page,
-                 page_size=render.PAGE_SIZE)
+    params = {"q": text, "age": [str(y) for y in years],
+              "expecting": "1" if chat.age_group == "exp" else "",
+              "district": chat.district or "", "topic": [topic] if topic else [],
+              "page": str(page)}
+    return Query.from_params(params, lang=lang, districts=districts, page_size=render.PAGE_SIZE)
 
 
 async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, page: int = 1,
@@ -33,12 +35,19 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, page:
     lang = chat.lang or "de"
     last = context.chat_data.get(LAST, {})
     catalogue = finder(context).catalogue()
+    today = clock.today()
     try:
         found = catalogue.search(build_query(chat, lang, last.get("text", ""),
-                                             last.get("topic"), page))
-    except QueryError:
-        found = catalogue.search(build_query(chat, lang))
-    demand.record(found.query, found, finder(context).data_dir)
+                                             last.get("topic"), page, catalogue.districts), today)
+    except QueryError as error:
+        if error.parameter != "district":
+            raise
+        # A district the catalogue no longer has: search the whole town, and forget it.
+        chat.district = None
+        finder(context).store.save(chat)
+        found = catalogue.search(build_query(chat, lang, last.get("text", ""),
+                                             last.get("topic"), page), today)
+    demand.record(found.query, found, today, finder(context).data_dir)
     text, markup = render.results(catalogue, found, lang)
     if edit and update.callback_query and update.callback_query.message:
         await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML,
@@ -56,7 +65,7 @@ async def ask_age(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_age(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
     chat = settings(update, context)
     if value not in render.AGE_GROUPS:
-        raise ValueError(value)
+        raise render.StaleButton(value)
     chat.age_group = value
     await _saved_then(update, context, chat, lambda: render.district_question(
         finder(context).catalogue(), chat.lang or "de"))
@@ -66,7 +75,7 @@ async def on_district(update: Update, context: ContextTypes.DEFAULT_TYPE, value:
     chat = settings(update, context)
     catalogue = finder(context).catalogue()
     if value != "all" and value not in catalogue.districts:
-        raise ValueError(value)
+        raise render.StaleButton(value)
     chat.district = None if value == "all" else value
     await _saved_then(update, context, chat, lambda: render.topic_question(
         catalogue, chat.lang or "de", TOPIC_IDS))
@@ -87,7 +96,7 @@ async def _saved_then(update: Update, context: ContextTypes.DEFAULT_TYPE, chat,
 
 async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
     if value != "all" and value not in TOPIC_IDS:
-        raise ValueError(value)
+        raise render.StaleButton(value)
     context.chat_data[LAST] = {"text": "", "topic": None if value == "all" else value}
     context.chat_data.pop("changing", None)
     await update.callback_query.answer()
@@ -95,9 +104,9 @@ async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, value: st
 
 
 async def on_page(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 1000):
+        raise render.StaleButton(value)
     page = int(value)
-    if not 1 <= page <= 1000:
-        raise ValueError(value)
     await update.callback_query.answer()
     await show_results(update, context, page=page, edit=True)
 
@@ -110,7 +119,7 @@ async def on_change(update: Update, context: ContextTypes.DEFAULT_TYPE, value: s
                  "district": lambda: render.district_question(catalogue, lang),
                  "topic": lambda: render.topic_question(catalogue, lang, TOPIC_IDS)}
     if value not in questions:
-        raise ValueError(value)
+        raise render.StaleButton(value)
     context.chat_data["changing"] = value != "topic"
     await update.callback_query.answer()
     text, markup = questions[value]()

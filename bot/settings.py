@@ -20,7 +20,7 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE, value:
     from bot.search_flow import ask_age
 
     if value not in LANGUAGES:
-        raise ValueError(value)
+        raise render.StaleButton(value)
     chat = settings(update, context)
     chat.lang = value
     finder(context).store.save(chat)
@@ -72,7 +72,7 @@ async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
     lang = lang_of(update, context)
     if value not in ("yes", "no"):
-        raise ValueError(value)
+        raise render.StaleButton(value)
     await update.callback_query.answer()
     if value == "yes":
         finder(context).store.forget(update.effective_chat.id)

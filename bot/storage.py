@@ -9,8 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from finder import clock
 
 EXPIRY_DAYS = 90
 
@@ -24,7 +27,11 @@ class ChatSettings:
 
 
 class ChatStore:
-    def __init__(self, path: Path):
+    """The chats' settings. `today` is the clock the store asks for the day (the last
+    use and the expiry count in days)."""
+
+    def __init__(self, path: Path, today: Callable[[], dt.date] = clock.today):
+        self.today = today
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -51,7 +58,7 @@ class ChatStore:
                 "age_group = excluded.age_group, district = excluded.district, "
                 "last_seen = excluded.last_seen",
                 (settings.chat_id, settings.lang, settings.age_group, settings.district,
-                 dt.date.today().isoformat()))
+                 self.today().isoformat()))
 
     def forget(self, chat_id: int) -> bool:
         with self.lock:
@@ -63,9 +70,8 @@ class ChatStore:
             return self.conn.execute("DELETE FROM chats WHERE last_seen < ?",
                                      (self._cutoff(),)).rowcount
 
-    @staticmethod
-    def _cutoff() -> str:
-        return (dt.date.today() - dt.timedelta(days=EXPIRY_DAYS)).isoformat()
+    def _cutoff(self) -> str:
+        return (self.today() - dt.timedelta(days=EXPIRY_DAYS)).isoformat()
 
     def close(self) -> None:
         self.conn.close()

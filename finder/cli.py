@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from finder import config
+from finder import clock, config
 from finder.content import ContentError
 
 data_option = click.option(
@@ -84,11 +84,6 @@ def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> No
                f"{result.districts} districts -> {result.path}")
 
 
-def _months_or_years(value: str) -> int:
-    """Ages on the command line: 4 means four years, 18m means eighteen months."""
-    return int(value[:-1]) if value.endswith("m") else int(value) * 12
-
-
 @main.command()
 @click.argument("text", nargs=-1)
 @click.option("--age", "ages", multiple=True, help="A child's age in years (or 18m for months).")
@@ -113,21 +108,19 @@ def search(text, ages, expecting, phase, district, topics, lang, free, lang_spok
     from finder.catalogue import CatalogueMissing, live
     from finder.search import Query, QueryError
 
+    params = {"q": " ".join(text), "age": list(ages), "expecting": expecting, "phase": phase,
+              "district": district, "topic": list(topics), "free": free,
+              "lang_spoken": lang_spoken, "accessible": accessible, "weekend": weekend,
+              "evening": evening, "online": online, "page": str(page)}
+    params = {k: ("1" if v is True else "" if v in (False, None) else v) for k, v in params.items()}
     try:
-        months = tuple(_months_or_years(a) for a in ages)
-    except ValueError:
-        raise click.BadParameter("an age is a whole number of years, or months like 18m",
-                                 param_hint="--age") from None
-    try:
-        query = Query(text=" ".join(text), ages_months=months, expecting=expecting, phase=phase,
-                      district=district, topics=tuple(topics), lang=lang, free=free,
-                      lang_spoken=lang_spoken, wheelchair=accessible, weekend=weekend,
-                      evening=evening,
-                      online=online, page=page, page_size=page_size)
         catalogue = live(config.data_dir(data_dir))
-        results = catalogue.search(query)
+        query = Query.from_params(params, lang=lang, districts=catalogue.districts,
+                                  page_size=page_size)
+        results = catalogue.search(query, clock.today())
     except QueryError as error:
-        raise click.BadParameter(str(error)) from None
+        hint = "TEXT" if error.parameter == "q" else "--" + error.parameter.replace("_", "-")
+        raise click.BadParameter(error.message, param_hint=hint) from None
     except CatalogueMissing as error:
         raise click.ClickException(str(error)) from None
     if as_json:
@@ -138,7 +131,7 @@ def search(text, ages, expecting, phase, district, topics, lang, free, lang_spok
     if results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}")
     for hit in results.hits:
-        ages = hit.age_label()
+        ages = hit.offer.ages_in_words(lang)
         flags = "".join(["  [stale]" if hit.stale else "",
                          "  [de]" if hit.fallback else ""])
         click.echo(f"{hit.score:6.2f}  {hit.why:<12} {ages:<14} {hit.id:<40} {hit.title}{flags}")
@@ -229,7 +222,7 @@ def warm(data_dir: str) -> None:
     except CatalogueMissing:
         return
     catalogue.engine.vocabulary.correct("hebamne")
-    catalogue.search(Query(text="Hebamme dringend", lang="de"))
+    catalogue.search(Query(text="Hebamme dringend", lang="de"), clock.today())
 
 
 @main.command()

@@ -82,11 +82,10 @@ class Lists:
         return db
 
     def save(self, offer_ids: list[str] | tuple[str, ...], lang: str,
-             today: dt.date | None = None) -> Referral:
+             today: dt.date) -> Referral:
         """Keep a list and return it with its code. The same list in the same language on
         the same day gets the same code, so printing a slip twice keeps one row.
         Raises OSError or sqlite3.Error when the data folder cannot be written."""
-        today = today or dt.date.today()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         ids = tuple(dict.fromkeys(offer_ids))[:MAX_OFFERS]
         day = (today - _EPOCH).days.to_bytes(2, "big")
@@ -105,10 +104,9 @@ class Lists:
             db.close()
         return Referral(code, ids, lang, today)
 
-    def load(self, code: str, today: dt.date | None = None) -> Referral:
+    def load(self, code: str, today: dt.date) -> Referral:
         """The list behind a code; ListError("invalid") for a code that was never made
         here (mistyped, cut off, altered), ListError("expired") after 30 days."""
-        today = today or dt.date.today()
         code = code.strip().lower()
         if not CODE.match(code):
             raise ListError("invalid")

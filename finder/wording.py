@@ -1,53 +1,16 @@
-"""Words the website and the bot share: how an age range, a ranking reason or a
-relaxation step is said. German texts are the message ids; each front end passes
-its own gettext, so the same catalogue entry serves both."""
+"""Words the website and the bot share: why a result is shown, how an offer is
+attended, what a relaxed filter shows instead, the emergency box. German texts are
+the message ids (finder.i18n); the facts themselves are the model's."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-from functools import cache
-
-from babel.dates import format_date, format_skeleton, get_day_names
-from babel.support import NullTranslations, Translations
-
-from finder import config
-from finder.model import schedule
-from finder.model.schedule import WEEKDAYS
-
-LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
-
-
-def N_(text: str) -> str:
-    """Marks a text for translation where it is translated later."""
-    return text
-
-
-@cache
-def _catalogue(lang: str) -> NullTranslations:
-    if lang == "de":
-        return NullTranslations()
-    return Translations.load(str(config.PROJECT_ROOT / "translations"), [lang], "messages")
-
-
-def t(lang: str, text: str, **variables) -> str:
-    """A German text in lang (for a reader other than the request's: the bot's chats,
-    the family's half of a referral slip), with the variables filled in."""
-    result = _catalogue(lang if lang in LANGUAGES else "de").ugettext(text)
-    return result % variables if variables else result
-
-
-def tn(lang: str, singular: str, plural: str, num: int, **variables) -> str:
-    variables.setdefault("num", num)
-    return _catalogue(lang if lang in LANGUAGES else "de").ungettext(singular, plural, num) \
-        % variables
-
+from finder.i18n import N_
 
 WHY = {
     "district": N_("in %(district)s"),
     "citywide": N_("für die ganze Stadt"),
     "online": N_("online oder am Telefon"),
-    "at_home": N_("kommt zu Ihnen nach Hause"),
+    "at_home": N_("kommt zu Ihnen"),
     "neighbour": N_("im Nachbarstadtteil"),
     "nearby": N_("in der Nähe"),
     "elsewhere": N_("in einem anderen Stadtteil"),
@@ -71,81 +34,32 @@ RELAXED = {
 """What a relaxation step (finder.search.RELAXATIONS) shows instead."""
 
 
-MONTHLY = {
-    1: N_("jeden ersten %(day)s im Monat"),
-    2: N_("jeden zweiten %(day)s im Monat"),
-    3: N_("jeden dritten %(day)s im Monat"),
-    4: N_("jeden vierten %(day)s im Monat"),
-    5: N_("jeden fünften %(day)s im Monat"),
-    -1: N_("jeden letzten %(day)s im Monat"),
+ATTENDANCE = {
+    "online": N_("online"),
+    "phone": N_("am Telefon"),
+    "at_home": N_("kommt zu Ihnen nach Hause"),
+    "outreach": N_("kommt in die Kita oder Schule"),
+    "accompanying": N_("begleitet Sie zu Terminen"),
 }
-"""A monthly schedule (week_of_month) in words."""
+"""How an offer is attended, said short (a result's facts), for every way but in person."""
 
+ATTENDANCE_LONG = {
+    "online": N_("Online – von zu Hause aus."),
+    "phone": N_("Am Telefon – von zu Hause aus."),
+    "at_home": N_("Wir kommen zu Ihnen nach Hause."),
+    "outreach": N_("Wir kommen in die Kita oder Schule Ihres Kindes."),
+    "accompanying": N_("Wir begleiten Sie zu Terminen, zum Beispiel zu Ämtern oder in die Schule."),
+}
+"""How an offer is attended, as a sentence (the offer page, the slip, the bot)."""
 
-def date_lines(offer: dict, lang: str, _: Callable[..., str], count: int = 3,
-               today: dt.date | None = None) -> list[str]:
-    """The next sessions as "Di., 8.12., 09:30–11:30"; empty when the offer has no
-    schedule, or is open around the clock (there is no date to tell)."""
-    if any(schedule.around_the_clock(s) for s in offer["schedules"]):
-        return []
-    comma = "، " if lang in ("ar", "fa") else ", "
-    return [f"{format_skeleton('MEd', day, locale=lang)}{comma}{opens}–{closes}"
-            for day, opens, closes in schedule.next_dates(offer, today, count)]
+ALWAYS_REACHABLE = N_("Tag und Nacht erreichbar")
 
-
-def age_range(low: int | None, high: int | None, _: Callable[..., str],
-              ngettext: Callable[..., str]) -> str:
-    """For whom, in words a parent reads at a glance: "3 Jahre bis 6 Jahre"."""
-
-    def years(months: int) -> str:
-        if months < 12:
-            return ngettext("%(num)d Monat", "%(num)d Monate", months)
-        return ngettext("%(num)d Jahr", "%(num)d Jahre", months // 12)
-
-    if low is None and high is None:
-        return _("für Familien mit Kindern jeden Alters")
-    if high is not None and high < 0:
-        return _("in der Schwangerschaft")
-    # An upper bound of 71 months means "until the sixth birthday": say 6 years.
-    upper = None if high is None else (high + 1 if high % 12 == 11 else high)
-    if low is not None and low < 0 and upper is not None:
-        return _("von der Schwangerschaft bis %(age)s", age=years(upper))
-    low = max(low or 0, 0)
-    if upper is None:
-        return _("ab %(age)s", age=years(low))
-    return _("%(low)s bis %(high)s", low=years(low) if low else "0", high=years(upper))
-
-
-def schedule_lines(offer: dict, lang: str, _: Callable[..., str]) -> list[str]:
-    """Opening hours as lines like "Mo., Mi. 09:00–12:00" or "05.12.2026 09:00–16:30";
-    dated sessions that are over are left out."""
-    names = get_day_names("abbreviated", locale=lang)
-    today = dt.date.today().isoformat()
-    lines = []
-    for s in offer["schedules"]:
-        if s["date"]:
-            if s["date"] < today:
-                continue
-            when = format_date(dt.date.fromisoformat(s["date"]), "medium", locale=lang)
-        else:
-            days = [WEEKDAYS.index(d) for d in s["byday"]]
-            if s.get("week_of_month"):
-                wide = get_day_names("wide", locale=lang)
-                when = ", ".join(_(MONTHLY[week], day=wide[d])
-                                 for week in s["week_of_month"] for d in days)
-            elif (s.get("every_weeks") or 1) > 1:
-                when = _("alle %(num)d Wochen: %(days)s", num=s["every_weeks"],
-                         days=", ".join(names[d] for d in days))
-            elif days == list(range(7)):
-                when = _("täglich")
-            elif days == list(range(5)):
-                when = _("Mo–Fr")
-            else:
-                when = ", ".join(names[d] for d in days)
-        hours = _("rund um die Uhr") if (s["opens_at"], s["closes_at"]) == ("00:00", "23:59") \
-            else f"{s['opens_at']}–{s['closes_at']}"
-        lines.append(f"{when} {hours}")
-    return lines
+WHEELCHAIR = {
+    True: N_("Mit Rollstuhl erreichbar."),
+    False: N_("Nicht barrierefrei."),
+    None: N_("Ob man mit dem Rollstuhl hineinkommt, wissen wir nicht. Bitte fragen Sie vorher."),
+}
+"""Wheelchair access: yes, no, and not known, each said as such."""
 
 
 EMERGENCY_TITLE = N_("Hilfe sofort – Tag und Nacht")
@@ -163,3 +77,23 @@ def helpline_text(helpline: dict, field: str, lang: str) -> str:
 def town_name(town: dict, lang: str) -> str:
     """The town's name as a language writes it (town.yaml's names), else as it is."""
     return town.get("names", {}).get(lang) or town.get("name", "")
+
+
+def where_parts(why: str, offer, lang: str, district_name, searched: str | None) -> list[str]:
+    """Where an offer takes place, said once: why it is shown (in the district, citywide,
+    in a neighbouring district …), then how it is attended (online, by phone, it comes
+    to you) or the districts it is held in. `district_name` names a district id."""
+    from finder.i18n import t
+
+    parts = []
+    if why and why not in ("online", "at_home"):
+        parts.append(t(lang, WHY[why], district=district_name(searched) if searched else ""))
+    if offer.attending_type in ATTENDANCE:
+        parts.append(t(lang, ATTENDANCE[offer.attending_type]))
+    elif offer.districts and why != "district":
+        parts.append(", ".join(district_name(d) for d in offer.districts))
+    elif not parts and "citywide" in offer.service_areas:
+        parts.append(t(lang, "ganze Stadt"))
+    if offer.always_reachable:
+        parts.append(t(lang, ALWAYS_REACHABLE))
+    return parts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import shutil
 import socket
@@ -20,6 +21,13 @@ from finder.catalogue.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content"
+
+TODAY = dt.date(2026, 12, 5)
+"""The tests' day, whatever the calendar says. FINDER_TODAY fixes the finder's clock
+(finder.clock) for the tests and for every server, bot and command they start, so the
+suite gives the same answers on any day; tests of what changes with the day pass their
+own days, relative to this one."""
+os.environ["FINDER_TODAY"] = TODAY.isoformat()
 
 
 @pytest.fixture(scope="session")

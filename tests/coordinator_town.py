@@ -9,9 +9,8 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, TODAY
 
-TODAY = dt.date.today()
 RECENT = (TODAY - dt.timedelta(days=30)).isoformat()
 SOON = (TODAY + dt.timedelta(days=10)).isoformat()
 

@@ -21,7 +21,7 @@ from finder import content as content_module
 from finder.catalogue import live
 from finder.search import Query
 from finder.web import create_app
-from tests.conftest import BUNDLED, ROOT, run_finder
+from tests.conftest import BUNDLED, ROOT, TODAY, run_finder
 
 EXAMPLE = ROOT / "examples" / "berlin"
 KITAS = EXAMPLE / "data" / "berlin-daycare-centers-2026-07-details.csv"
@@ -70,7 +70,7 @@ def test_kitas_and_places_per_bezirk_reproduce_the_published_figures(berlin):
     _, data = berlin
     catalogue = live(data)
     # Kitas per Bezirk as the search counts them ...
-    facets = catalogue.search(Query(topics=("childcare",))).facets["district"]
+    facets = catalogue.search(Query(topics=("childcare",)), TODAY).facets["district"]
     # ... and places per Bezirk from the built database.
     db = sqlite3.connect(f"file:{catalogue.path / 'catalogue.db'}?mode=ro", uri=True)
     places, kitas = Counter(), Counter()
@@ -91,7 +91,7 @@ def test_a_search_by_bezirk_shows_that_bezirk_first(berlin):
     count = published()["spandau"][0]
     hits = []
     for page in (1, 2):
-        hits += catalogue.search(Query(district="spandau", page=page, page_size=100)).hits
+        hits += catalogue.search(Query(district="spandau", page=page, page_size=100), TODAY).hits
     assert all(h.districts == ("spandau",) and h.why == "district" for h in hits[:count])
     assert hits[count].why != "district" and "spandau" not in hits[count].districts
 
@@ -99,14 +99,14 @@ def test_a_search_by_bezirk_shows_that_bezirk_first(berlin):
 def test_a_search_by_text_finds_the_kita(berlin):
     _, data = berlin
     catalogue = live(data)
-    found = catalogue.search(Query(text="Casa Fantasia"))
+    found = catalogue.search(Query(text="Casa Fantasia"), TODAY)
     assert found.hits[0].id == "kita-01010030"  # FRÖBEL Kindergarten Casa Fantasia, Mitte
     # Eight Kitas are called Sonnenschein; Lichtenberg's come first in Lichtenberg.
-    sonnenschein = catalogue.search(Query(text="Kita Sonnenschein", district="lichtenberg"))
+    sonnenschein = catalogue.search(Query(text="Kita Sonnenschein", district="lichtenberg"), TODAY)
     first = catalogue.offer(sonnenschein.hits[0].id)
-    assert first["name"] == "Kita Sonnenschein" and first["districts"] == ["lichtenberg"]
+    assert first.name == "Kita Sonnenschein" and first.districts == ("lichtenberg",)
     # A child of four in Neukölln who needs a Kita with language support:
-    found = catalogue.search(Query(text="Sprachförderung", district="neukoelln", ages_months=(48,)))
+    found = catalogue.search(Query(text="Sprachförderung", district="neukoelln", ages_months=(48,)), TODAY)
     assert found.hits and all("migration_language" in h.topics for h in found.hits[:3])
     assert found.hits[0].districts == ("neukoelln",)
 
@@ -120,7 +120,7 @@ def test_the_website_of_the_second_town(berlin):
     assert "FRÖBEL Kindergarten <mark>Casa</mark> <mark>Fantasia</mark>" in text
     assert "Familienwegweiser Berlin" in text
     offer = client.get("/de/offer/kita-01010030").get_data(as_text=True)
-    assert "Anklamer Str. 38" in offer and "0 bis 6 Jahre" in offer
+    assert "Anklamer Str. 38" in offer and "bis 6 Jahre" in offer
     imprint = client.get("/de/imprint").get_data(as_text=True)
     assert "Kitaliste der Senatsverwaltung" in imprint and "CC BY 3.0 DE" in imprint
 

@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import build
 from bot.standin import BotApiStandIn
-from tests.conftest import run_finder
+from tests.conftest import TODAY, run_finder
 
 
 class Running:
@@ -110,7 +110,7 @@ def test_unknown_language_is_asked_and_remembered(bot):
 def title(catalogue, offer_id: str, lang: str) -> str:
     """An offer's title as the bot shows it in a language (its translation, else German)."""
     offer = catalogue.offer(offer_id)
-    return offer["translations"].get(lang, {}).get("name") or offer["name"]
+    return offer.text("name", lang)
 
 
 KITAS = ("kita-anmeldung-servicestelle", "kita-pusteblume", "kita-hafenkinder-plaetze",
@@ -258,13 +258,13 @@ def test_every_message_and_button_stays_within_telegram_limits(bot):
 
 def test_long_offer_text_is_cut_to_telegram_limits():
     from bot import render
+    from finder.model import Offer
 
-    offer = {"id": "x", "name": "Langes Angebot", "summary": "Kurz.", "description": "Wort " * 2000,
-             "translations": {}, "min_age_months": None, "max_age_months": None,
-             "schedule_description": None, "locations": [], "attending_type": "online",
-             "free": True, "fees_description": None, "registration_required": False,
-             "phones": [], "email": None, "url": None}
-    text, _ = render.offer(None, offer, "de", [], ["Deutsch"])
+    offer = Offer.from_record({
+        "id": "x", "provider_id": "p", "name": "Langes Angebot", "summary": "Kurz.",
+        "description": "Wort " * 2000, "topics": ["health"], "phases": [],
+        "attending_type": "online", "free": True})
+    text, _ = render.offer(None, offer, "de", TODAY)
     assert len(text) <= 4096 and text.endswith("…")
 
 

@@ -11,7 +11,7 @@ from finder.catalogue import CatalogueMissing, live
 from finder.catalogue.build import build, current_build
 from finder.content import ContentError
 from finder.search import Query
-from tests.conftest import OFFER, PROVIDER, run_finder
+from tests.conftest import OFFER, PROVIDER, TODAY, run_finder
 
 
 def dump(build_dir) -> list[str]:
@@ -32,7 +32,7 @@ def test_build_writes_sqlite_and_index_and_switches(content, tmp_path):
     assert (live_dir / "catalogue.db").is_file() and (live_dir / "index").is_dir()
     assert (data / "current").is_symlink()
     assert not os.path.isabs(os.readlink(data / "current")), "the link must survive a move"
-    results = live(data).search(Query(text="Park"))
+    results = live(data).search(Query(text="Park"), TODAY)
     assert [h.id for h in results.hits] == ["offer-1"] and results.relaxed == ()
 
 
@@ -42,7 +42,7 @@ def test_broken_content_fails_and_the_previous_catalogue_keeps_serving(content, 
     build(content.root, data)
     before = current_build(data)
     reader = live(data)
-    assert reader.search(Query(text="Elterncafé")).total == 1
+    assert reader.search(Query(text="Elterncafé"), TODAY).total == 1
 
     content.provider(PROVIDER + OFFER.format(id="offer-0", name="Elterncafé am Markt")
                      .replace("topics: [meeting_places]", "topics: [nonsense]"))
@@ -52,7 +52,7 @@ def test_broken_content_fails_and_the_previous_catalogue_keeps_serving(content, 
     assert "previous catalogue keeps serving" in result.stderr
     assert current_build(data) == before
     assert live(data) is reader
-    assert reader.search(Query(text="Elterncafé")).total == 1
+    assert reader.search(Query(text="Elterncafé"), TODAY).total == 1
     assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".staging")]
 
 
@@ -61,15 +61,15 @@ def test_a_new_build_is_picked_up_without_restart(content, tmp_path):
     data = tmp_path / "data"
     build(content.root, data)
     first = live(data)
-    assert first.search(Query(text="Schachclub")).relaxed == ("no_words",)
+    assert first.search(Query(text="Schachclub"), TODAY).relaxed == ("no_words",)
     content.offers("Elterncafé am Markt", "Schachclub für Kinder")
     build(content.root, data)
     second = live(data)
     assert second is not first
-    found = second.search(Query(text="Schachclub"))
+    found = second.search(Query(text="Schachclub"), TODAY)
     assert [h.id for h in found.hits] == ["offer-1"] and found.relaxed == ()
     # The old handle still answers from its own build.
-    assert first.search(Query(text="Elterncafé")).total == 1
+    assert first.search(Query(text="Elterncafé"), TODAY).total == 1
 
 
 def test_two_builds_without_change_give_the_same_catalogue(content, tmp_path):

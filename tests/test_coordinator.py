@@ -122,7 +122,7 @@ def counts(matrix) -> dict:
 
 
 def test_every_count_of_the_three_matrices(cat):
-    cover = coverage.compute(cat, threshold=2)
+    cover = coverage.compute(cat, threshold=2, today=TODAY)
     assert cover.offers == 8
     assert counts(cover.matrices["phase_district"]) == PHASE_DISTRICT
     assert counts(cover.matrices["phase_topic"]) == PHASE_TOPIC
@@ -133,7 +133,7 @@ def test_every_count_of_the_three_matrices(cat):
 
 
 def test_every_gap_and_thin_spot(cat):
-    cover = coverage.compute(cat, threshold=2)
+    cover = coverage.compute(cat, threshold=2, today=TODAY)
     for name, known in (("phase_district", PHASE_DISTRICT), ("phase_topic", PHASE_TOPIC),
                         ("district_topic", DISTRICT_TOPIC)):
         for (row, col), cell in cover.matrices[name].cells.items():
@@ -150,12 +150,12 @@ def test_every_gap_and_thin_spot(cat):
                         ("nord", "pregnancy"), ("west", "transition_to_work")]
     assert ("sued", "kita") not in gaps
     # A higher threshold makes Süd's two Kitas thin too.
-    assert coverage.compute(cat, threshold=3).matrices["phase_district"].cell(
+    assert coverage.compute(cat, threshold=3, today=TODAY).matrices["phase_district"].cell(
         "sued", "kita").status == "thin"
 
 
 def test_offers_per_1000_children_and_high_need(cat):
-    cover = coverage.compute(cat)
+    cover = coverage.compute(cat, today=TODAY)
     cell = cover.matrices["phase_district"].cell
     assert cell("nord", "early_childhood").per_1000 == 5.0      # 1 / 200 children
     assert cell("nord", "kita").per_1000 == 10.0                # 1 / 100
@@ -171,9 +171,9 @@ def test_offers_per_1000_children_and_high_need(cat):
 
 
 def test_filters_by_topic_and_phase(cat):
-    by_topic = coverage.compute(cat, topic="childcare")
+    by_topic = coverage.compute(cat, topic="childcare", today=TODAY)
     assert counts(by_topic.matrices["phase_district"]) == {("nord", "kita"): 1, ("sued", "kita"): 2}
-    by_phase = coverage.compute(cat, phase="kita")
+    by_phase = coverage.compute(cat, phase="kita", today=TODAY)
     assert counts(by_phase.matrices["district_topic"]) == {
         ("nord", "childcare"): 1, ("sued", "childcare"): 2, ("sued", "education"): 1,
         ("online", "parenting_advice"): 1}
@@ -217,7 +217,7 @@ def test_the_csv_equals_the_page(data, matrix):
 
 
 def test_the_heatmap_names_every_cell(cat):
-    cover = coverage.compute(cat)
+    cover = coverage.compute(cat, today=TODAY)
     svg = str(coverage.heatmap_svg(cover.matrices["phase_district"], 2, "Abdeckung",
                                    {"offers": "Angebote", "per_1000": "je 1.000 Kinder",
                                     "gap": "Lücke", "thin": "dünn"}))
@@ -316,7 +316,7 @@ def test_the_threshold_hides_rare_searches(data):
     for text, times in (("Reitstall", 4), ("Zahnarzt", 5), ("Tierpark", 1)):
         for _ in range(times):
             query = Query(text=text)
-            demand.record(query, cat.search(query), data)
+            demand.record(query, cat.search(query, TODAY), TODAY, data)
     found = demand.summary(data)
     assert [(n.text, n.count) for n in found.needs] == [("zahnarzt", 5)]
     assert found.other == 5
@@ -396,10 +396,10 @@ def test_search_goes_on_when_the_data_folder_is_read_only(data, tmp_path, caplog
 def test_freshness_lists_stale_expiring_and_expired_by_provider(cat, data):
     from finder.coordinator import freshness
 
-    fresh = freshness.compute(cat, data)
+    fresh = freshness.compute(cat, data, TODAY)
     assert {k: fresh.counts[k] for k in ("stale", "expiring", "expired")} == \
         {"stale": 2, "expiring": 1, "expired": 1}
-    listed = [(g.provider["id"], [(i.offer["id"], i.state) for i in g.items])
+    listed = [(g.provider.id, [(i.offer["id"], i.state) for i in g.items])
               for g in fresh.groups]
     assert listed == [
         ("fz-nord", [("krabbeln-nord", "stale")]),
@@ -437,7 +437,10 @@ def test_still_current_counts_at_once_survives_a_rebuild_and_goes_back_into_the_
     result = run_finder("content", "verifications", "--content", str(content),
                         "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
-    assert "5 offer(s) in 2 file(s) changed" in result.stdout
+    # kita-sued's offers were confirmed all at once; kita-west-alt had ended before, and
+    # "all its offers are still current" does not make an ended offer current.
+    assert "4 offer(s) in 2 file(s) changed" in result.stdout
+    assert "kita-west-alt" not in result.stdout
     after = {p.name: p.read_text(encoding="utf-8") for p in (content / "providers").iterdir()}
     today = TODAY.isoformat()
     for name in before:
@@ -449,7 +452,7 @@ def test_still_current_counts_at_once_survives_a_rebuild_and_goes_back_into_the_
             assert changed == [("    assured_date: 2024-01-01   # stale: asked last in 2024",
                                 f"    assured_date: {today}   # stale: asked last in 2024")]
         else:
-            # Three lines changed, and one added to the offer that had no assured_date.
+            # Two lines changed, and one added to the offer that had no assured_date.
             assert len(new) == len(old) + 1
             added = [line for line in new if line not in old]
             assert added.count(f"    assured_date: {today}") >= 1
@@ -458,6 +461,7 @@ def test_still_current_counts_at_once_survives_a_rebuild_and_goes_back_into_the_
     dates = {o["id"]: o["assured_date"] for o in loaded.offers}
     assert dates["krabbeln-nord"] == today and dates["kita-zukunft"] == today
     assert dates["kita-nord"] != today       # not confirmed: unchanged
+    assert dates["kita-west-alt"] != today   # ended: a provider's confirmation skips it
     again = run_finder("content", "verifications", "--content", str(content),
                        "--data-dir", str(data))
     assert "0 offer(s) in 0 file(s) changed" in again.stdout
@@ -476,7 +480,7 @@ def test_report_page_and_file_and_changes_since_the_last_report(data, tmp_path):
     assert browser.post("/coordinator/report/finish").status_code == 303
     from finder.coordinator import freshness
 
-    freshness.verify(data, "offer", "krabbeln-nord", "koordination")
+    freshness.verify(data, "offer", "krabbeln-nord", "koordination", TODAY)
     page = browser.get("/coordinator/report").get_data(as_text=True)
     changes = re.search(r'<ul id="changes">(.*?)</ul>', page, re.S).group(1)
     assert re.findall(r"<li>([^<]+)</li>", changes) == ["nicht geprüft: 2 → 1"]

@@ -12,7 +12,7 @@ import pytest
 from finder.catalogue import live
 from finder.coordinator import demand, users
 from finder.search import Query
-from tests.conftest import axe_violations, serving
+from tests.conftest import TODAY, axe_violations, serving
 from tests.test_browser import ARGS, CHROMIUM, SHOTS
 
 pytestmark = pytest.mark.browser
@@ -32,7 +32,7 @@ def server(bundled_data, tmp_path_factory):
     for text, times in (("Reitstall", 6), ("Ponyhof", 5), ("Tierpark", 2)):
         for _ in range(times):
             query = Query(text=text, district="hafen")
-            demand.record(query, cat.search(query), data)
+            demand.record(query, cat.search(query, TODAY), TODAY, data)
     with serving(data, "--workers", "1") as base:
         yield base
 

@@ -12,7 +12,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from finder import wording
+from finder import i18n
 from tests.conftest import axe_violations
 from tests.test_bot import Running, buttons, say
 from tests.test_browser import SHOTS, browser, server  # noqa: F401 - fixtures
@@ -112,7 +112,7 @@ def test_a_consultation_with_the_keyboard_only(consultation, server, catalogue):
     print(f"\nkeystrokes for the whole consultation: {consultation['keys']}")
     assert len(set(chosen)) == 3
     for offer_id in chosen:
-        assert "ar" in catalogue.offer(offer_id)["languages"], "filtered by Arabic spoken"
+        assert "ar" in catalogue.offer(offer_id).languages, "filtered by Arabic spoken"
     assert consultation["keys"] <= 45
     hosts = {urlsplit(url).netloc for url in consultation["requests"]}
     assert hosts == {urlsplit(server).netloc}
@@ -142,10 +142,10 @@ def test_the_printed_slip_has_arabic_with_german_beside_and_every_contact(consul
             heading = family.locator("h2").bounding_box()
             assert abs((heading["x"] + heading["width"]) - (family_box["x"] + family_box["width"])) < 4
             assert german.locator("h2").bounding_box()["x"] - german_box["x"] < 20
-            assert offer["translations"]["ar"]["name"] in family.inner_text()
-            assert offer["name"] in german.inner_text()
-            assert wording.t("ar", "Was tun?") in family.inner_text()
-            for text in (*offer["phones"], offer["email"], offer["url"]):
+            assert offer.translations["ar"]["name"] in family.inner_text()
+            assert offer.name in german.inner_text()
+            assert i18n.t("ar", "Was tun?") in family.inner_text()
+            for text in (*offer.phones, offer.email, offer.url):
                 if text:
                     assert text in family.inner_text() and text in german.inner_text(), text
         pdf = page.pdf(format="A4")
@@ -183,7 +183,7 @@ def test_the_qr_codes_open_the_offers_and_the_list(consultation, server, catalog
         url = decode(page, codes.nth(n))
         assert url == f"{PUBLIC}/ar/offer/{offer_id}"
         html = urlopen(local(server, url)).read().decode()
-        assert catalogue.offer(offer_id)["translations"]["ar"]["name"] in html
+        assert catalogue.offer(offer_id).translations["ar"]["name"] in html
     list_url = decode(page, codes.nth(3))
     assert re.fullmatch(rf"{PUBLIC}/ar/list/[a-z2-7]{{16}}", list_url)
     html = urlopen(local(server, list_url)).read().decode()
@@ -198,10 +198,10 @@ def test_the_qr_codes_open_the_offers_and_the_list(consultation, server, catalog
         reply = say(bot, 4711, f"/start list_{code}", lang=None)
         text = reply["params"]["text"]
         for offer_id in chosen:
-            assert catalogue.offer(offer_id)["translations"]["ar"]["name"] in text
+            assert catalogue.offer(offer_id).translations["ar"]["name"] in text
         assert [b["callback_data"] for b in buttons(reply)] == [f"o:{i}" for i in chosen]
         gone = say(bot, 4711, f"/start list_{code[:-1]}x", lang="tr")
-        assert wording.t("tr", "Dieser Link stimmt nicht: Er ist unvollständig oder wurde verändert. "
+        assert i18n.t("tr", "Dieser Link stimmt nicht: Er ist unvollständig oder wurde verändert. "
                                "Bitte scannen Sie den QR-Code noch einmal.") in gone["params"]["text"]
     finally:
         bot.stop()

@@ -10,7 +10,7 @@ from finder.catalogue import live
 from finder.catalogue.build import build
 from finder.content import ContentError, load
 from finder.search import Query
-from tests.conftest import run_finder
+from tests.conftest import TODAY, run_finder
 
 
 def box(lat: float, lon: float, half: float = 0.005) -> dict:
@@ -66,7 +66,7 @@ def test_a_place_without_district_gets_the_one_it_lies_in(content, tmp_path):
     assert offers["kurs"]["locations"][0]["district"] == "altstadt"
     data = tmp_path / "data"
     build(content.root, data)
-    found = live(data).search(Query(district="altstadt", topics=("education",)))
+    found = live(data).search(Query(district="altstadt", topics=("education",)), TODAY)
     assert found.hits[0].id == "kurs" and found.hits[0].why == "district"
 
 

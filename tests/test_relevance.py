@@ -18,6 +18,7 @@ import pytest
 
 from finder.search import Query
 from finder.web import create_app
+from tests.conftest import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 MIDWIFE = {"hebammenvermittlung", "hebammensprechstunde-kleine-fuesse", "familienhebammen",
@@ -36,7 +37,7 @@ def client(bundled_data):
 
 
 def top(catalogue, text: str, lang: str = "de", n: int = 3, **filters) -> list[str]:
-    results = catalogue.search(Query(text=text, lang=lang, page_size=n, **filters))
+    results = catalogue.search(Query(text=text, lang=lang, page_size=n, **filters), TODAY)
     return [h.id for h in results.hits]
 
 
@@ -76,7 +77,7 @@ def test_a_need_told_in_a_sentence_without_its_name(catalogue, text, lang):
 ])
 def test_violence_told_in_a_sentence_finds_the_shelter_and_the_emergency_numbers(
         catalogue, text, lang):
-    results = catalogue.search(Query(text=text, lang=lang, page_size=3))
+    results = catalogue.search(Query(text=text, lang=lang, page_size=3), TODAY)
     assert results.emergency
     assert set(h.id for h in results.hits[:2]) & VIOLENCE, [h.id for h in results.hits]
 
@@ -101,14 +102,14 @@ def test_inflected_forms_reach_the_offers(catalogue, text, lang, expected):
 def test_the_own_district_does_not_outrank_a_better_answer(catalogue):
     # A language course from Ostend: the integration course and the literacy course
     # (next door in the Altstadt) come before weaker matches in Ostend itself.
-    results = catalogue.search(Query(text="Deutschkurs", district="ostend", page_size=4))
+    results = catalogue.search(Query(text="Deutschkurs", district="ostend", page_size=4), TODAY)
     found = [h.id for h in results.hits]
     assert "computerkurs-eltern-ostend" not in found[:3], found
     assert {"integrationskurs-kinderbetreuung", "alphabetisierungskurs"} & set(found[:3]), found
 
 
 def test_without_words_the_order_is_fit_not_the_alphabet(catalogue):
-    results = catalogue.search(Query(topics=("crisis_protection",), page_size=10))
+    results = catalogue.search(Query(topics=("crisis_protection",), page_size=10), TODAY)
     ids = [h.id for h in results.hits]
     assert ids != sorted(ids)
     # Offers whose main topic is the one asked for come first.
@@ -127,7 +128,7 @@ def test_offers_for_parents_are_not_hidden_by_the_childs_age(catalogue):
     found = top(catalogue, "Deutschkurs", n=6, ages_months=(7 * 12,))
     assert {"alphabetisierungskurs", "sprachcafe-bibliothek"} & set(found), found
     offer = catalogue.offer("sprachcafe-bibliothek")
-    assert offer["audience"] == "parents"
+    assert offer.audience == "parents"
     # An offer for children still respects the child's age.
     assert "babyschwimmen" not in top(catalogue, "Schwimmkurs", n=10, ages_months=(7 * 12,))
 
@@ -138,7 +139,7 @@ def test_offers_for_parents_are_not_hidden_by_the_childs_age(catalogue):
 ])
 def test_right_words_get_no_suggestion(catalogue, text):
     lang = "en" if text in ("gift for a newborn", "nursery", "homework help") else "de"
-    assert catalogue.search(Query(text=text, lang=lang)).suggestion is None
+    assert catalogue.search(Query(text=text, lang=lang), TODAY).suggestion is None
 
 
 def test_an_english_word_does_not_match_a_german_false_friend(catalogue):
@@ -151,7 +152,7 @@ def test_an_english_word_does_not_match_a_german_false_friend(catalogue):
     ("Hebamne", "hebamme"),
 ])
 def test_a_typo_gets_a_suggestion_that_helps(catalogue, text, suggestion):
-    results = catalogue.search(Query(text=text, page_size=3))
+    results = catalogue.search(Query(text=text, page_size=3), TODAY)
     assert results.suggestion == suggestion
     assert results.hits
 
@@ -186,7 +187,7 @@ def test_no_emergency_box_for_an_ordinary_search(client):
     ("kendimi öldürmek istiyorum", "tr"), ("أريد أن أنتحر", "ar"),
 ])
 def test_suicidal_thoughts_are_an_emergency(catalogue, text, lang):
-    assert catalogue.search(Query(text=text, lang=lang)).emergency
+    assert catalogue.search(Query(text=text, lang=lang), TODAY).emergency
 
 
 def relevance_table(which: str) -> dict[str, tuple[int, int]]:

@@ -9,15 +9,15 @@ import pytest
 
 from finder.model import PHASE_IDS, PHASES, TOPIC_IDS
 from finder.search import WHY_ORDER, Query, QueryError
-from tests.conftest import run_finder
+from tests.conftest import TODAY, run_finder
 
 ALL = 500
 
 
 def everything(catalogue, **fields) -> list:
-    return list(catalogue.search(Query(page_size=100, **fields)).hits) + [
+    return list(catalogue.search(Query(page_size=100, **fields), TODAY).hits) + [
         h for page in range(2, 6)
-        for h in catalogue.search(Query(page=page, page_size=100, **fields)).hits
+        for h in catalogue.search(Query(page=page, page_size=100, **fields), TODAY).hits
     ]
 
 
@@ -25,23 +25,32 @@ def ids(results) -> list[str]:
     return [h.id for h in results.hits]
 
 
-def offers_of(catalogue, hits) -> list[dict]:
+def offers_of(catalogue, hits) -> list:
     return [catalogue.offer(h.id) for h in hits]
 
 
-def overlaps(offer: dict, first: int, last: int) -> bool:
-    low = 0 if offer["min_age_months"] is None else offer["min_age_months"]
-    high = 359 if offer["max_age_months"] is None else offer["max_age_months"]
+def overlaps(offer, first: int, last: int) -> bool:
+    low = 0 if offer.min_age_months is None else offer.min_age_months
+    high = 359 if offer.max_age_months is None else offer.max_age_months
     return low <= last and first <= high
 
 
 # --- every filter alone --------------------------------------------------------
 
 
-def test_no_query_returns_every_current_offer(catalogue):
-    results = catalogue.search(Query(page_size=100))
-    assert results.total == catalogue.info["offers"] - 7  # seven offers have expired
-    assert results.relaxed == ()
+def all_offers(catalogue) -> list:
+    return list(catalogue.offers_by_ids([o["id"] for o in catalogue.all_offers()]).values())
+
+
+@pytest.mark.parametrize("days", [0, 40, 400])
+def test_no_query_returns_every_current_offer_on_any_day(catalogue, days):
+    day = TODAY + dt.timedelta(days=days)
+    results = catalogue.search(Query(page_size=100), day)
+    current = {o.id for o in all_offers(catalogue) if o.is_current(day)}
+    assert results.total == len(current) and results.relaxed == ()
+    found = {h.id for page in range(1, results.pages + 1)
+             for h in catalogue.search(Query(page=page, page_size=100), day).hits}
+    assert found == current
 
 
 @pytest.mark.parametrize("years", [0, 1, 4, 8, 13, 17, 22])
@@ -49,7 +58,7 @@ def test_age_filter(catalogue, years):
     hits = everything(catalogue, ages_months=(years * 12,))
     assert hits
     for offer in offers_of(catalogue, hits):
-        assert overlaps(offer, years * 12, years * 12 + 11), offer["id"]
+        assert overlaps(offer, years * 12, years * 12 + 11), offer.id
 
 
 def test_several_children_at_once(catalogue):
@@ -64,7 +73,7 @@ def test_expecting(catalogue):
     hits = everything(catalogue, expecting=True)
     assert "hebammenvermittlung" in {h.id for h in hits}
     for offer in offers_of(catalogue, hits):
-        assert offer["min_age_months"] is not None and offer["min_age_months"] < 0
+        assert offer.min_age_months is not None and offer.min_age_months < 0
 
 
 @pytest.mark.parametrize("phase", PHASE_IDS)
@@ -88,23 +97,23 @@ def test_several_topics_mean_any_of_them(catalogue):
 
 
 @pytest.mark.parametrize("flag,check", [
-    ("free", lambda o: o["free"]),
-    ("wheelchair", lambda o: o["wheelchair_accessible"]),
-    ("weekend", lambda o: o["open_weekends"]),
-    ("online", lambda o: o["attending_type"] == "online"),
+    ("free", lambda o: o.free),
+    ("wheelchair", lambda o: o.wheelchair is True),
+    ("weekend", lambda o: o.open_weekends),
+    ("online", lambda o: o.attending_type in ("online", "phone")),
 ])
 def test_flag_filters(catalogue, flag, check):
     hits = everything(catalogue, **{flag: True})
     assert hits
     assert all(check(o) for o in offers_of(catalogue, hits))
-    assert len(hits) < catalogue.search(Query()).total
+    assert len(hits) < catalogue.search(Query(), TODAY).total
 
 
 @pytest.mark.parametrize("code", ["ar", "tr", "uk", "fa"])
 def test_language_spoken(catalogue, code):
     hits = everything(catalogue, lang_spoken=code)
     assert hits
-    assert all(code in o["languages"] for o in offers_of(catalogue, hits))
+    assert all(code in o.languages for o in offers_of(catalogue, hits))
 
 
 def test_district_ranking_order_and_labels(catalogue):
@@ -114,29 +123,29 @@ def test_district_ranking_order_and_labels(catalogue):
     assert [WHY_ORDER.index(w) for w in whys] == sorted(WHY_ORDER.index(w) for w in whys)
     neighbours = set(catalogue.districts["talwiesen"]["neighbours"])
     for hit, offer in zip(results, offers_of(catalogue, results)):
-        places = set(offer["districts"]) | set(offer["service_areas"])
+        places = set(offer.districts) | set(offer.service_areas)
         if hit.why == "district":
             assert "talwiesen" in places
         elif hit.why == "neighbour":
             assert places & neighbours and "talwiesen" not in places
         elif hit.why == "citywide":
-            assert "citywide" in offer["service_areas"]
+            assert "citywide" in offer.service_areas
     far = {h.id for h in results} & {"waldkindergarten", "spielkreis-kirchdorf"}
     assert not far, "Kirchdorf is not next to Talwiesen"
 
 
 def test_filters_combined(catalogue):
     q = dict(ages_months=(36,), district="hafen", topics=("meeting_places",), free=True)
-    results = catalogue.search(Query(**q, page_size=100))
+    results = catalogue.search(Query(**q, page_size=100), TODAY)
     assert results.total > 0 and results.relaxed == ()
     for hit, offer in zip(results.hits, offers_of(catalogue, results.hits)):
-        assert offer["free"] and "meeting_places" in offer["topics"]
+        assert offer.free and "meeting_places" in offer.topics
         assert overlaps(offer, 36, 47)
         assert hit.why in WHY_ORDER[:5]
 
 
 def test_facets_count_the_current_result(catalogue):
-    results = catalogue.search(Query(ages_months=(48,), page_size=100))
+    results = catalogue.search(Query(ages_months=(48,), page_size=100), TODAY)
     hits = everything(catalogue, ages_months=(48,))
     for topic in TOPIC_IDS:
         assert results.facets["topic"][topic] == sum(topic in h.topics for h in hits)
@@ -193,21 +202,21 @@ CHILDCARE = {"kita-anmeldung-servicestelle", "kita-pusteblume", "kita-hafenkinde
     ("مهدکودک", CHILDCARE),
 ])
 def test_words_families_type_reach_the_right_offers(catalogue, text, expected):
-    results = catalogue.search(Query(text=text, page_size=12))
+    results = catalogue.search(Query(text=text, page_size=12), TODAY)
     assert results.relaxed == (), results.relaxed
     found = set(ids(results))
     assert expected <= found, (text, sorted(found))
 
 
 def test_typo_gives_a_suggestion(catalogue):
-    assert catalogue.search(Query(text="Hebame")).suggestion == "hebamme"
-    assert catalogue.search(Query(text="Schwimen Kurs")).suggestion == "schwimmen kurs"
-    assert catalogue.search(Query(text="Hebamme")).suggestion is None
-    assert catalogue.search(Query(text="midwife")).suggestion is None
+    assert catalogue.search(Query(text="Hebame"), TODAY).suggestion == "hebamme"
+    assert catalogue.search(Query(text="Schwimen Kurs"), TODAY).suggestion == "schwimmen kurs"
+    assert catalogue.search(Query(text="Hebamme"), TODAY).suggestion is None
+    assert catalogue.search(Query(text="midwife"), TODAY).suggestion is None
 
 
 def test_district_named_in_the_text(catalogue):
-    results = catalogue.search(Query(text="Hebamme Nordstadt", page_size=3))
+    results = catalogue.search(Query(text="Hebamme Nordstadt", page_size=3), TODAY)
     assert results.district == "nordstadt"
     assert results.hits[0].id == "hebammensprechstunde-kleine-fuesse"
     assert results.hits[0].why == "district"
@@ -215,9 +224,9 @@ def test_district_named_in_the_text(catalogue):
 
 def test_reader_language_with_german_fallback_marked(half_translated):
     catalogue = half_translated
-    results = catalogue.search(Query(text="قابلة", lang="ar", page_size=20))
+    results = catalogue.search(Query(text="قابلة", lang="ar", page_size=20), TODAY)
     by_id = {h.id: h for h in results.hits}
-    arabic = catalogue.offer("hebammenvermittlung")["translations"]["ar"]["name"]
+    arabic = catalogue.offer("hebammenvermittlung").translations["ar"]["name"]
     assert by_id["hebammenvermittlung"].title == arabic
     assert not by_id["hebammenvermittlung"].fallback
     untranslated = [h for h in results.hits if h.id == "babymassage-kleine-fuesse"]
@@ -225,7 +234,7 @@ def test_reader_language_with_german_fallback_marked(half_translated):
 
 
 def test_highlights_mark_the_matched_words(catalogue):
-    hit = catalogue.search(Query(text="Hebamme", page_size=30)).hits
+    hit = catalogue.search(Query(text="Hebamme", page_size=30), TODAY).hits
     vermittlung = next(h for h in hit if h.id == "hebammenvermittlung")
     marked = [text for text, matched in vermittlung.highlights["title"] if matched]
     assert "Hebammenvermittlung" in marked and "Hebamme" in marked
@@ -235,20 +244,37 @@ def test_highlights_mark_the_matched_words(catalogue):
 # --- expired and stale ----------------------------------------------------------
 
 
-def test_expired_offers_are_never_returned(catalogue):
-    today = dt.date.today().isoformat()
-    expired = {r["id"] for r in catalogue.db.execute(
-        "SELECT id FROM offers WHERE valid_to < ?", (today,))}
-    assert len(expired) >= 5
-    assert not expired & {h.id for h in everything(catalogue)}
-    for offer_id in expired:
-        name = catalogue.offer(offer_id)["name"]
-        assert offer_id not in ids(catalogue.search(Query(text=name, page_size=50)))
+def test_offers_outside_their_dates_are_never_returned(catalogue):
+    """Ended offers, and offers that have not begun yet (a holiday pass from June), are not
+    shown, also when searched for by name."""
+    outside = {o.id for o in all_offers(catalogue) if not o.is_current(TODAY)}
+    assert {o.id for o in all_offers(catalogue)
+            if o.valid_from and o.valid_from > TODAY.isoformat()} <= outside
+    assert len(outside) >= 5
+    assert not outside & {h.id for h in everything(catalogue)}
+    for offer_id in outside:
+        name = catalogue.offer(offer_id).name
+        assert offer_id not in ids(catalogue.search(Query(text=name, page_size=50), TODAY))
+
+
+def test_an_offer_appears_from_its_first_day_and_goes_after_its_last(catalogue):
+    starting = next(o for o in all_offers(catalogue)
+                    if o.valid_from and o.valid_from > TODAY.isoformat())
+    first = dt.date.fromisoformat(starting.valid_from)
+    name = starting.name
+    assert starting.id not in ids(catalogue.search(Query(text=name), first - dt.timedelta(days=1)))
+    assert starting.id in ids(catalogue.search(Query(text=name), first))
+    ending = next(o for o in all_offers(catalogue)
+                  if o.valid_to and o.is_current(TODAY))
+    last = dt.date.fromisoformat(ending.valid_to)
+    assert ending.id in ids(catalogue.search(Query(text=ending.name), last))
+    assert ending.id not in ids(catalogue.search(Query(text=ending.name),
+                                                 last + dt.timedelta(days=1)))
 
 
 def test_stale_offers_are_marked(catalogue):
     hits = everything(catalogue)
-    year_ago = (dt.date.today() - dt.timedelta(days=365)).isoformat()
+    year_ago = (TODAY - dt.timedelta(days=365)).isoformat()
     stale = {h.id for h in hits if h.stale}
     assert "lesepaten-grundschule" in stale
     assert stale == {h.id for h in hits if h.assured_date < year_ago}
@@ -261,7 +287,7 @@ def test_relax_to_neighbouring_and_whole_town(catalogue):
     # Without words, a district search widens step by step: nothing for a three-year-old
     # in a wheelchair about pregnancy in Bergfeld nor next door, one a little further.
     results = catalogue.search(Query(district="bergfeld", topics=("pregnancy_birth",),
-                                     ages_months=(36,), wheelchair=True))
+                                     ages_months=(36,), wheelchair=True), TODAY)
     assert results.relaxed == ("nearby_districts",)
     assert [h.why for h in results.hits] == ["nearby"] * len(results.hits) and results.hits
 
@@ -269,20 +295,20 @@ def test_relax_to_neighbouring_and_whole_town(catalogue):
 def test_district_never_hides_a_better_answer_elsewhere(catalogue):
     # The only literacy course is in the Altstadt; a family in Kirchdorf gets it first,
     # labelled, before weaker matches from its own district or the whole town.
-    results = catalogue.search(Query(text="Alphabetisierungskurs", district="kirchdorf"))
+    results = catalogue.search(Query(text="Alphabetisierungskurs", district="kirchdorf"), TODAY)
     assert results.hits[0].id == "alphabetisierungskurs"
     assert results.hits[0].why in ("nearby", "elsewhere", "neighbour")
     assert results.relaxed == ()
 
 
 def test_relax_topics(catalogue):
-    results = catalogue.search(Query(text="Boxtraining", topics=("pregnancy_birth",)))
+    results = catalogue.search(Query(text="Boxtraining", topics=("pregnancy_birth",)), TODAY)
     assert results.relaxed == ("any_topic",)
     assert ids(results)[0] == "boxen-jugend-sv-hafen"
 
 
 def test_two_needs_in_one_query_find_both_without_relaxing(catalogue):
-    results = catalogue.search(Query(text="Hebamme Fußball", page_size=10))
+    results = catalogue.search(Query(text="Hebamme Fußball", page_size=10), TODAY)
     assert results.relaxed == ()
     found = ids(results)
     assert set(found[:4]) & MIDWIFE
@@ -291,7 +317,7 @@ def test_two_needs_in_one_query_find_both_without_relaxing(catalogue):
 
 def test_relax_unknown_words_then_filters(catalogue):
     results = catalogue.search(Query(text="qqqzzz", free=True, weekend=True, online=True,
-                                     ages_months=(0,)))
+                                     ages_months=(0,)), TODAY)
     assert results.total > 0
     assert "no_words" in results.relaxed
     assert results.relaxed.index("no_words") < len(results.relaxed)
@@ -302,7 +328,7 @@ def test_steps_are_reported_in_order(catalogue):
 
     order = [step for step, _ in RELAXATIONS]
     results = catalogue.search(Query(text="qqqzzz", district="kirchdorf", topics=("health",),
-                                     weekend=True, online=True))
+                                     weekend=True, online=True), TODAY)
     assert list(results.relaxed) == sorted(results.relaxed, key=order.index)
 
 
@@ -319,7 +345,7 @@ ODD = [
 
 @pytest.mark.parametrize("text", ODD, ids=range(len(ODD)))
 def test_odd_text_never_raises(catalogue, text):
-    results = catalogue.search(Query(text=text, district="hafen", ages_months=(24,)))
+    results = catalogue.search(Query(text=text, district="hafen", ages_months=(24,)), TODAY)
     assert results.total >= 0
     json.dumps(results.as_json(), ensure_ascii=False)
 
@@ -336,12 +362,12 @@ def test_bad_parameters_are_query_errors(field, value):
 
 def test_unknown_district_is_a_query_error(catalogue):
     with pytest.raises(QueryError) as error:
-        catalogue.search(Query(district="atlantis"))
+        catalogue.search(Query(district="atlantis"), TODAY)
     assert error.value.parameter == "district"
 
 
 def test_page_far_behind_the_end_is_empty_not_an_error(catalogue):
-    results = catalogue.search(Query(page=900))
+    results = catalogue.search(Query(page=900), TODAY)
     assert results.hits == () and results.total > 0
 
 

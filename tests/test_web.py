@@ -8,6 +8,7 @@ import pytest
 
 from finder.search import Query
 from finder.web import LANGUAGES, create_app
+from tests.conftest import TODAY
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +46,7 @@ def test_start_page_in_every_language(client, lang):
     ("fa", "{n} مورد پیدا شد"),
 ])
 def test_results_in_every_language(client, catalogue, lang, heading):
-    total = catalogue.search(Query(text="Hebamme", free=True, page_size=1)).total
+    total = catalogue.search(Query(text="Hebamme", free=True, page_size=1), TODAY).total
     # The headings above are the plural form for counts like 5-20 ("many" in ru, uk, ar).
     assert 5 <= total % 100 <= 20, total
     html = text(client.get(f"/{lang}/search?q=Hebamme&free=1"))
@@ -109,7 +110,7 @@ def test_offer_detail_translated_and_fallback_marked(half_translated):
     client = create_app({"DATA_DIR": str(half_translated.path.parent.parent),
                          "TESTING": True}).test_client()
     html = text(client.get("/ar/offer/hebammenvermittlung"))
-    assert half_translated.offer("hebammenvermittlung")["translations"]["ar"]["name"] in html
+    assert half_translated.offer("hebammenvermittlung").translations["ar"]["name"] in html
     html = text(client.get("/ar/offer/babymassage-kleine-fuesse"))
     assert '<h1 lang="de" dir="ltr">Babymassage-Kurs</h1>' in html
 

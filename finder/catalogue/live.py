@@ -7,14 +7,19 @@ the next call opens the new build and later calls get it, without a restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from finder.catalogue import index, store
+from finder.model import Holidays, Offer, Provider
 from finder.search.analysis import Lexicon
+
+OFFER_CACHE_SIZE = 4096
 
 
 class CatalogueMissing(Exception):
@@ -34,14 +39,18 @@ class Catalogue:
         self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
                                     "children": json.loads(r["children"])}
                           for r in rows}
-        self.providers = {r["id"]: store.decode_provider(r)
-                          for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
+        self.providers: dict[str, Provider] = {
+            r["id"]: Provider.from_record(store.decode_provider(r))
+            for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
         self.vocabulary: dict[str, dict] = {"phase": {}, "topic": {}, "need": {}}
         for r in self.db.execute("SELECT * FROM vocabulary ORDER BY kind, id"):
             self.vocabulary[r["kind"]][r["id"]] = {"labels": json.loads(r["labels"]),
                                                    "words": json.loads(r["words"]),
                                                    **json.loads(r["details"])}
         self.town = json.loads(self.db.execute("SELECT town FROM town").fetchone()[0])
+        self.holidays = Holidays(self.town.get("land"))
+        self._offers: OrderedDict[str, Offer] = OrderedDict()
+        self._offers_lock = threading.Lock()
         self.helplines = [
             {**dict(r), "translations": json.loads(r["translations"]),
              "emergency": bool(r["emergency"])}
@@ -61,23 +70,42 @@ class Catalogue:
             searcher = self._local.searcher = self.ix.searcher()
         return searcher
 
-    def search(self, query):
-        """The one search: Query in, Results out (see finder.search)."""
-        return self.engine.search(query)
+    def search(self, query, today: dt.date):
+        """The one search: Query in, Results out (see finder.search); `today` is the day
+        whose current offers are searched (the caller's clock: finder.clock)."""
+        return self.engine.search(query, today)
 
-    def offer(self, offer_id: str) -> dict | None:
-        """One offer with all its fields, or None."""
-        row = self.db.execute("SELECT * FROM offers WHERE id = ?", (offer_id,)).fetchone()
-        return store.decode_offer(row) if row else None
+    def offer(self, offer_id: str) -> Offer | None:
+        """One offer, or None."""
+        return self.offers_by_ids([offer_id]).get(offer_id)
 
-    def offers_by_ids(self, ids: list[str]) -> dict[str, dict]:
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        # Only "?" placeholders are put into the text; the ids travel as parameters.
-        rows = self.db.execute(f"SELECT * FROM offers WHERE id IN ({marks})",  # nosec B608
-                               ids).fetchall()
-        return {r["id"]: store.decode_offer(r) for r in rows}
+    def offers_by_ids(self, ids: list[str]) -> dict[str, Offer]:
+        """The offers of these ids that exist. Each is made once from its row and kept
+        while it is asked for (a bounded cache: a catalogue may hold 100,000)."""
+        found: dict[str, Offer] = {}
+        with self._offers_lock:
+            for offer_id in ids:
+                offer = self._offers.get(offer_id)
+                if offer is not None:
+                    self._offers.move_to_end(offer_id)
+                    found[offer_id] = offer
+        missing = [i for i in dict.fromkeys(ids) if i not in found]
+        if missing:
+            marks = ",".join("?" * len(missing))
+            # Only "?" placeholders are put into the text; the ids travel as parameters.
+            rows = self.db.execute(f"SELECT * FROM offers WHERE id IN ({marks})",  # nosec B608
+                                   missing).fetchall()
+            with self._offers_lock:
+                for row in rows:
+                    offer = self._make_offer(store.decode_offer(row))
+                    found[offer.id] = self._offers[offer.id] = offer
+                while len(self._offers) > OFFER_CACHE_SIZE:
+                    self._offers.popitem(last=False)
+        return found
+
+    def _make_offer(self, record: dict) -> Offer:
+        provider = self.providers.get(record["provider_id"])
+        return Offer.from_record(record, self.holidays, provider.closures if provider else ())
 
     def all_offers(self) -> list[dict]:
         """Every offer of the build, expired ones too, ordered by id, with the fields the

@@ -15,35 +15,27 @@ from pathlib import Path
 import sqlite_utils
 
 from finder.content import Content
+from finder.model import Offer
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
-                     "schedules", "translations", "translated_by")
-WEEKEND = {"SA", "SU"}
-EVENING = "18:00"
-"""An offer is open in the evening when a session lasts past 18:00."""
+                     "schedules", "translations", "translated_by", "closures")
+JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "closures")
 
 
 def offer_row(offer: dict) -> dict:
-    """One offers-table row: plain columns, JSON for lists, and derived flags."""
+    """One offers-table row: plain columns, JSON for lists, and the facts the search
+    filters by, as the model says them (finder.model.Offer)."""
+    model = Offer.from_record(offer)
     row = {k: v for k, v in offer.items() if k not in JSON_OFFER_FIELDS}
     for key in JSON_OFFER_FIELDS:
         row[key] = json.dumps(offer[key], ensure_ascii=False, sort_keys=True)
-    row["districts"] = json.dumps(sorted({loc["district"] for loc in offer["locations"]
-                                          if loc["district"]}))
-    row["wheelchair_accessible"] = any(loc["wheelchair_accessible"] for loc in offer["locations"])
-    row["open_weekends"] = any(
-        WEEKEND & set(s["byday"]) or (s["date"] and _is_weekend(s["date"]))
-        for s in offer["schedules"]
-    )
-    row["open_evenings"] = any(s["closes_at"] > EVENING for s in offer["schedules"])
+    row["districts"] = json.dumps(list(model.districts))
+    row["wheelchair_accessible"] = model.wheelchair
+    row["open_weekends"] = model.open_weekends
+    row["open_evenings"] = model.open_evenings
+    row["always_reachable"] = model.always_reachable
     return row
-
-
-def _is_weekend(iso_date: str) -> bool:
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso_date).weekday() >= 5
 
 
 def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
@@ -60,15 +52,18 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
          for d in content.districts), pk="id"
     )
     db["providers"].insert_all(
-        ({**p, "phones": json.dumps(p["phones"]),
-          "location": json.dumps(p["location"], ensure_ascii=False, sort_keys=True),
-          "translations": json.dumps(p["translations"], ensure_ascii=False, sort_keys=True),
-          "translated_by": json.dumps(p["translated_by"], ensure_ascii=False, sort_keys=True)}
+        ({**p, **{k: json.dumps(p[k], ensure_ascii=False, sort_keys=True)
+                  for k in JSON_PROVIDER_FIELDS}}
          for p in sorted(content.providers, key=lambda p: p["id"])),
         pk="id",
     )
     offers = sorted(content.offers, key=lambda o: o["id"])
+    # Column types said here: the first rows may hold None (wheelchair access not known).
+    flags = ("wheelchair_accessible", "open_weekends", "open_evenings", "always_reachable",
+             "open_on_holidays", "free", "registration_required")
+    numbers = ("min_age_months", "max_age_months", "capacity")
     db["offers"].insert_all((offer_row(o) for o in offers), pk="id",
+                            columns={k: int for k in flags + numbers},
                             foreign_keys=[("provider_id", "providers", "id")])
     db["offers"].create_index(["provider_id"])
     for table, key in (("offer_topics", "topic"), ("offer_phases", "phase"),
@@ -117,17 +112,20 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def decode_offer(row: sqlite3.Row) -> dict:
+    """An offers-table row back as the content's record."""
     offer = dict(row)
     for key in (*JSON_OFFER_FIELDS, "districts"):
         offer[key] = json.loads(offer[key])
-    for key in ("free", "registration_required", "wheelchair_accessible", "open_weekends",
-                "open_evenings"):
+    for key in ("free", "registration_required", "open_weekends", "open_evenings",
+                "always_reachable", "open_on_holidays"):
         offer[key] = bool(offer[key])
+    if offer["wheelchair_accessible"] is not None:
+        offer["wheelchair_accessible"] = bool(offer["wheelchair_accessible"])
     return offer
 
 
 def decode_provider(row: sqlite3.Row) -> dict:
     provider = dict(row)
-    for key in ("phones", "location", "translations", "translated_by"):
+    for key in JSON_PROVIDER_FIELDS:
         provider[key] = json.loads(provider[key])
     return provider

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from finder.content.yamlfile import Mapping, Problem, Sequence
-from finder.model import LANGUAGES
+from finder.model import LANGUAGES, TRANSLATABLE
 
 SPOKEN_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 /()-]{4,22}[0-9]$")
@@ -18,11 +18,6 @@ URL = re.compile(r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(:[0-9
 TIME = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
 ID = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
 
-TRANSLATABLE = {
-    "provider": {"name", "description", "accessibility"},
-    "offer": {"name", "summary", "description", "application_process", "fees_description",
-              "schedule_description"},
-}
 
 
 class Checker:
@@ -128,6 +123,13 @@ class Checker:
             self.problem(self.line_of(mapping, key), f"malformed {kind} {value!r} in {what}")
             return None
         return value
+
+    def flag(self, mapping: Mapping, key: str, what: str) -> bool:
+        """A yes/no field that is false when left out."""
+        value = mapping.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(self.line_of(mapping, key), f"{key} of {what} must be true or false")
+        return value is True
 
     def date(self, mapping: Mapping, key: str, what: str) -> str | None:
         value = mapping.get(key)

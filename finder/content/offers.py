@@ -8,16 +8,13 @@ from typing import Any
 from finder.content import shapes as geo
 from finder.content.checker import EMAIL, ID, TIME, URL, AnyLanguage, Checker, is_coordinate
 from finder.content.yamlfile import Mapping
-from finder.model import MAX_MONTHS, MIN_MONTHS, PHASE_IDS, TOPIC_IDS, phases_for_range
+from finder.model import ATTENDANCE, MAX_MONTHS, MIN_MONTHS, PHASE_IDS, TOPIC_IDS, phases_for_range
 from finder.model.schedule import WEEKDAYS
-
-ATTENDING = ("in_person", "online", "at_home")
-
 
 PROVIDER_FIELDS = {
     "id", "name", "kind", "description", "website", "email", "phones",
     "address_1", "postal_code", "city", "district", "latitude", "longitude",
-    "accessibility", "wheelchair_accessible", "translations", "offers",
+    "accessibility", "wheelchair_accessible", "translations", "offers", "closures",
 }
 OFFER_FIELDS = {
     "id", "name", "summary", "description", "topics", "phases",
@@ -25,7 +22,7 @@ OFFER_FIELDS = {
     "locations", "schedules", "schedule_description", "free", "fees_description",
     "languages", "phones", "email", "url", "registration_required",
     "application_process", "valid_from", "valid_to", "assured_date", "translations", "audience",
-    "capacity",
+    "capacity", "closures", "open_on_holidays",
 }
 AUDIENCES = ("child", "parents", "family")
 """Who an offer is for: the child or young person (its ages are theirs), the parents
@@ -38,6 +35,7 @@ LOCATION_FIELDS = {
 }
 SCHEDULE_FIELDS = {"byday", "date", "opens_at", "closes_at", "description", "week_of_month",
                    "every_weeks", "first_date"}
+CLOSURE_FIELDS = {"from", "to", "note"}
 
 
 def check_provider(c: Checker, data: Any, districts: set[str], seen: dict) -> dict | None:
@@ -70,12 +68,65 @@ def check_provider(c: Checker, data: Any, districts: set[str], seen: dict) -> di
         "accessibility": c.text(data, "accessibility", what, required=False),
         "translations": c.translations(data, "provider", what),
         "translated_by": {},
+        "closures": _check_closures(c, data, what),
         "source": c.file,
     }
 
 
 def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
-                 seen: dict) -> dict | None:
+                seen: dict) -> dict | None:
+    """One offer of a provider file, checked field by field, as the build's record."""
+    oid = _offer_id(c, raw, seen)
+    if oid is None:
+        return None
+    what = f"offer {oid!r}"
+    min_age, max_age = _check_ages(c, raw, what)
+    audience = _check_audience(c, raw, what, min_age, max_age)
+    topics = c.ids(raw, "topics", TOPIC_IDS, "topic", what)
+    if not topics:
+        c.problem(c.line_of(raw), f"{what} needs at least one topic")
+    phases = c.ids(raw, "phases", PHASE_IDS, "life phase", what) or \
+        phases_for_range(min_age, max_age)
+    attending, locations, service_areas = _check_places(c, raw, provider, districts, what)
+    free, fees = _check_cost(c, raw, what)
+    valid_from, valid_to = _check_validity(c, raw, what)
+    return {
+        "id": oid,
+        "provider_id": provider["id"],
+        "name": c.text(raw, "name", what),
+        "summary": c.text(raw, "summary", what),
+        "description": c.text(raw, "description", what),
+        "topics": topics,
+        "phases": phases,
+        "min_age_months": min_age,
+        "max_age_months": max_age,
+        "audience": audience,
+        "attending_type": attending,
+        "service_areas": service_areas,
+        "locations": locations,
+        "schedules": _check_schedules(c, raw, what),
+        "schedule_description": c.text(raw, "schedule_description", what, required=False),
+        "free": free,
+        "fees_description": fees,
+        "languages": c.ids(raw, "languages", AnyLanguage(), "language code", what) or ["de"],
+        "phones": c.phones(raw, what) or provider["phones"],
+        "email": c.pattern(raw, "email", EMAIL, what, "e-mail address") or provider["email"],
+        "url": c.pattern(raw, "url", URL, what, "URL") or provider["website"],
+        "registration_required": c.flag(raw, "registration_required", what),
+        "application_process": c.text(raw, "application_process", what, required=False),
+        "capacity": _check_capacity(c, raw, what),
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "assured_date": c.date(raw, "assured_date", what),
+        "closures": _check_closures(c, raw, what),
+        "open_on_holidays": c.flag(raw, "open_on_holidays", what),
+        "translations": c.translations(raw, "offer", what),
+        "translated_by": {},
+        "source": f"{c.file}:{c.line_of(raw)}",
+    }
+
+
+def _offer_id(c: Checker, raw: Any, seen: dict) -> str | None:
     if not c.expect_mapping(raw, 1, "an offer"):
         return None
     c.unknown_fields(raw, OFFER_FIELDS, "offer")
@@ -87,45 +138,54 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         c.problem(c.line_of(raw, "id"), f"duplicate offer id {oid!r} (also in {seen[oid]})")
         return None
     seen[oid] = c.file
-    what = f"offer {oid!r}"
+    return oid
 
+
+def _check_ages(c: Checker, raw: Mapping, what: str) -> tuple[int | None, int | None]:
+    """The age range in months; completed years, as the offer's text says them: "8 bis
+    14 Jahre" is 96 to 179 months."""
     ages = {}
     for key in ("min_age_months", "max_age_months"):
         value = raw.get(key)
         if value is None:
             ages[key] = None
-        elif isinstance(value, int) and not isinstance(value, bool) and MIN_MONTHS <= value <= MAX_MONTHS:
+        elif isinstance(value, int) and not isinstance(value, bool) and \
+                MIN_MONTHS <= value <= MAX_MONTHS:
             ages[key] = value
         else:
             ages[key] = None
             c.problem(c.line_of(raw, key), f"{key} of {what} must be a whole number of months "
                                            f"from {MIN_MONTHS} (pregnancy) to {MAX_MONTHS}")
-    min_age, max_age = ages["min_age_months"], ages["max_age_months"]
-    if min_age is not None and max_age is not None and min_age > max_age:
+    low, high = ages["min_age_months"], ages["max_age_months"]
+    if low is not None and high is not None and low > high:
         c.problem(c.line_of(raw, "min_age_months"),
-                  f"impossible age range in {what}: from {min_age} to {max_age} months")
+                  f"impossible age range in {what}: from {low} to {high} months")
+    return low, high
 
-    audience = raw.get("audience", "child" if min_age is not None or max_age is not None
+
+def _check_audience(c: Checker, raw: Mapping, what: str, low: int | None,
+                    high: int | None) -> str:
+    audience = raw.get("audience", "child" if low is not None or high is not None
                        else "family")
     if audience not in AUDIENCES:
         c.problem(c.line_of(raw, "audience"), f"audience of {what} must be one of "
                                               f"{', '.join(AUDIENCES)}")
-    elif audience == "parents" and min_age is not None and min_age >= ADULT_MONTHS:
+        return "child"
+    if audience == "parents" and low is not None and low >= ADULT_MONTHS:
         c.problem(c.line_of(raw, "min_age_months"),
                   f"{what} is for parents, so its ages are the children's ages; leave them out "
                   "when the offer fits parents of a child of any age")
+    return audience
 
-    topics = c.ids(raw, "topics", TOPIC_IDS, "topic", what)
-    if not topics:
-        c.problem(c.line_of(raw), f"{what} needs at least one topic")
-    phases = c.ids(raw, "phases", PHASE_IDS, "life phase", what)
-    if not phases:
-        phases = phases_for_range(min_age, max_age)
 
+def _check_places(c: Checker, raw: Mapping, provider: dict, districts: set[str],
+                  what: str) -> tuple[str, list[dict], list[str]]:
+    """How the offer is attended, its places and the districts it serves."""
     attending = raw.get("attending_type", "in_person")
-    if attending not in ATTENDING:
+    if attending not in ATTENDANCE:
         c.problem(c.line_of(raw, "attending_type"),
-                  f"attending_type of {what} must be one of {', '.join(ATTENDING)}")
+                  f"attending_type of {what} must be one of {', '.join(ATTENDANCE)}")
+        attending = "in_person"
     locations = _check_locations(c, raw, districts, what)
     if attending == "in_person" and "locations" not in raw and provider["location"]:
         locations = [provider["location"]]
@@ -140,64 +200,65 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
             service_areas = ["citywide"]
     if attending == "in_person" and not locations:
         c.problem(c.line_of(raw), f"{what} takes place in person but has no locations")
+    return attending, locations, service_areas
 
+
+def _check_cost(c: Checker, raw: Mapping, what: str) -> tuple[bool, str | None]:
     free = raw.get("free")
     if not isinstance(free, bool):
         c.problem(c.line_of(raw, "free"), f"{what} must say free: true or free: false")
     fees = c.text(raw, "fees_description", what, required=False)
     if free is False and not fees:
         c.problem(c.line_of(raw, "free"), f"{what} costs money but has no fees_description")
+    return free is True, fees
 
-    languages = c.ids(raw, "languages", AnyLanguage(), "language code", what) or ["de"]
-    registration = raw.get("registration_required", False)
-    if not isinstance(registration, bool):
-        c.problem(c.line_of(raw, "registration_required"),
-                  f"registration_required of {what} must be true or false")
 
+def _check_capacity(c: Checker, raw: Mapping, what: str) -> int | None:
     capacity = raw.get("capacity")
     if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool)
                                  or capacity < 0):
         c.problem(c.line_of(raw, "capacity"), f"capacity of {what} must be a whole number of "
                                               "places")
-        capacity = None
+        return None
+    return capacity
 
+
+def _check_validity(c: Checker, raw: Mapping, what: str) -> tuple[str | None, str | None]:
     valid_from = c.date(raw, "valid_from", what)
     valid_to = c.date(raw, "valid_to", what)
     if valid_from and valid_to and valid_from > valid_to:
         c.problem(c.line_of(raw, "valid_to"), f"{what} ends ({valid_to}) before it starts "
                                               f"({valid_from})")
-    return {
-        "id": oid,
-        "provider_id": provider["id"],
-        "name": c.text(raw, "name", what),
-        "summary": c.text(raw, "summary", what),
-        "description": c.text(raw, "description", what),
-        "topics": topics,
-        "phases": phases,
-        "min_age_months": min_age,
-        "max_age_months": max_age,
-        "audience": audience if audience in AUDIENCES else "child",
-        "attending_type": attending,
-        "service_areas": service_areas,
-        "locations": locations,
-        "schedules": _check_schedules(c, raw, what),
-        "schedule_description": c.text(raw, "schedule_description", what, required=False),
-        "free": free is True,
-        "fees_description": fees,
-        "languages": languages,
-        "phones": c.phones(raw, what) or provider["phones"],
-        "email": c.pattern(raw, "email", EMAIL, what, "e-mail address") or provider["email"],
-        "url": c.pattern(raw, "url", URL, what, "URL") or provider["website"],
-        "registration_required": registration is True,
-        "application_process": c.text(raw, "application_process", what, required=False),
-        "capacity": capacity,
-        "valid_from": valid_from,
-        "valid_to": valid_to,
-        "assured_date": c.date(raw, "assured_date", what),
-        "translations": c.translations(raw, "offer", what),
-        "translated_by": {},
-        "source": f"{c.file}:{c.line_of(raw)}",
-    }
+    return valid_from, valid_to
+
+
+def _check_closures(c: Checker, raw: Mapping, what: str) -> list[dict]:
+    """Days the offer or provider is closed: `- {from: 2026-12-23, to: 2027-01-01}`, or
+    one day as `- 2026-12-24`; an optional note says why (Betriebsferien)."""
+    items = raw.get("closures") or []
+    if not isinstance(items, list):
+        c.problem(c.line_of(raw, "closures"), f"closures of {what} must be a list")
+        return []
+    result = []
+    for i, item in enumerate(items):
+        line = items.lines[i] if hasattr(items, "lines") else c.line_of(raw, "closures")
+        if not isinstance(item, dict):
+            item = Mapping({"from": item, "to": item})
+            item.line, item.lines = line, {"from": line, "to": line}
+        c.unknown_fields(item, CLOSURE_FIELDS, "closure")
+        first = c.date(item, "from", f"a closure of {what}")
+        last = c.date(item, "to", f"a closure of {what}") if "to" in item else first
+        if first is None or last is None:
+            if "from" not in item:
+                c.problem(line, f"a closure of {what} needs from: (and to: for more than a day)")
+            continue
+        if last < first:
+            c.problem(line, f"a closure of {what} ends ({last}) before it starts ({first})")
+            continue
+        note = item.get("note")
+        result.append({"from": first, "to": last,
+                       "note": " ".join(note.split()) if isinstance(note, str) else None})
+    return result
 
 
 def _check_locations(c: Checker, raw: Mapping, districts: set[str], what: str) -> list[dict]:
@@ -246,10 +307,11 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
         c.problem(c.line_of(item), f"location of {what} needs latitude and longitude")
     if not item.get("address_1"):
         c.problem(c.line_of(item), f"location of {what} has no address_1 (street and number)")
-    wheelchair = item.get("wheelchair_accessible", False)
-    if not isinstance(wheelchair, bool):
+    wheelchair = item.get("wheelchair_accessible")
+    if wheelchair is not None and not isinstance(wheelchair, bool):
         c.problem(c.line_of(item, "wheelchair_accessible"),
-                  "wheelchair_accessible must be true or false")
+                  "wheelchair_accessible must be true or false (leave it out when it is not known)")
+        wheelchair = None
     return {
         "name": item.get("location_name") or item.get("name"),
         "address_1": item.get("address_1"),
@@ -259,7 +321,7 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
         "latitude": lat,
         "longitude": lon,
         "accessibility": item.get("accessibility"),
-        "wheelchair_accessible": wheelchair is True,
+        "wheelchair_accessible": wheelchair,
     }
 
 

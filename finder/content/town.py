@@ -7,12 +7,12 @@ import re
 from typing import Any
 
 from finder.content.checker import EMAIL, ID, Checker
-from finder.model import LANGUAGES
+from finder.model import LANDS, LANGUAGES
 
 DEFAULT_TOWN = {"name": "", "region": None, "languages": list(LANGUAGES),
                 "accent_colour": "#0b5c6b", "imprint": {}, "privacy": {},
                 "corrections_email": None, "notice": {}, "names": {}, "public_url": None,
-                "telegram_bot": None}
+                "telegram_bot": None, "land": None}
 TOWN_FIELDS = set(DEFAULT_TOWN)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PUBLIC_URL = re.compile(r"^https://[a-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?$")
@@ -30,6 +30,23 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
+def _check_land(c: Checker, data: Any) -> str | None:
+    """The Land whose public holidays close the offers: `land: NI`, or a region that is
+    a Land's name (region: Niedersachsen)."""
+    land = data.get("land")
+    if land is None:
+        by_name = {name: code for code, name in LANDS.items()}
+        return by_name.get(data.get("region")) if isinstance(data.get("region"), str) else None
+    if land in LANDS:
+        return land
+    by_name = {name.lower(): code for code, name in LANDS.items()}
+    if isinstance(land, str) and land.strip().lower() in by_name:
+        return by_name[land.strip().lower()]
+    c.problem(c.line_of(data, "land"), f"land must be a German Land, as its code ({', '.join(LANDS)}) "
+                                       f"or its name, not {land!r}")
+    return None
+
+
 def check_town(c: Checker, data: Any) -> dict:
     """town.yaml: the town's name, imprint, privacy contact, languages and colour."""
     town = dict(DEFAULT_TOWN)
@@ -38,6 +55,7 @@ def check_town(c: Checker, data: Any) -> dict:
     c.unknown_fields(data, TOWN_FIELDS, "town")
     town["name"] = c.text(data, "name", "the town") or ""
     town["region"] = data.get("region")
+    town["land"] = _check_land(c, data)
     languages = data.get("languages", list(LANGUAGES))
     if not isinstance(languages, list) or not languages or languages[0] != "de" or \
             any(lang not in LANGUAGES for lang in languages):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from finder.content.checker import TRANSLATABLE, Checker
-from finder.model import LANGUAGES
+from finder.content.checker import Checker
+from finder.model import LANGUAGES, TRANSLATABLE
 
 if TYPE_CHECKING:
     from finder.content.load import Content

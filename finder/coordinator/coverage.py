@@ -18,28 +18,23 @@ from html import escape
 
 from markupsafe import Markup
 
-from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.model import COMES_TO_FAMILY, PHASE_IDS, REMOTE, TOPIC_IDS, is_current
 from finder.wording import N_
 
 SPECIAL_ROWS = ("citywide", "online", "at_home")
 SPECIAL_LABELS = {"citywide": N_("Stadtweit"), "online": N_("Online / Telefon"),
-                  "at_home": N_("Zu Hause")}
+                  "at_home": N_("Kommt zur Familie")}
 MATRICES = ("phase_district", "phase_topic", "district_topic")
 DEFAULT_THIN = 2
 HIGH_NEED = 4
 """A social-need index from this value up counts as high need."""
 
 
-def is_current(offer: dict, today: str) -> bool:
-    return ((offer["valid_from"] or "") <= today
-            and (offer["valid_to"] is None or offer["valid_to"] >= today))
-
-
 def places(offer: dict) -> list[str]:
     """Where an offer counts: its districts, or one of the special rows."""
-    if offer["attending_type"] == "online":
+    if offer["attending_type"] in REMOTE:
         return ["online"]
-    if offer["attending_type"] == "at_home":
+    if offer["attending_type"] in COMES_TO_FAMILY:
         return ["at_home"]
     if offer["service_areas"] == ["citywide"]:
         return ["citywide"]
@@ -111,14 +106,14 @@ def _label(catalogue, kind: str, key: str) -> str:
 
 
 def compute(catalogue, threshold: int = DEFAULT_THIN, topic: str | None = None,
-            phase: str | None = None, today: dt.date | None = None) -> Coverage:
+            phase: str | None = None, *, today: dt.date) -> Coverage:
     """The three matrices over the current offers, filtered by topic and phase."""
     if topic is not None and topic not in TOPIC_IDS:
         raise ValueError(f"unknown topic {topic!r}")
     if phase is not None and phase not in PHASE_IDS:
         raise ValueError(f"unknown life phase {phase!r}")
-    day = (today or dt.date.today()).isoformat()
-    offers = [o for o in catalogue.all_offers() if is_current(o, day)
+    day = today
+    offers = [o for o in catalogue.all_offers() if is_current(o["valid_from"], o["valid_to"], day)
               and (topic is None or topic in o["topics"])
               and (phase is None or phase in o["phases"])]
     districts = catalogue.districts

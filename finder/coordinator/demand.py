@@ -63,7 +63,7 @@ def unmet(results) -> bool:
     return results.total == 0 or bool(results.relaxed)
 
 
-def record(query, results, data_dir: str | Path | None = None) -> bool:
+def record(query, results, today: dt.date, data_dir: str | Path | None = None) -> bool:
     """Count the search when it went unmet; True if it did. Never raises: a data folder
     that cannot be written must not break a family's search."""
     if query.page != 1 or not unmet(results):
@@ -76,7 +76,7 @@ def record(query, results, data_dir: str | Path | None = None) -> bool:
             "INSERT INTO demand (text, filters, week, count) VALUES (?, ?, ?, 1) "
             "ON CONFLICT (text, filters, week) DO UPDATE SET count = count + 1",
             [normalise(query.text), json.dumps(filters_of(query), sort_keys=True),
-             week_of(dt.date.today())])
+             week_of(today)])
         db.conn.close()
     except (OSError, sqlite3.Error) as error:
         # The query is not in the line: only that counting failed, and why.

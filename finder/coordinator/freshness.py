@@ -18,21 +18,20 @@ from pathlib import Path
 
 from finder.content import ContentError, load_yaml
 from finder.coordinator import records
+from finder.model import is_current, is_stale
 
-STALE_DAYS = 365
 EXPIRING_DAYS = 30
 KINDS = ("offer", "provider")
 
 
-def verify(data_dir: str | Path, kind: str, item: str, by: str,
-           day: dt.date | None = None) -> None:
+def verify(data_dir: str | Path, kind: str, item: str, by: str, day: dt.date) -> None:
     """Record that `by` confirmed an offer or a provider's offers as still current."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     db = records.open_db(data_dir)
     try:
         db["verifications"].insert({
-            "kind": kind, "item": item, "day": (day or dt.date.today()).isoformat(), "by": by,
+            "kind": kind, "item": item, "day": day.isoformat(), "by": by,
             "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
     finally:
         db.conn.close()
@@ -52,16 +51,26 @@ def confirmations(data_dir: str | Path) -> dict[tuple[str, str], dict]:
 
 def confirmed_days(offers: list[dict], latest: dict) -> dict[str, dict]:
     """Per offer id, the confirmation that counts for it (its own or its provider's,
-    whichever is newer)."""
+    whichever is newer). "All offers of X are still current" confirms the offers that
+    ran on the day it was said, never one that had already ended."""
     result = {}
     for offer in offers:
         own = latest.get(("offer", offer["id"]))
         by_provider = latest.get(("provider", offer["provider_id"]))
+        if by_provider and not _ran_on(offer, by_provider["day"]):
+            by_provider = None
         best = max((c for c in (own, by_provider) if c), key=lambda c: (c["day"], c["at"]),
                    default=None)
         if best:
             result[offer["id"]] = best
     return result
+
+
+def _ran_on(offer: dict, day: str) -> bool:
+    valid_to = offer.get("valid_to")
+    if isinstance(valid_to, dt.date):
+        valid_to = valid_to.isoformat()
+    return not isinstance(valid_to, str) or valid_to >= day
 
 
 @dataclass(frozen=True)
@@ -89,9 +98,8 @@ class Freshness:
     with a confirmation not yet written into the content)."""
 
 
-def compute(catalogue, data_dir: str | Path, today: dt.date | None = None) -> Freshness:
-    day = today or dt.date.today()
-    stale_before = (day - dt.timedelta(days=STALE_DAYS)).isoformat()
+def compute(catalogue, data_dir: str | Path, today: dt.date) -> Freshness:
+    day = today
     soon = (day + dt.timedelta(days=EXPIRING_DAYS)).isoformat()
     iso = day.isoformat()
     offers = catalogue.all_offers()
@@ -107,11 +115,11 @@ def compute(catalogue, data_dir: str | Path, today: dt.date | None = None) -> Fr
             state = "expired"
         elif offer["valid_to"] is not None and offer["valid_to"] <= soon:
             state = "expiring"
-        elif assured is None or assured < stale_before:
+        elif is_stale(assured, day):
             state = "stale"
         else:
             state = None
-        if state != "expired" and (offer["valid_from"] or "") <= iso:
+        if is_current(offer["valid_from"], offer["valid_to"], day):
             counts["current"] += 1
         if state:
             counts[state] += 1
@@ -122,7 +130,7 @@ def compute(catalogue, data_dir: str | Path, today: dt.date | None = None) -> Fr
         ProviderGroup(catalogue.providers[pid],
                       tuple(sorted(items, key=lambda i: (order[i.state], i.offer["name"]))))
         for pid, items in sorted(by_provider.items(),
-                                 key=lambda kv: catalogue.providers[kv[0]]["name"]))
+                                 key=lambda kv: catalogue.providers[kv[0]].name))
     return Freshness(groups, counts)
 
 
@@ -159,7 +167,8 @@ def write_back(content_root: Path, data_dir: str | Path, dry_run: bool = False) 
         if not isinstance(data, dict) or not isinstance(data.get("offers"), list):
             continue
         offers = [o for o in data["offers"] if isinstance(o, dict) and isinstance(o.get("id"), str)]
-        plain = [{"id": o["id"], "provider_id": data.get("id")} for o in offers]
+        plain = [{"id": o["id"], "provider_id": data.get("id"), "valid_to": o.get("valid_to")}
+                 for o in offers]
         confirmed = confirmed_days(plain, latest)
         lines = text.splitlines(keepends=True)
         inserts: list[tuple[int, str]] = []

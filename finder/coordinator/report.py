@@ -15,6 +15,7 @@ from pathlib import Path
 
 from finder import pdf
 from finder.coordinator import coverage, demand, freshness, records
+from finder.model import is_current
 
 TOP = 5
 
@@ -40,15 +41,15 @@ class Report:
 FIGURE_NAMES = ("offers", "gaps", "thin", "stale", "expiring", "expired", "unmet_needs")
 
 
-def compose(catalogue, data_dir: str | Path, threshold: int = coverage.DEFAULT_THIN,
-            today: dt.date | None = None) -> Report:
-    day = today or dt.date.today()
+def compose(catalogue, data_dir: str | Path, threshold: int = coverage.DEFAULT_THIN, *,
+            today: dt.date) -> Report:
+    day = today
     cover = coverage.compute(catalogue, threshold, today=day)
     fresh = freshness.compute(catalogue, data_dir, day)
     wanted = demand.summary(data_dir)
     open_needs = [n for n in wanted.needs if n.mark is None]
-    iso = day.isoformat()
-    current = {o["id"]: o["name"] for o in catalogue.all_offers() if coverage.is_current(o, iso)}
+    current = {o["id"]: o["name"] for o in catalogue.all_offers()
+               if is_current(o["valid_from"], o["valid_to"], day)}
     matrix = cover.matrices["phase_district"]
     figures = {
         "offers": cover.offers,
@@ -71,7 +72,7 @@ def compose(catalogue, data_dir: str | Path, threshold: int = coverage.DEFAULT_T
         then = before.get("offer_ids", {})
         added = sorted(current[i] for i in current.keys() - then.keys())
         removed = sorted(then[i] for i in then.keys() - current.keys())
-    return Report(iso, cover, cover.gaps(TOP), tuple(open_needs[:TOP]), wanted.other, fresh,
+    return Report(day.isoformat(), cover, cover.gaps(TOP), tuple(open_needs[:TOP]), wanted.other, fresh,
                   figures, previous, changes, added, removed)
 
 

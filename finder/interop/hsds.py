@@ -33,13 +33,16 @@ FIELDS = {
     "audience": "Who the offer is for: child, parents or family.",
     "min_age_months": "The youngest age in months (negative: during pregnancy).",
     "max_age_months": "The oldest age in months.",
-    "attending_type": "in_person, online or at_home.",
+    "attending_type": "in_person, online, phone, at_home, outreach (at the child's Kita or "
+                      "school) or accompanying (goes with the family to appointments).",
     "registration_required": "true or false.",
     "valid_from": "First day of the offer (YYYY-MM-DD).",
     "valid_to": "Last day of the offer (YYYY-MM-DD).",
     "provider_kind": "The kind of provider.",
     "wheelchair_accessible": "true or false: the place can be reached in a wheelchair.",
     "capacity": "Places (a Kita's, for example): a whole number.",
+    "closure": "Days closed: link_type is FIRST/LAST (YYYY-MM-DD), the value the reason.",
+    "open_on_holidays": "true when the offer takes place on public holidays too.",
     "translation": "A translated text; link_type is <language>:<field>.",
     "translator": "Who translated into a language; link_type is the language.",
 }
@@ -137,6 +140,7 @@ class Mapper:
             attributes.append(self._attribute(oid, "organization", "fields", "translation",
                                               "de:accessibility", provider["accessibility"]))
         attributes += self._translations(oid, "organization", provider)
+        attributes += self._closures(oid, "organization", provider)
         return _clean({
             "id": oid,
             "name": provider["name"],
@@ -152,6 +156,10 @@ class Mapper:
             "attributes": attributes,
             "services": list(services),
         }, keep=("description",))
+
+    def _closures(self, link_id: str, entity: str, record: dict) -> list[dict]:
+        return [self._attribute(link_id, entity, "fields", "closure", f"{c['from']}/{c['to']}",
+                                c.get("note") or "") for c in record.get("closures") or ()]
 
     def _translations(self, link_id: str, entity: str, record: dict) -> list[dict]:
         result = []
@@ -181,8 +189,10 @@ class Mapper:
         attributes = []
         if location.get("district"):
             attributes.append(self._attribute(lid, "location", "districts", location["district"]))
-        attributes.append(self._attribute(lid, "location", "fields", "wheelchair_accessible",
-                                          value=str(bool(location.get("wheelchair_accessible"))).lower()))
+        if location.get("wheelchair_accessible") is not None:  # not known: no attribute
+            attributes.append(self._attribute(
+                lid, "location", "fields", "wheelchair_accessible",
+                value=str(bool(location["wheelchair_accessible"])).lower()))
         district = self.districts.get(location.get("district") or "", {})
         return _clean({
             "id": lid,
@@ -240,7 +250,11 @@ class Mapper:
                 attributes.append(self._attribute(sid, "service", "fields", key, value=offer[key]))
         attributes.append(self._attribute(sid, "service", "fields", "registration_required",
                                           value=str(bool(offer["registration_required"])).lower()))
+        if offer.get("open_on_holidays"):
+            attributes.append(self._attribute(sid, "service", "fields", "open_on_holidays",
+                                              value="true"))
         attributes += self._translations(sid, "service", offer)
+        attributes += self._closures(sid, "service", offer)
         schedules = [self.schedule(s, sid, i) for i, s in enumerate(offer["schedules"])]
         if offer.get("schedule_description"):
             schedules.append({"id": uid("schedule", sid, "description"), "service_id": sid,

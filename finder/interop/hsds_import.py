@@ -283,6 +283,16 @@ class _Converter:
                 return value
         return None
 
+    def closures(self, attributes) -> list[dict]:
+        """Days closed, from our own export's closure attributes."""
+        found = []
+        for taxonomy, code, link_type, value in attributes:
+            if taxonomy == "fields" and code == "closure" and \
+                    re.fullmatch(r"\d{4}-\d\d-\d\d/\d{4}-\d\d-\d\d", link_type):
+                first, last = link_type.split("/")
+                found.append({"from": first, "to": last, **({"note": value} if value else {})})
+        return found
+
     def translations(self, attributes) -> tuple[dict, dict, dict]:
         texts: dict[str, dict[str, str]] = {}
         translators: dict[str, str] = {}
@@ -347,6 +357,8 @@ class _Converter:
             provider.update({k: v for k, v in place.items() if k != "name"})
         elif german.get("accessibility"):
             provider["accessibility"] = german["accessibility"]
+        if self.closures(attributes):
+            provider["closures"] = self.closures(attributes)
         if texts:
             provider["translations"] = texts
         provider["_translated_by"] = translators
@@ -398,6 +410,10 @@ class _Converter:
             value = self.field(attributes, key)
             if value:
                 offer[key] = value
+        if self.field(attributes, "open_on_holidays") == "true":
+            offer["open_on_holidays"] = True
+        if self.closures(attributes):
+            offer["closures"] = self.closures(attributes)
         for key, years, completed in (("min_age_months", service.get("minimum_age"), False),
                                       ("max_age_months", service.get("maximum_age"), True)):
             value = self.field(attributes, key)

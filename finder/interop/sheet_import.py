@@ -290,7 +290,10 @@ class Vocabulary:
 YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr"}
 NO = {"nein", "n", "no", "0", "false", "falsch", "-"}
 ATTENDING = {"vor ort": "in_person", "in_person": "in_person", "online": "online",
-             "zu hause": "at_home", "at_home": "at_home", "telefon": "online"}
+             "zu hause": "at_home", "at_home": "at_home", "telefon": "phone", "phone": "phone",
+             "am telefon": "phone", "in kita oder schule": "outreach", "kita/schule": "outreach",
+             "outreach": "outreach", "begleitung": "accompanying",
+             "accompanying": "accompanying"}
 AUDIENCE = {"kind": "child", "child": "child", "eltern": "parents", "parents": "parents",
             "familie": "family", "family": "family"}
 DAYS = {name.casefold(): i for i, name in enumerate(sheets.WEEKDAYS_DE)}
@@ -576,7 +579,8 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     if c["Form"].strip():
         offer["attending_type"] = ATTENDING.get(c["Form"].strip().casefold())
         if offer["attending_type"] is None:
-            row.problem("Form", f"{c['Form']!r} must be vor Ort, online or zu Hause")
+            row.problem("Form", f"{c['Form']!r} must be vor Ort, online, Telefon, zu Hause, "
+                                  "in Kita oder Schule or Begleitung")
     areas = c["Einzugsgebiet"].strip()
     if areas.casefold() in ("stadtweit", "citywide", "ganze stadt"):
         offer["service_areas"] = "citywide"
@@ -611,7 +615,31 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     offer["valid_from"] = _date(row, "Gültig ab")
     offer["valid_to"] = _date(row, "Gültig bis")
     offer["assured_date"] = _date(row, "Zuletzt geprüft")
+    offer["closures"] = _closures(row, "Schließtage")
+    if c.get("An Feiertagen", "").strip():
+        offer["open_on_holidays"] = _bool(row, "An Feiertagen", None)
     return provider, {k: v for k, v in offer.items() if v is not None and v != []}
+
+
+_DAY = r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
+CLOSURE = re.compile(rf"^(?P<first>{_DAY})(?:\s*[–-]\s*(?P<last>{_DAY}))?(?:\s+(?P<note>.+))?$")
+
+
+def _closures(row: Row, header: str) -> list[dict]:
+    """Days closed: "24.12.2026–01.01.2027 Weihnachten; 2027-05-14", each a day or a span
+    and an optional reason."""
+    result = []
+    for part in _split(row.cells.get(header, ""), ";"):
+        found = CLOSURE.match(part)
+        first = _date_text(found["first"]) if found else None
+        last = _date_text(found["last"]) if found and found["last"] else first
+        if first is None or last is None or last < first:
+            row.problem(header, f"{part!r} is not a day or span like 24.12.2026–01.01.2027 "
+                                "(with a reason after it if you like)")
+            continue
+        result.append({"from": first, "to": last, **({"note": found["note"].strip()}
+                                                      if found["note"] else {})})
+    return result
 
 
 def _location(row: Row, vocabulary: Vocabulary, headers: dict[str, str]) -> dict | None:
@@ -667,6 +695,7 @@ def provider_from_row(row: Row, vocabulary: Vocabulary) -> dict:
         "wheelchair_accessible": "Rollstuhlgerecht", "accessibility": "Barrierefreiheit"})
     if location:
         provider.update(location)
+    provider["closures"] = _closures(row, "Schließtage")
     return {k: v for k, v in provider.items() if v is not None and v != []}
 
 

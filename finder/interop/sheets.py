@@ -46,7 +46,8 @@ OFFER_COLUMNS = (
                                                    "-9 bis -1. Leer: jedes Alter."),
     Column("Alter bis (Monate)", "max_age_months", "z. B. 71 für bis sechs Jahre."),
     Column("Zielgruppe", "audience", "Kind, Eltern oder Familie."),
-    Column("Form", "attending_type", "vor Ort, online oder zu Hause. Leer: vor Ort."),
+    Column("Form", "attending_type", "vor Ort, online, Telefon, zu Hause, in Kita oder Schule "
+                                     "oder Begleitung. Leer: vor Ort."),
     Column("Einzugsgebiet", "service_areas", "stadtweit oder Stadtteile, mit Komma getrennt."),
     Column("Ort", "location.name", "Name des Ortes, wenn nicht beim Anbieter."),
     Column("Straße und Hausnummer", "location.address_1", "Leer: Adresse des Anbieters."),
@@ -73,6 +74,10 @@ OFFER_COLUMNS = (
     Column("Gültig ab", "valid_from", "Datum, z. B. 2027-01-01 oder 01.01.2027"),
     Column("Gültig bis", "valid_to", "Nach diesem Tag nicht mehr gezeigt."),
     Column("Zuletzt geprüft", "assured_date", "Datum der letzten Prüfung."),
+    Column("Schließtage", "closures", "Tage ohne Termine, mit Semikolon getrennt, z. B. "
+                                      "24.12.2026–01.01.2027 Weihnachten; 14.05.2027"),
+    Column("An Feiertagen", "open_on_holidays", "ja, wenn es auch an Feiertagen stattfindet. "
+                                                "Leer: nein."),
 )
 PROVIDER_COLUMNS = (
     Column("ID", "id", "Pflicht. Kennung aus Kleinbuchstaben, Ziffern und Bindestrichen."),
@@ -91,12 +96,16 @@ PROVIDER_COLUMNS = (
     Column("Längengrad", "longitude", ""),
     Column("Barrierefreiheit", "accessibility", ""),
     Column("Rollstuhlgerecht", "wheelchair_accessible", "ja oder nein"),
+    Column("Schließtage", "closures", "Tage, an denen alle Angebote ausfallen, z. B. "
+                                      "24.12.2026–01.01.2027 Weihnachten"),
 )
 COLUMNS = {OFFER_SHEET: OFFER_COLUMNS, PROVIDER_SHEET: PROVIDER_COLUMNS}
 
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
 WEEKDAY_IDS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
-ATTENDING_DE = {"in_person": "vor Ort", "online": "online", "at_home": "zu Hause"}
+ATTENDING_DE = {"in_person": "vor Ort", "online": "online", "phone": "Telefon",
+                "at_home": "zu Hause", "outreach": "in Kita oder Schule",
+                "accompanying": "Begleitung"}
 AUDIENCE_DE = {"child": "Kind", "parents": "Eltern", "family": "Familie"}
 
 
@@ -352,6 +361,17 @@ def format_value(field_name: str, value: Any) -> str:
         return ""
     if field_name == "schedules":
         return format_schedules(value)
+    if field_name == "closures":
+        def german(day) -> str:
+            day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
+            return day.strftime("%d.%m.%Y")
+        spans = [c if isinstance(c, dict) else {"from": c, "to": c} for c in value]
+        return "; ".join(
+            (german(c["from"]) if c.get("to", c["from"]) == c["from"]
+             else f"{german(c['from'])}–{german(c['to'])}")
+            + (f" {c['note']}" if c.get("note") else "") for c in spans)
+    if field_name == "open_on_holidays":
+        return "ja" if value else ""
     if field_name == "service_areas":
         return "stadtweit" if value in ("citywide", ["citywide"]) else ", ".join(value)
     if field_name == "attending_type":

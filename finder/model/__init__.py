@@ -1,5 +1,19 @@
-"""The domain model: the fixed vocabulary, offers and their rules."""
+"""The domain model: the fixed vocabulary, offers, providers and places, and every rule
+about them (current, stale, ages, next dates, access, how an offer is attended)."""
 
+from finder.model.offer import (  # noqa: F401
+    ATTENDANCE,
+    COMES_TO_FAMILY,
+    REMOTE,
+    STALE_DAYS,
+    TRANSLATABLE,
+    Location,
+    Offer,
+    Provider,
+    is_current,
+    is_stale,
+)
+from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401
 from finder.model.vocabulary import (  # noqa: F401
     EXPECTING_MONTHS,
     LANGUAGES,

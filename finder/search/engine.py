@@ -18,13 +18,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from finder.model import LANGUAGES, PHASE_IDS, TOPIC_IDS
+from finder.model import COMES_TO_FAMILY, LANGUAGES, PHASE_IDS, REMOTE, TOPIC_IDS, ages, is_current, is_stale
 from finder.search import ranking
 from finder.search.highlight import highlight
 from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
 
-STALE_DAYS = 365
 CACHE_SIZE = 512
 
 
@@ -59,7 +58,7 @@ class Engine:
             "SELECT id, name, provider_id, topics, phases, service_areas, districts, "
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
             "open_evenings, "
-            "min_age_months, max_age_months, valid_to, assured_date, audience, "
+            "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
             "translations FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
@@ -76,6 +75,8 @@ class Engine:
         self.phase_masks = {p: mask() for p in PHASE_IDS}
         self.local = {d: mask() for d in catalogue.districts}
         self.citywide, self.online_mask, self.at_home = mask(), mask(), mask()
+        """at_home: every offer that comes to the family (home, Kita or school, along to
+        appointments); online: every offer from afar (online, by phone)."""
         self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
         self.evening_mask = mask()
         self.lang_masks: dict[str, np.ndarray] = {}
@@ -85,8 +86,8 @@ class Engine:
         self.bounded = mask()
         self.first_topic = np.zeros(n, dtype=np.int8)
         self.topic_count = np.zeros(n, dtype=np.int8)
-        self.valid_to: list[str | None] = []
-        self.assured: list[str] = []
+        self.validity: list[tuple[str | None, str | None]] = []
+        self.assured: list[str | None] = []
         for doc, offer_id in enumerate(self.ids):
             r = by_id[offer_id]
             topics = json.loads(r["topics"])
@@ -101,10 +102,10 @@ class Engine:
                 if d in self.local:
                     self.local[d][doc] = True
             self.citywide[doc] = "citywide" in areas
-            self.online_mask[doc] = r["attending_type"] == "online"
-            self.at_home[doc] = r["attending_type"] == "at_home"
+            self.online_mask[doc] = r["attending_type"] in REMOTE
+            self.at_home[doc] = r["attending_type"] in COMES_TO_FAMILY
             self.free_mask[doc] = bool(r["free"])
-            self.wheelchair_mask[doc] = bool(r["wheelchair_accessible"])
+            self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
             self.weekend_mask[doc] = bool(r["open_weekends"])
             self.evening_mask[doc] = bool(r["open_evenings"])
             for lang in json.loads(r["languages"]):
@@ -118,8 +119,8 @@ class Engine:
             if r["max_age_months"] is not None:
                 self.high[doc] = r["max_age_months"]
             self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
-            self.valid_to.append(r["valid_to"])
-            self.assured.append(r["assured_date"] or "")
+            self.validity.append((r["valid_from"], r["valid_to"]))
+            self.assured.append(r["assured_date"])
         self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object))).astype(np.int32)
         self.topic_matrix = np.array([self.topic_masks[t] for t in TOPIC_IDS])
         self.phase_matrix = np.array([self.phase_masks[p] for p in PHASE_IDS])
@@ -143,14 +144,14 @@ class Engine:
 
     # --- filters ------------------------------------------------------------
 
-    def _today(self, today: str) -> tuple[np.ndarray, np.ndarray]:
-        """The offers still valid today, and those not verified for over a year."""
+    def _today(self, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
+        """The offers current on the day, and those not verified for over a year, by the
+        model's rules (computed once a day)."""
         daily = self._daily
         if daily is None or daily[0] != today:
-            alive = np.array([v is None or v >= today for v in self.valid_to], dtype=bool)
-            stale_before = (dt.date.fromisoformat(today)
-                            - dt.timedelta(days=STALE_DAYS)).isoformat()
-            stale = np.array([a < stale_before for a in self.assured], dtype=bool)
+            alive = np.array([is_current(first, last, today) for first, last in self.validity],
+                             dtype=bool)
+            stale = np.array([is_stale(a, today) for a in self.assured], dtype=bool)
             self._daily = daily = (today, alive, stale)
         return daily[1], daily[2]
 
@@ -158,13 +159,14 @@ class Engine:
         """Offers whose age range overlaps the children's years (or pregnancy)."""
         wanted = np.zeros(self.n, dtype=bool)
         for m in months:
-            first, last = m // 12 * 12, m // 12 * 12 + 11
+            # finder.model.ages.fits, for every offer at once.
+            first, last = ages.year_months(m // 12)
             wanted |= (self.low <= last) & (self.high >= first)
         if expecting:
             wanted |= (self.low <= -1) & (self.high >= -9)
         return wanted
 
-    def _filtered(self, q: Query, skip: set[str], today: str) -> np.ndarray:
+    def _filtered(self, q: Query, skip: set[str], today: dt.date) -> np.ndarray:
         docs = self._today(today)[0].copy()
         if "ages" not in skip and (q.ages_months or q.expecting):
             docs &= self._fits_ages(q.ages_months, q.expecting)
@@ -220,10 +222,10 @@ class Engine:
         """What the free text says, as the search reads it (see finder.needs)."""
         return self.vocabulary.read(text, lang)
 
-    def search(self, q: Query) -> Results:
+    def search(self, q: Query, today: dt.date) -> Results:
+        """The one search; `today` decides which offers are current and stale."""
         if q.district is not None and q.district not in self.local:
             raise QueryError("district", f"unknown district {q.district!r}")
-        today = dt.date.today().isoformat()
         key = (q.cache_key(), today)
         with self._cache_lock:
             match = self._cache.get(key)
@@ -237,7 +239,7 @@ class Engine:
                     self._cache.popitem(last=False)
         return self._page(q, match, today)
 
-    def _match(self, q: Query, today: str) -> _Match:
+    def _match(self, q: Query, today: dt.date) -> _Match:
         reading = self.read(q.text, q.lang) if q.text else Reading([])
         if q.district is None and reading.district:
             q = replace(q, district=reading.district)
@@ -300,7 +302,7 @@ class Engine:
                         terms.update(stems)
         return frozenset(terms)
 
-    def _attempt(self, q: Query, reading: Reading, steps: set[str], today: str):
+    def _attempt(self, q: Query, reading: Reading, steps: set[str], today: dt.date):
         skip = {name for step, name in RELAXATIONS if step in steps and name != "text"}
         skip.discard("district")
         docs = self._filtered(q, skip, today)
@@ -334,7 +336,7 @@ class Engine:
         return order, scores, (labels, tier), per_unit
 
     def _order(self, q: Query, reading: Reading, scores: np.ndarray, tier: np.ndarray,
-               candidates: np.ndarray, today: str) -> np.ndarray:
+               candidates: np.ndarray, today: dt.date) -> np.ndarray:
         """The ranking rules of finder.ranking, applied with one stable multi-key sort."""
         score = scores[candidates]
         best = float(score.max()) if len(score) else 0.0
@@ -364,7 +366,7 @@ class Engine:
         return np.lexsort((self.id_rank[candidates], stale, untranslated, span, topic_count,
                            main_topic, -np.round(score, 3), tier[candidates], crisis, band))
 
-    def _page(self, q: Query, match: _Match, today: str) -> Results:
+    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
         start = (q.page - 1) * q.page_size
         docs = match.order[start:start + q.page_size]
         docs = [int(d) for d in docs]
@@ -373,23 +375,15 @@ class Engine:
         hits = []
         for doc in docs:
             offer = offers[self.ids[doc]]
-            texts = offer["translations"].get(q.lang, {}) if q.lang != "de" else {}
-            title = texts.get("name") or offer["name"]
-            summary = texts.get("summary") or offer["summary"]
+            title, fallback = offer.text_in("name", q.lang)
+            # A card is in one language: the German summary beside a German title.
+            summary = offer.summary if fallback else offer.text("summary", q.lang)
             hits.append(Hit(
-                id=offer["id"], title=title, summary=summary,
-                fallback=q.lang != "de" and "name" not in texts,
-                provider_id=offer["provider_id"], topics=tuple(offer["topics"]),
-                phases=tuple(offer["phases"]), districts=tuple(offer["districts"]),
-                min_age_months=offer["min_age_months"], max_age_months=offer["max_age_months"],
-                attending_type=offer["attending_type"], free=offer["free"],
+                offer=offer, title=title, summary=summary, fallback=fallback,
                 why=match.labels[match.tier[doc]] if match.labels else "",
-                score=float(match.scores[doc]),
-                stale=bool(stale[doc]),
-                assured_date=offer["assured_date"],
+                score=float(match.scores[doc]), stale=bool(stale[doc]),
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},
-                audience=offer["audience"],
             ))
         return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
                        match.relaxed, match.district, match.emergency, match.needs)

@@ -4,14 +4,36 @@ interface between the core and every front end."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from finder.model import LANGUAGES, PHASE_IDS, TOPIC_IDS
+from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS, Offer
+from finder.model import ages as age_rules
 from finder.search.analysis import fold
 
 MAX_TEXT = 500
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
+PAGE_SIZE = 10
+
+SEARCH_PARAMETERS = ("q", "age", "expecting", "phase", "district", "topic", "free",
+                     "lang_spoken", "accessible", "weekend", "evening", "online", "page")
+"""The search's parameters, the same on the website, the desk, the API, the CLI and in
+the bot, so that a link can be shared."""
+FLAGS = {"1": True, "on": True, "true": True, "yes": True,
+         "": False, "0": False, "off": False, "false": False, "no": False}
+
+
+def _whole_number(value: str) -> bool:
+    """0-9 only: str.isdigit() also accepts ² and ③, which int() refuses."""
+    return value.isascii() and value.isdigit() and len(value) <= 6
+
+
+def _flag(one, name: str) -> bool:
+    value = one(name).lower()
+    if value not in FLAGS:
+        raise QueryError(name, "must be on or off (1 or 0, true or false)")
+    return FLAGS[value]
 
 RELAXATIONS = (
     ("nearby_districts", "district"),
@@ -37,6 +59,7 @@ class QueryError(ValueError):
 
     def __init__(self, parameter: str, message: str):
         self.parameter = parameter
+        self.message = message
         super().__init__(f"{parameter}: {message}")
 
 
@@ -69,8 +92,10 @@ class Query:
         object.__setattr__(self, "text", " ".join(text.split())[:MAX_TEXT])
         ages = tuple(self.ages_months)
         for age in ages:
-            if not isinstance(age, int) or isinstance(age, bool) or not 0 <= age < 30 * 12:
-                raise QueryError("age", f"{age!r} is not an age from 0 to 29 years")
+            if not isinstance(age, int) or isinstance(age, bool) or \
+                    not age_rules.valid_child_age(age // 12) or age < 0:
+                raise QueryError("age", f"{age!r} is not a child's age in months from 0 to "
+                                        f"{MAX_CHILD_AGE_YEARS * 12 + 11}")
         if len(ages) > 10:
             raise QueryError("age", "at most ten children at once")
         object.__setattr__(self, "ages_months", tuple(sorted(set(ages))))
@@ -89,6 +114,75 @@ class Query:
         if not isinstance(self.page_size, int) or not 1 <= self.page_size <= MAX_PAGE_SIZE:
             raise QueryError("page_size", f"must be from 1 to {MAX_PAGE_SIZE}")
 
+    @classmethod
+    def from_params(cls, params: Mapping[str, str | Sequence[str]], *, lang: str = "de",
+                    districts: Collection[str] | None = None, page_size: int = PAGE_SIZE,
+                    also: Collection[str] = (), strict: bool = False) -> Query:
+        """The search parameters every front end shares (SEARCH_PARAMETERS: a website or
+        API address, the CLI's options, the bot's choices) as a Query. Raises QueryError
+        naming the first parameter that cannot be searched for; the front end words it.
+
+        `also` names the parameters a front end reads itself (the desk's list, the
+        API's per_page). With `strict`, any other parameter is an error (the API); without,
+        it is ignored (fbclid, utm_source … on a shared link)."""
+        def values(name: str) -> list[str]:
+            value = params.get(name)
+            if value is None:
+                return []
+            return [value] if isinstance(value, str) else [str(v) for v in value]
+
+        def one(name: str) -> str:
+            found = values(name)
+            return found[-1] if found else ""
+
+        if strict:
+            for name in params:
+                if name not in SEARCH_PARAMETERS and name not in also:
+                    raise QueryError(name, "unknown parameter; the search parameters are "
+                                           f"{', '.join(SEARCH_PARAMETERS)}")
+        text = one("q")
+        if len(text) > MAX_TEXT:
+            raise QueryError("q", f"longer than {MAX_TEXT} characters")
+        months = []
+        for value in values("age"):
+            if value == "":
+                continue
+            if value.endswith("m") and _whole_number(value[:-1]) and \
+                    age_rules.valid_child_age(int(value[:-1]) // 12):
+                months.append(int(value[:-1]))  # 18m: eighteen months
+            elif _whole_number(value) and age_rules.valid_child_age(int(value)):
+                months.append(int(value) * 12)
+            else:
+                raise QueryError("age", f"{value!r} is not a child's age in whole years from 0 "
+                                        f"to {MAX_CHILD_AGE_YEARS} (or months, like 18m)")
+        page = one("page") or "1"
+        if not _whole_number(page) or not 1 <= int(page) <= MAX_PAGE:
+            raise QueryError("page", f"must be a whole number from 1 to {MAX_PAGE}")
+        district = one("district") or None
+        if district is not None and districts is not None and district not in districts:
+            raise QueryError("district", f"unknown district {district!r}")
+        return cls(text=text, ages_months=tuple(months), expecting=_flag(one, "expecting"),
+                   phase=one("phase") or None, district=district,
+                   topics=tuple(t for t in values("topic") if t), lang=lang,
+                   free=_flag(one, "free"), lang_spoken=one("lang_spoken") or None,
+                   wheelchair=_flag(one, "accessible"), weekend=_flag(one, "weekend"),
+                   evening=_flag(one, "evening"), online=_flag(one, "online"),
+                   page=int(page), page_size=page_size)
+
+    def params(self) -> dict[str, list[str]]:
+        """The query as the shared search parameters (for links and the bot's buttons):
+        Query.from_params(query.params()) is the same query."""
+        found = {"q": [self.text], "age": [str(m // 12) for m in self.ages_months],
+                 "expecting": ["1"] if self.expecting else [], "phase": [self.phase or ""],
+                 "district": [self.district or ""], "topic": list(self.topics),
+                 "free": ["1"] if self.free else [], "lang_spoken": [self.lang_spoken or ""],
+                 "accessible": ["1"] if self.wheelchair else [],
+                 "weekend": ["1"] if self.weekend else [],
+                 "evening": ["1"] if self.evening else [],
+                 "online": ["1"] if self.online else [],
+                 "page": [str(self.page)] if self.page > 1 else []}
+        return {k: v for k, v in found.items() if any(v)}
+
     def cache_key(self) -> tuple:
         """What decides the matching set and its order: everything except paging."""
         return (fold(self.text), self.lang, self.ages_months, self.expecting, self.phase, self.district,
@@ -98,38 +192,36 @@ class Query:
 
 @dataclass(frozen=True)
 class Hit:
-    id: str
+    """One offer in the results: the offer itself, and what the search says of it."""
+
+    offer: Offer
     title: str
     summary: str
     fallback: bool
     """True when title and summary are German because the reader's language is missing."""
-    provider_id: str
-    topics: tuple[str, ...]
-    phases: tuple[str, ...]
-    districts: tuple[str, ...]
-    min_age_months: int | None
-    max_age_months: int | None
-    attending_type: str
-    free: bool
     why: str
     """Why the hit is there when a district was chosen: see WHY_ORDER; "" otherwise."""
     score: float
     """The share of the query the offer answers, 0 to 1 (0 without text)."""
     stale: bool
     """Not verified for over a year."""
-    assured_date: str | None
     highlights: dict = field(default_factory=dict)
     """title and summary as lists of (text, matched) pieces."""
-    audience: str = "child"
-    """child, parents or family: who the offer is for."""
 
-    def age_label(self) -> str:
-        low, high = self.min_age_months, self.max_age_months
-        if low is None and high is None:
-            return "alle"
-        def years(m):
-            return "Schw." if m < 0 else f"{m // 12}J" if m % 12 == 0 else f"{m}M"
-        return f"{years(low if low is not None else 0)}–{years(high) if high is not None else ''}"
+    @property
+    def id(self) -> str:
+        return self.offer.id
+
+    def __getattr__(self, name: str):
+        # The offer's own facts (topics, ages, free …) are asked of the offer.
+        if name in _OFFER_FACTS:
+            return getattr(self.offer, name)
+        raise AttributeError(name)
+
+
+_OFFER_FACTS = frozenset({"provider_id", "topics", "phases", "districts", "min_age_months",
+                          "max_age_months", "attending_type", "free", "assured_date",
+                          "audience"})
 
 
 @dataclass(frozen=True)
@@ -167,7 +259,8 @@ class Results:
                 "id": h.id, "title": h.title, "summary": h.summary, "fallback": h.fallback,
                 "topics": list(h.topics), "phases": list(h.phases),
                 "districts": list(h.districts), "min_age_months": h.min_age_months,
-                "max_age_months": h.max_age_months, "why": h.why,
+                "max_age_months": h.max_age_months, "ages": h.offer.ages_in_words(self.query.lang),
+                "why": h.why,
                 "score": round(h.score, 4), "stale": h.stale, "audience": h.audience,
             } for h in self.hits],
             "facets": self.facets,

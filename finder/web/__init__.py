@@ -19,9 +19,8 @@ from flask_babel import Babel
 from htmx_flask import Htmx
 
 from finder import config
+from finder.model import LANGUAGES, RTL  # noqa: F401 - the languages of the pages
 
-LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
-RTL = frozenset({"ar", "fa"})
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'none'; object-src 'none'; base-uri 'none'; "

@@ -15,18 +15,15 @@ import weakref
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from finder import clock
 from finder.catalogue import Catalogue, CatalogueMissing, live
 from finder.interop.hsds import HSDS_VERSION, Mapper
-from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, Query, QueryError
+from finder.model import LANGUAGES, Offer
+from finder.search import MAX_PAGE, MAX_PAGE_SIZE, Query, QueryError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-MAX_AGE_YEARS = 26
 DEFAULT_PER_PAGE = 20
-TRANSLATED = ("name", "summary", "description", "application_process", "fees_description",
-              "schedule_description")
-FLAG_VALUES = {"true": True, "1": True, "on": True, "yes": True,
-               "false": False, "0": False, "off": False, "no": False, "": False}
 
 
 class ApiError(Exception):
@@ -46,9 +43,9 @@ class _Index:
         self.at_locations: list[tuple[str, str, int]] = []
         offers = cat.offers_by_ids(offer_ids)
         for oid in offer_ids:
-            for n, location in enumerate(offers[oid]["locations"]):
+            for n, location in enumerate(offers[oid].locations):
                 self.at_locations.append(
-                    (self.mapper.service_at_location_id(oid, location), oid, n))
+                    (self.mapper.service_at_location_id(oid, location.as_record()), oid, n))
         self.at_location_by_id = {sal: (oid, n) for sal, oid, n in self.at_locations}
         self.terms = self.mapper.terms()
         self.taxonomies = self.mapper.taxonomies()
@@ -88,58 +85,36 @@ def _whole(name: str, default: int, low: int, high: int) -> int:
     return int(value)
 
 
-def _flag(name: str) -> bool:
-    value = (_one(name) or "").lower()
-    if value not in FLAG_VALUES:
-        raise ApiError(400, name, f"{name} must be true or false")
-    return FLAG_VALUES[value]
-
-
 def _paging() -> tuple[int, int]:
     return (_whole("page", 1, 1, MAX_PAGE),
             _whole("per_page", DEFAULT_PER_PAGE, 1, MAX_PAGE_SIZE))
 
 
+API_PARAMETERS = ("lang", "per_page", "search")
+"""What the API takes besides the search's own parameters (finder.search.SEARCH_PARAMETERS):
+the language of the texts, the page size, and HSDS's name for the text."""
+
+
 def _query(cat: Catalogue) -> Query:
-    """The search parameters of the website, as a Query."""
-    text = _one("q") or _one("search") or ""
-    if len(text) > MAX_TEXT:
-        raise ApiError(400, "q", f"q is longer than {MAX_TEXT} characters")
-    months = []
-    for value in request.args.getlist("age"):
-        if not (value.isascii() and value.isdigit() and len(value) <= 3) \
-                or int(value) > MAX_AGE_YEARS:
-            raise ApiError(400, "age", f"age is a child's age in whole years from 0 to "
-                                       f"{MAX_AGE_YEARS}: {value!r}")
-        months.append(int(value) * 12)
-    district = _one("district") or None
-    if district is not None and district not in cat.districts:
-        raise ApiError(400, "district", f"unknown district {district!r}; the districts are "
-                                        f"{', '.join(sorted(cat.districts))}")
-    page, per_page = _paging()
+    """The search parameters of the website, as a Query; any other parameter is refused,
+    so that a client never mistakes unfiltered results for filtered ones."""
+    params = request.args.to_dict(flat=False)
+    if "search" in params and not params.get("q"):
+        params["q"] = params.pop("search")
+    params.pop("search", None)
+    _, per_page = _paging()
     try:
-        return Query(text=text, ages_months=tuple(months), expecting=_flag("expecting"),
-                     phase=_one("phase") or None, district=district,
-                     topics=tuple(t for t in request.args.getlist("topic") if t),
-                     lang=_one("lang") or "de", free=_flag("free"),
-                     lang_spoken=_one("lang_spoken") or None, page=page, page_size=per_page)
+        return Query.from_params(params, lang=_lang(), districts=cat.districts,
+                                 page_size=per_page, also=API_PARAMETERS, strict=True)
     except QueryError as error:
         raise ApiError(400, error.parameter, str(error)) from None
 
 
 def _lang() -> str:
     lang = _one("lang") or "de"
-    try:
-        Query(lang=lang)
-    except QueryError as error:
-        raise ApiError(400, "lang", str(error)) from None
+    if lang not in LANGUAGES:
+        raise ApiError(400, "lang", f"lang must be one of {', '.join(LANGUAGES)}")
     return lang
-
-
-def _localised(record: dict, lang: str) -> dict:
-    """The record with its texts in the reader's language where translated."""
-    texts = (record.get("translations") or {}).get(lang) or {}
-    return {**record, **{k: v for k, v in texts.items() if k in TRANSLATED and v}}
 
 
 def _page(contents: list, total: int, page: int, per_page: int, **extra) -> dict:
@@ -171,9 +146,8 @@ def openapi():
 def services():
     cat, index = _catalogue()
     query = _query(cat)
-    results = cat.search(query)
-    offers = cat.offers_by_ids([h.id for h in results.hits])
-    contents = [index.mapper.service(_localised(offers[h.id], query.lang), full=False)
+    results = cat.search(query, clock.today())
+    contents = [index.mapper.service(h.offer.as_record(query.lang), full=False)
                 for h in results.hits]
     return jsonify(_page(contents, results.total, query.page, query.page_size,
                          relaxed=list(results.relaxed), suggestion=results.suggestion))
@@ -186,8 +160,8 @@ def service(service_id: str):
     offer = cat.offer(index.services.get(service_id, service_id))
     if offer is None:
         raise ApiError(404, None, f"no service with id {service_id!r}")
-    provider = _localised(cat.providers[offer["provider_id"]], lang)
-    return jsonify(index.mapper.service(_localised(offer, lang), provider))
+    provider = cat.providers[offer.provider_id].as_record(lang)
+    return jsonify(index.mapper.service(offer.as_record(lang), provider))
 
 
 @bp.get("/organizations")
@@ -197,7 +171,7 @@ def organizations():
     page, per_page = _paging()
     ids = list(index.organizations.values())
     chosen = ids[(page - 1) * per_page: page * per_page]
-    contents = [_organization_list_item(index, _localised(cat.providers[p], lang)) for p in chosen]
+    contents = [_organization_list_item(index, cat.providers[p].as_record(lang)) for p in chosen]
     return jsonify(_page(contents, len(ids), page, per_page))
 
 
@@ -215,9 +189,9 @@ def organization(organization_id: str):
     if provider is None:
         raise ApiError(404, None, f"no organization with id {organization_id!r}")
     offers = cat.offers_by_ids(cat.provider_offer_ids(provider_id))
-    services = [index.mapper.service(_localised(offers[i], lang), full=False)
+    services = [index.mapper.service(offers[i].as_record(lang), full=False)
                 for i in sorted(offers)]
-    return jsonify(index.mapper.organization(_localised(provider, lang), services))
+    return jsonify(index.mapper.organization(provider.as_record(lang), services))
 
 
 @bp.get("/service_at_locations")
@@ -242,9 +216,9 @@ def service_at_location(at_location_id: str):
     return jsonify(_at_location(cat, index, cat.offer(oid), n, lang))
 
 
-def _at_location(cat: Catalogue, index: _Index, offer: dict, n: int, lang: str) -> dict:
-    return index.mapper.service_at_location(_localised(offer, lang), offer["locations"][n],
-                                            with_service=True)
+def _at_location(cat: Catalogue, index: _Index, offer: Offer, n: int, lang: str) -> dict:
+    record = offer.as_record(lang)
+    return index.mapper.service_at_location(record, record["locations"][n], with_service=True)
 
 
 @bp.get("/taxonomies")

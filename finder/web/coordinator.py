@@ -31,11 +31,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
-from finder import keys
+from finder import clock, keys
 from finder.catalogue import CatalogueMissing, live
 from finder.coordinator import coverage, demand, freshness, users
 from finder.coordinator import report as reports
-from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.model import PHASE_IDS, STALE_DAYS, TOPIC_IDS
+from finder.web.format import today
 
 PREFIX = "/coordinator"
 bp = Blueprint("coordinator", __name__, url_prefix=PREFIX)
@@ -169,7 +170,7 @@ def logout():
 def home():
     cat = catalogue()
     return render_template("coordinator/home.html",
-                           report=reports.compose(cat, data_dir(), _threshold()))
+                           report=reports.compose(cat, data_dir(), _threshold(), today=today()))
 
 
 def _threshold() -> int:
@@ -184,7 +185,7 @@ def _coverage(cat):
     phase = request.args.get("phase") or None
     if (topic and topic not in TOPIC_IDS) or (phase and phase not in PHASE_IDS):
         abort(400)
-    return coverage.compute(cat, _threshold(), topic=topic, phase=phase)
+    return coverage.compute(cat, _threshold(), topic=topic, phase=phase, today=today())
 
 
 def heatmap(matrix, threshold: int):
@@ -285,8 +286,8 @@ def demand_mark():
 def freshness_page():
     cat = catalogue()
     return render_template("coordinator/freshness.html", catalogue=cat,
-                           fresh=freshness.compute(cat, data_dir()),
-                           stale_days=freshness.STALE_DAYS,
+                           fresh=freshness.compute(cat, data_dir(), today()),
+                           stale_days=STALE_DAYS,
                            expiring_days=freshness.EXPIRING_DAYS)
 
 
@@ -298,7 +299,7 @@ def confirm():
     if kind == "offer" and cat.offer(item) is None or kind == "provider" and \
             item not in cat.providers or kind not in freshness.KINDS:
         abort(400)
-    freshness.verify(data_dir(), kind, item, g.user)
+    freshness.verify(data_dir(), kind, item, g.user, today())
     return redirect(url_for("coordinator.freshness_page") + f"#{kind}-{item}", code=303)
 
 
@@ -306,14 +307,14 @@ def confirm():
 def report_page():
     cat = catalogue()
     return render_template("coordinator/report.html", catalogue=cat,
-                           report=reports.compose(cat, data_dir(), _threshold()),
+                           report=reports.compose(cat, data_dir(), _threshold(), today=today()),
                            standalone=False)
 
 
 @bp.route("/report/finish", methods=["POST"])
 def report_finish():
     cat = catalogue()
-    reports.finish(data_dir(), reports.compose(cat, data_dir(), _threshold()), g.user)
+    reports.finish(data_dir(), reports.compose(cat, data_dir(), _threshold(), today=today()), g.user)
     return redirect(url_for("coordinator.report_page"), code=303)
 
 
@@ -325,6 +326,7 @@ def render_report_file(app, threshold: int = coverage.DEFAULT_THIN) -> str:
         g.lang = "de"
         cat = live(app.config["DATA_DIR"])
         return render_template("coordinator/report.html", catalogue=cat,
-                               report=reports.compose(cat, app.config["DATA_DIR"], threshold),
+                               report=reports.compose(cat, app.config["DATA_DIR"], threshold,
+                                                      today=clock.today()),
                                standalone=True, inline_css=css, lang="de", dir="ltr",
                                csrf_token=lambda: "", user=None)

@@ -9,21 +9,18 @@ is made; the slip's free-text lines arrive in a POST, are printed and never kept
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
-from dataclasses import replace
-from functools import partial
 
 import segno
 from flask import current_app, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from finder import pdf, wording
-from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.i18n import t
+from finder.model import PHASE_IDS, RTL, TOPIC_IDS, Offer
 from finder.referrals import MAX_OFFERS, ListError, Lists
-from finder.web import RTL
-from finder.web.format import _, district_name, language_name, offer_text, why_label
+from finder.web.format import district_name, language_name, today
 from finder.web.pages import (
     MAX_AGE_YEARS,
     SEARCH_ARGS,
@@ -34,11 +31,13 @@ from finder.web.pages import (
     query_from_args,
     town,
 )
-from finder.wording import t, tn
 
 log = logging.getLogger(__name__)
 
 DESK_PAGE_SIZE = 20
+DESK_PARAMETERS = ("list", "family")
+"""The desk's own parameters beside the search's: the referral list and the family's
+language."""
 MAX_NOTE = 200
 DESK_AGES = 3
 OFFER_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -96,18 +95,16 @@ def desk():
     searched = any(request.args.get(k) for k in SEARCH_ARGS if k != "page")
     results = query = None
     try:
-        query = query_from_args()
+        query = query_from_args(DESK_PAGE_SIZE, also=DESK_PARAMETERS)
         if searched:
-            query = replace(query, page_size=DESK_PAGE_SIZE)
-            results = cat.search(query)
+            results = cat.search(query, today())
     except BadParameter as error:
         return render_template("bad_request.html", parameter=error.parameter,
                                message=error.message), 400
     ids = picked()
     offers = cat.offers_by_ids(ids)
-    found = cat.offers_by_ids([h.id for h in results.hits]) if results else {}
     return render_template(
-        "desk.html", catalogue=cat, query=query, results=results, found=found,
+        "desk.html", catalogue=cat, query=query, results=results,
         picked=ids, picked_offers=[offers[i] for i in ids], family=family_lang(),
         phases=PHASE_IDS, topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, desk_ages=DESK_AGES)
 
@@ -131,7 +128,7 @@ def slip():
     german = [slip_entry(cat, offers[i], "de") for i in ids] if family != "de" else None
     base = public_url()
     try:
-        saved = _lists().save(ids, family)
+        saved = _lists().save(ids, family, today())
     except (OSError, sqlite3.Error) as error:
         log.warning("a referral list could not be kept: %s", type(error).__name__)
         saved = None
@@ -145,7 +142,7 @@ def slip():
         entries=entries, german=german, notes=notes,
         family=family, family_dir="rtl" if family in RTL else "ltr",
         offer_urls=[f"{base}/{family}/offer/{i}" for i in ids],
-        list_url=list_url, bot_url=bot_url, saved=saved, printed=dt.date.today())
+        list_url=list_url, bot_url=bot_url, saved=saved, printed=today())
     if as_pdf:
         colour = town().get("accent_colour") or "#0b5c6b"
         _, document = pdf.render(response, current_app.static_folder,
@@ -160,7 +157,7 @@ def shared_list(code: str):
     """A referral list opened from its QR code, in the language of the address."""
     cat = catalogue()
     try:
-        referral = _lists().load(code[:40])
+        referral = _lists().load(code[:40], today())
     except ListError as error:
         return render_template("list_gone.html", reason=error.reason), \
             410 if error.reason == "expired" else 404, {"Cache-Control": "no-store"}
@@ -188,66 +185,63 @@ def qr_svg(url: str, label: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))  # nosec B704
 
 
-def slip_entry(cat, offer: dict, lang: str) -> dict:
+def slip_entry(cat, offer: Offer, lang: str) -> dict:
     """One offer on the slip, every text in lang (German where a text has no translation)."""
     german = set()
 
     def text(field: str, key: str | None = None) -> str:
-        value, fallback = offer_text(offer, field, lang)
+        value, fallback = offer.text_in(field, lang)
         if fallback and value:
             german.add(key or field)
         return value
 
-    dates = wording.date_lines(offer, lang, partial(t, lang))
+    day = today()
+    dates = offer.next_dates_in_words(day, lang)
 
     def own(text: str) -> str:
         """A number, address or German name inside a right-to-left sentence keeps its own
         direction (without the isolate, +49 69 90009 200 reads 200 90009 69 49+)."""
         return f"\u2068{text}\u2069" if lang in RTL else text
 
-    phone = own(offer["phones"][0]) if offer["phones"] else None
-    if offer["registration_required"] and phone:
+    phone = own(offer.phones[0]) if offer.phones else None
+    if offer.registration_required and phone:
         step = t(lang, "Rufen Sie an unter %(phone)s und fragen Sie nach „%(name)s“.", phone=phone,
-                 name=own(offer["name"]))
-    elif offer["registration_required"] and offer["email"]:
+                 name=own(offer.name))
+    elif offer.registration_required and offer.email:
         step = t(lang, "Schreiben Sie eine E-Mail an %(email)s und fragen Sie nach „%(name)s“.",
-                 email=own(offer["email"]), name=own(offer["name"]))
-    elif offer["registration_required"]:
+                 email=own(offer.email), name=own(offer.name))
+    elif offer.registration_required:
         step = t(lang, "Melden Sie sich vorher an.")
-    elif offer["attending_type"] == "at_home" and phone:
-        step = t(lang, "Rufen Sie an unter %(phone)s. Man kommt zu Ihnen nach Hause.", phone=phone)
-    elif offer["attending_type"] == "online":
+    elif offer.comes_to_family and phone:
+        step = t(lang, "Rufen Sie an unter %(phone)s und machen Sie einen Termin aus.", phone=phone)
+    elif offer.remote:
         step = t(lang, "Ohne Anmeldung: Rufen Sie an oder schreiben Sie, wann es Ihnen passt.")
     elif dates:
         step = t(lang, "Kommen Sie ohne Termin vorbei, zum Beispiel am %(date)s.", date=own(dates[0]))
     else:
         step = t(lang, "Kommen Sie ohne Termin vorbei, zu den Zeiten unten.")
-    places = []
-    for loc in offer["locations"]:
-        lines = [loc.get("name") or "", loc["address_1"], f"{loc['postal_code']} {loc['city']}"]
-        places.append({"lines": [line for line in lines if line],
-                       "district": district_name(cat, loc["district"]) if loc["district"] else ""})
+    places = [{"lines": loc.address_lines(),
+               "district": district_name(cat, loc.district) if loc.district else ""}
+              for loc in offer.locations]
+    attending = wording.ATTENDANCE_LONG.get(offer.attending_type)
     return {
-        "id": offer["id"],
+        "id": offer.id,
         "lang": lang,
         "name": text("name"),
         "summary": text("summary"),
         "step": step,
         "process": text("application_process", "process"),
         "dates": dates,
-        "hours": wording.schedule_lines(offer, lang, partial(t, lang)),
+        "hours": offer.hours_in_words(day, lang),
         "schedule_note": text("schedule_description", "schedule_note"),
-        "attending": {"online": t(lang, "Online oder am Telefon – von zu Hause aus."),
-                      "at_home": t(lang, "Wir kommen zu Ihnen nach Hause.")}.get(
-                          offer["attending_type"], ""),
+        "attending": t(lang, attending) if attending else "",
         "places": places,
-        "phones": offer["phones"],
-        "email": offer["email"],
-        "url": offer["url"],
-        "cost": t(lang, "Kostenlos.") if offer["free"] else text("fees_description", "cost"),
-        "languages": [language_name(code, lang) for code in offer["languages"]],
-        "ages": wording.age_range(offer["min_age_months"], offer["max_age_months"],
-                                  partial(t, lang), partial(tn, lang)),
+        "phones": offer.phones,
+        "email": offer.email,
+        "url": offer.url,
+        "cost": t(lang, "Kostenlos.") if offer.free else text("fees_description", "cost"),
+        "languages": [language_name(code, lang) for code in offer.languages],
+        "ages": offer.ages_in_words(lang),
         "german": german,
     }
 
@@ -258,20 +252,3 @@ def family_languages() -> list[tuple[str, str, str]]:
     reader's language (staff type "A" for Arabisch, the family recognises العربية)."""
     return [(code, language_name(code, code), language_name(code))
             for code in offered_languages()]
-
-
-@bp.app_template_global()
-def where_parts(cat, hit, offer: dict, district: str | None) -> list[str]:
-    """Where an offer takes place, said once: why it is shown (in the district, nearby,
-    citywide …), then how (online, at home) or the districts it is held in."""
-    parts = []
-    if hit.why:
-        parts.append(why_label(hit.why, district_name(cat, district) if district else ""))
-    if offer["attending_type"] != "in_person":
-        if hit.why != offer["attending_type"]:
-            parts.append(why_label(offer["attending_type"], ""))
-    elif hit.districts and hit.why != "district":
-        parts.append(", ".join(district_name(cat, d) for d in hit.districts))
-    elif not parts and "citywide" in offer["service_areas"]:
-        parts.append(_("ganze Stadt"))
-    return parts

@@ -16,22 +16,31 @@ from flask import g
 from flask_babel import get_translations
 from markupsafe import Markup, escape
 
-from finder import wording
+from finder import clock, i18n, wording
+from finder.model import Location, Offer, Provider
+from finder.model.ages import child_age_words
 
 
 def register(app) -> None:
-    for function in (label, district_name, age_range, schedule_lines, language_name, tel_href,
+    for function in (label, district_name, age_words, schedule_lines, language_name, tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
-                     town_name_in):
+                     town_name_in, wheelchair_words, attendance_words, where_words, today):
         app.add_template_global(function)
-    app.add_template_global(wording.t, "t")
+    app.add_template_global(i18n.t, "t")
 
 
 def _lang() -> str:
     return getattr(g, "lang", "de")
+
+
+def today() -> dt.date:
+    """The request's day (read once at the edge, finder.clock)."""
+    if "today" not in g:
+        g.today = clock.today()
+    return g.today
 
 
 def translations():
@@ -65,12 +74,13 @@ def district_name(catalogue, key: str) -> str:
     return district["name"] if district else key
 
 
-def age_range(low: int | None, high: int | None) -> str:
-    return wording.age_range(low, high, _, ngettext)
+def age_words(offer: Offer, lang: str | None = None) -> str:
+    """For whom, in words (finder.model.ages): "8–14 Jahre", «3–6 лет»."""
+    return offer.ages_in_words(lang or _lang())
 
 
-def schedule_lines(offer: dict) -> list[str]:
-    return wording.schedule_lines(offer, _lang(), _)
+def schedule_lines(offer: Offer) -> list[str]:
+    return offer.hours_in_words(today(), _lang())
 
 
 _options: dict[tuple[str, str], list] = {}
@@ -81,9 +91,7 @@ def age_options(max_age: int) -> list[tuple[int, str]]:
     """The choices of the age selects, made once per language."""
     key = (_lang(), f"age{max_age}")
     if key not in _options:
-        _options[key] = [(y, _("unter 1 Jahr") if y == 0 else ngettext("%(num)d Jahr",
-                                                                       "%(num)d Jahre", y))
-                         for y in range(max_age + 1)]
+        _options[key] = [(y, child_age_words(y, _lang())) for y in range(max_age + 1)]
     return _options[key]
 
 
@@ -106,11 +114,11 @@ def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
 
-def map_href(location: dict) -> str:
+def map_href(location: Location) -> str:
     """A geo: link; the phone's map app opens it. No map is embedded."""
-    name = quote(f"{location.get('name') or ''} {location['address_1']}".strip())
-    return f"geo:{location['latitude']},{location['longitude']}?q={location['latitude']}," \
-           f"{location['longitude']}({name})"
+    name = quote(f"{location.name or ''} {location.address_1}".strip())
+    return f"geo:{location.latitude},{location.longitude}?q={location.latitude}," \
+           f"{location.longitude}({name})"
 
 
 def marked(pieces: list[tuple[str, bool]]) -> Markup:
@@ -125,21 +133,14 @@ def show_date(iso: str | None) -> str:
     return format_date(dt.date.fromisoformat(iso), "long", locale=_lang())
 
 
-def offer_text(offer: dict, field: str, lang: str | None = None) -> tuple[str, bool]:
+def offer_text(offer: Offer, field: str, lang: str | None = None) -> tuple[str, bool]:
     """A text of an offer in the reader's language (or in lang), and whether it fell back
     to German."""
-    lang = lang or _lang()
-    texts = offer["translations"].get(lang, {}) if lang != "de" else {}
-    if texts.get(field):
-        return texts[field], False
-    return offer.get(field) or "", lang != "de"
+    return offer.text_in(field, lang or _lang())
 
 
-def provider_text(provider: dict, field: str) -> tuple[str, bool]:
-    texts = provider["translations"].get(_lang(), {}) if _lang() != "de" else {}
-    if texts.get(field):
-        return texts[field], False
-    return provider.get(field) or "", _lang() != "de"
+def provider_text(provider: Provider, field: str) -> tuple[str, bool]:
+    return provider.text_in(field, _lang())
 
 
 def why_label(why: str, district: str) -> str:
@@ -150,10 +151,25 @@ def relaxed_label(step: str) -> str:
     return _(wording.RELAXED[step]) if step in wording.RELAXED else step
 
 
-def is_stale(assured: str | None) -> bool:
-    if not assured:
-        return True
-    return assured < (dt.date.today() - dt.timedelta(days=365)).isoformat()
+def is_stale(offer: Offer) -> bool:
+    return offer.is_stale(today())
+
+
+def wheelchair_words(location: Location) -> str:
+    """Whether a wheelchair gets in: yes, no, or not known, each said as such."""
+    return _(wording.WHEELCHAIR[location.wheelchair_accessible])
+
+
+def attendance_words(offer: Offer) -> str:
+    """How the offer is attended, as a sentence; empty for an offer at a place."""
+    text = wording.ATTENDANCE_LONG.get(offer.attending_type)
+    return _(text) if text else ""
+
+
+def where_words(offer: Offer, why: str, catalogue, searched: str | None) -> list[str]:
+    """Where an offer takes place, said once (finder.wording.where_parts)."""
+    return wording.where_parts(why, offer, _lang(), lambda d: district_name(catalogue, d),
+                               searched)
 
 
 def helpline_text(helpline: dict, field: str) -> str:
@@ -165,10 +181,10 @@ def emergency_text(name: str) -> str:
     return _(getattr(wording, name))
 
 
-def osm_href(location: dict) -> str:
+def osm_href(location: Location) -> str:
     """The place on OpenStreetMap, for desktop browsers: a link the reader follows;
     the page itself loads nothing from there."""
-    lat, lon = location["latitude"], location["longitude"]
+    lat, lon = location.latitude, location.longitude
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
 
 
@@ -199,26 +215,26 @@ def isolate(text: str) -> Markup:
     return Markup("").join(out)
 
 
-def location_accessibility(location: dict, provider: dict) -> tuple[str, bool]:
+def location_accessibility(location: Location, provider: Provider) -> tuple[str, bool]:
     """A place's accessibility note in the reader's language, and whether it is German.
     The provider's translation serves when the place is the provider's own."""
-    note = location.get("accessibility") or ""
-    if _lang() != "de" and provider.get("location") and \
-            provider["location"].get("address_1") == location.get("address_1"):
-        translated = provider["translations"].get(_lang(), {}).get("accessibility")
-        if translated:
+    note = location.accessibility or ""
+    if _lang() != "de" and provider.location and \
+            provider.location.address_1 == location.address_1:
+        translated, fallback = provider.text_in("accessibility", _lang())
+        if translated and not fallback:
             return translated, False
     return note, bool(note) and _lang() != "de"
 
 
-def offer_languages(offer: dict) -> list[str]:
+def offer_languages(offer: Offer) -> list[str]:
     """The names of the languages spoken at an offer, in the reader's language."""
-    return [language_name(code) for code in offer["languages"]]
+    return [language_name(code) for code in offer.languages]
 
 
-def next_dates(offer: dict) -> list[str]:
+def next_dates(offer: Offer) -> list[str]:
     """The offer's next sessions, "Di., 8.12., 09:30–11:30"."""
-    return wording.date_lines(offer, _lang(), _)
+    return offer.next_dates_in_words(today(), _lang())
 
 
 def format_day(day: dt.date, lang: str) -> str:

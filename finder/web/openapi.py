@@ -4,9 +4,8 @@ the HSDS objects: every field is the standard's, no others)."""
 
 from __future__ import annotations
 
-from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.model import LANGUAGES, PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT
-from finder.web import LANGUAGES
 
 S = {"type": "string"}
 NUM = {"type": "number"}

@@ -4,7 +4,6 @@ Query and Results into HTML."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from collections import OrderedDict
 
@@ -17,17 +16,17 @@ from finder import wording
 from finder.catalogue import live
 from finder.content import DEFAULT_TOWN
 from finder.coordinator import demand
-from finder.model import PHASE_IDS, TOPIC_IDS
-from finder.search import MAX_PAGE, MAX_TEXT, Query, QueryError
-from finder.web import LANGUAGES, RTL, api
+from finder.i18n import N_
+from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, RTL, TOPIC_IDS
+from finder.search import PAGE_SIZE, SEARCH_PARAMETERS, Query, QueryError
+from finder.web import api
+from finder.web.format import today
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang>")
 root = Blueprint("root", __name__)
 
-SEARCH_ARGS = ("q", "age", "expecting", "phase", "district", "topic", "free", "lang_spoken",
-               "accessible", "weekend", "evening", "online", "page")
-MAX_AGE_YEARS = 26
-PAGE_SIZE = 10
+SEARCH_ARGS = SEARCH_PARAMETERS
+MAX_AGE_YEARS = MAX_CHILD_AGE_YEARS
 
 
 class BadParameter(Exception):
@@ -79,56 +78,29 @@ def page_context():
             "languages": offered_languages(), "town": town()}
 
 
-def _flag(name: str) -> bool:
-    value = request.args.get(name, "")
-    if value not in ("", "1", "on", "true", "0", "off", "false"):
-        raise BadParameter(name, _("Bitte nur an- oder abwählen."))
-    return value in ("1", "on", "true")
+MESSAGES = {
+    "q": N_("Der Suchtext ist zu lang. Bitte nur ein paar Wörter."),
+    "age": N_("Das Alter ist eine ganze Zahl von 0 bis 26 Jahren."),
+    "page": N_("Diese Seite gibt es nicht."),
+    "district": N_("Diesen Stadtteil kennen wir nicht."),
+    "phase": N_("Diese Lebensphase kennen wir nicht."),
+    "topic": N_("Dieses Thema kennen wir nicht."),
+    "lang_spoken": N_("Diese Sprache kennen wir nicht."),
+}
+"""A parameter the search cannot take, said to a parent (finder.search.Query.from_params
+names it)."""
 
 
-def _whole_number(value: str) -> bool:
-    """0-9 only: str.isdigit() also accepts ² and ③, which int() refuses."""
-    return value.isascii() and value.isdigit() and len(value) <= 6
-
-
-def query_from_args() -> Query:
+def query_from_args(page_size: int = PAGE_SIZE, also=()) -> Query:
     """The shared URL parameters, the same in every front end, as a Query."""
-    # Parameters we do not know (fbclid, utm_source … added to shared links) are ignored.
-    args = request.args
-    text = args.get("q", "")
-    if len(text) > MAX_TEXT:
-        raise BadParameter("q", _("Der Suchtext ist zu lang. Bitte nur ein paar Wörter."))
-    months = []
-    for value in args.getlist("age"):
-        if value == "":
-            continue
-        if not _whole_number(value) or int(value) > MAX_AGE_YEARS:
-            raise BadParameter("age", _("Das Alter ist eine ganze Zahl von 0 bis 26 Jahren."))
-        months.append(int(value) * 12)
-    page = args.get("page", "1") or "1"
-    if not _whole_number(page) or not 1 <= int(page) <= MAX_PAGE:
-        raise BadParameter("page", _("Diese Seite gibt es nicht."))
-    district = args.get("district") or None
-    if district is not None and district not in catalogue().districts:
-        raise BadParameter("district", _("Diesen Stadtteil kennen wir nicht."))
     try:
-        return Query(
-            text=text, ages_months=tuple(months), expecting=_flag("expecting"),
-            phase=args.get("phase") or None, district=district,
-            topics=tuple(t for t in args.getlist("topic") if t), lang=g.lang,
-            free=_flag("free"), lang_spoken=args.get("lang_spoken") or None,
-            wheelchair=_flag("accessible"), weekend=_flag("weekend"), evening=_flag("evening"),
-            online=_flag("online"),
-            page=int(page), page_size=PAGE_SIZE,
-        )
+        return Query.from_params(request.args.to_dict(flat=False), lang=g.lang,
+                                 districts=catalogue().districts, page_size=page_size,
+                                 also=also)
     except QueryError as error:
-        messages = {
-            "phase": _("Diese Lebensphase kennen wir nicht."),
-            "topic": _("Dieses Thema kennen wir nicht."),
-            "lang_spoken": _("Diese Sprache kennen wir nicht."),
-            "age": _("Das Alter ist eine ganze Zahl von 0 bis 26 Jahren."),
-        }
-        raise BadParameter(error.parameter, messages.get(error.parameter, str(error))) from None
+        message = MESSAGES.get(error.parameter)
+        raise BadParameter(error.parameter,
+                           _(message) if message else _("Bitte nur an- oder abwählen.")) from None
 
 
 @bp.app_template_global()
@@ -183,7 +155,7 @@ def search():
     # whole page, never the bare results fragment.
     partial = (bool(htmx_request.htmx) and not htmx_request.htmx.boosted
                and request.headers.get("HX-History-Restore-Request") != "true")
-    key = (str(cat.path), g.lang, request.query_string, partial, dt.date.today())
+    key = (str(cat.path), g.lang, request.query_string, partial, today())
     with _pages_lock:
         body = _pages.get(key)
         if body is not None:
@@ -202,8 +174,8 @@ def search():
 def _render_search(cat, partial: bool) -> tuple[str, int]:
     try:
         query = query_from_args()
-        results = cat.search(query)
-        g.unmet = demand.record(query, results, current_app.config["DATA_DIR"])
+        results = cat.search(query, today())
+        g.unmet = demand.record(query, results, today(), current_app.config["DATA_DIR"])
     except BadParameter as error:
         return render_template("bad_request.html", parameter=error.parameter,
                                message=error.message), 400
@@ -237,12 +209,12 @@ def offer(offer_id: str):
     found = cat.offer(offer_id)
     if found is None:
         abort(404)
-    provider = cat.providers[found["provider_id"]]
-    others = [o for o in cat.offers_by_ids(cat.provider_offer_ids(provider["id"])).values()
-              if o["id"] != offer_id]
+    provider = cat.providers[found.provider_id]
+    others = [o for o in cat.offers_by_ids(cat.provider_offer_ids(provider.id)).values()
+              if o.id != offer_id and o.is_current(today())]
     back = search_args() if any(k in request.args for k in SEARCH_ARGS) else None
     return render_template("offer.html", catalogue=cat, offer=found, provider=provider,
-                           others=sorted(others, key=lambda o: o["name"]), back=back)
+                           others=sorted(others, key=lambda o: o.name), back=back)
 
 
 @bp.route("/provider/<provider_id>")
@@ -251,8 +223,8 @@ def provider(provider_id: str):
     found = cat.providers.get(provider_id)
     if found is None:
         abort(404)
-    offers = sorted(cat.offers_by_ids(cat.provider_offer_ids(provider_id)).values(),
-                    key=lambda o: o["name"])
+    offers = sorted((o for o in cat.offers_by_ids(cat.provider_offer_ids(provider_id)).values()
+                     if o.is_current(today())), key=lambda o: o.name)
     return render_template("provider.html", catalogue=cat, provider=found, offers=offers)
 
 

@@ -1,0 +1,34 @@
+"""The day and the time, read once at the edge (a request, a bot update, a command).
+
+Everything below the edge takes `today` from its caller. FINDER_TODAY (an ISO date)
+fixes the day for a whole process: the tests set it, so that they pass on any day, and
+a coordinator can preview the catalogue as it will be on a later day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+
+class ClockError(ValueError):
+    pass
+
+
+def today() -> dt.date:
+    """The day: FINDER_TODAY if it is set, else the system's date."""
+    fixed = os.environ.get("FINDER_TODAY")
+    if fixed:
+        try:
+            return dt.date.fromisoformat(fixed)
+        except ValueError:
+            raise ClockError(f"FINDER_TODAY must be a date like 2026-12-07, not {fixed!r}") from None
+    return dt.date.today()
+
+
+def now() -> dt.datetime:
+    """The local time of day on `today()` (the date fixed by FINDER_TODAY, the time the
+    system's)."""
+    current = dt.datetime.now()
+    day = today()
+    return current if day == current.date() else dt.datetime.combine(day, current.time())
