@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint translations messages lock audit pdf-libraries
+.PHONY: run test lint translations messages lock audit pdf-libraries docs test-clock
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -60,8 +60,29 @@ test: $(VENV)/.installed translations $(CHROMIUM) pdf-libraries node_modules/axe
 	$(BIN)/bandit --quiet --recursive finder bot --severity-level medium
 	$(BIN)/python -m pytest
 
+# The README's command-line reference and ranking rules, written from the code.
+docs: $(VENV)/.installed-run
+	$(BIN)/python -c "from pathlib import Path; from finder.reference import update; update(Path('README.md'))"
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check finder bot tests bench
+
+# The tests of the model, the search, the content and the build with the system clock moved
+# 40 and 400 days ahead (libfaketime): they must not depend on the calendar. Server tests
+# are left out (gunicorn's timers do not survive a moved clock). The monotonic clock moves
+# too: with FAKETIME_DONT_FAKE_MONOTONIC=1, libfaketime 0.9.10 makes Python 3.11's
+# time.sleep fail with EINVAL.
+CLOCK_TESTS := tests/test_model.py tests/test_search.py tests/test_search_properties.py \
+	tests/test_content.py tests/test_build.py tests/test_relevance.py tests/test_coordinator.py
+/usr/bin/faketime:
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq faketime
+
+test-clock: $(VENV)/.installed translations /usr/bin/faketime
+	for shift in +40d +400d; do \
+		FAKETIME_DONT_FAKE_MONOTONIC=0 faketime -f $$shift $(BIN)/python -m pytest -q -p no:cacheprovider \
+			$(CLOCK_TESTS) || exit 1; \
+	done
 
 # The exact versions and hashes for a deployment (pip install --require-hashes -r requirements.lock).
 lock: $(VENV)/.installed

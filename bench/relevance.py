@@ -53,11 +53,11 @@ def load_queries(which: str) -> list[dict]:
     return queries
 
 
-def run(catalogue: Catalogue, entry: dict) -> dict:
+def run(catalogue: Catalogue, entry: dict, today=TODAY) -> dict:
     query = Query(text=entry["q"], lang=entry["lang"],
                   ages_months=tuple(a * 12 for a in entry.get("age") or ()),
                   district=entry.get("district"), page_size=5)
-    results = catalogue.search(query, TODAY)
+    results = catalogue.search(query, today)
     ids = [h.id for h in results.hits]
     relevant = set(entry["relevant"])
     gains = [1.0 if i in relevant else 0.0 for i in ids[:5]]
@@ -90,11 +90,13 @@ def table(rows: list[tuple[str, list[dict]]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(catalogue: Catalogue, which: str) -> tuple[list[dict], dict]:
+def evaluate(catalogue: Catalogue, which: str, today=TODAY) -> tuple[list[dict], dict]:
+    """Every query of the sets run against the catalogue on `today`: the outcomes, and
+    the outcomes grouped (all, per set, language and kind)."""
     queries = load_queries(which)
     outcomes = []
     for entry in queries:
-        outcome = run(catalogue, entry)
+        outcome = run(catalogue, entry, today)
         outcome.update(q=entry["q"], lang=entry["lang"], kind=entry["kind"], set=entry["set"],
                        relevant=entry["relevant"])
         outcomes.append(outcome)
@@ -111,6 +113,15 @@ def evaluate(catalogue: Catalogue, which: str) -> tuple[list[dict], dict]:
         elif len(o["q"].split()) <= 2:
             groups["1-2 words"].append(o)
     return outcomes, groups
+
+
+def summary(groups: dict[str, list[dict]]) -> dict[str, dict[str, float]]:
+    """Per group: how many queries, success@3 and precision@1 in per cent, nDCG@5."""
+    return {name: {"n": len(found),
+                   "success3": 100 * sum(o["success3"] for o in found) / len(found),
+                   "precision1": 100 * sum(o["precision1"] for o in found) / len(found),
+                   "ndcg5": sum(o["ndcg5"] for o in found) / len(found)}
+            for name, found in groups.items() if found}
 
 
 def main() -> None:

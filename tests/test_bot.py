@@ -8,6 +8,7 @@ import html
 import os
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -367,3 +368,26 @@ def test_a_button_under_an_inline_message_gets_an_answer(bot):
 def test_an_unknown_command_gets_the_help(bot):
     reply = say(bot, 1403, "/wetter")
     assert "/start" in reply["params"]["text"] and "/sos" in reply["params"]["text"]
+
+
+def test_a_bug_behind_a_button_is_logged_and_not_passed_off_as_a_stale_button(bot, monkeypatch,
+                                                                               caplog):
+    """Only a button we do not know is "no longer valid"; an error in our own code is
+    logged (without the family's words) and the family is asked to try again."""
+    from bot import app as bot_app
+
+    async def broken(update, context, value):
+        raise KeyError("a bug in a handler")
+
+    monkeypatch.setitem(bot_app.CALLBACKS, "p", broken)
+    with caplog.at_level("ERROR", logger="familienwegweiser.bot"):
+        answer = press(bot, 1061, "p:2", method="answerCallbackQuery")
+        assert "nicht geklappt" in answer["params"]["text"]
+        assert "nicht mehr gültig" not in answer["params"]["text"]
+        for _ in range(50):
+            if any("KeyError" in r.getMessage() for r in caplog.records):
+                break
+            time.sleep(0.05)
+    assert any(r.levelname == "ERROR" and "KeyError" in r.getMessage() for r in caplog.records)
+    stale = press(bot, 1062, "a:99", method="answerCallbackQuery")
+    assert "nicht mehr gültig" in stale["params"]["text"]

@@ -10,7 +10,6 @@ on hundreds of queries; its floor is held in test_relevance_floor below.
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -190,25 +189,38 @@ def test_suicidal_thoughts_are_an_emergency(catalogue, text, lang):
     assert catalogue.search(Query(text=text, lang=lang), TODAY).emergency
 
 
-def relevance_table(which: str) -> dict[str, tuple[int, int]]:
-    """success@3 and precision@1 per group, as bench/relevance.py prints them."""
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "relevance.py"), "--set", which,
-                           "--misses", "0"], capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    table = {}
-    for line in done.stdout.splitlines():
-        cells = [c.strip() for c in line.split("|")[1:-1]]
-        if len(cells) == 7 and cells[2].endswith("%"):
-            table[cells[0]] = (int(cells[2].rstrip(" %")), int(cells[3].rstrip(" %")))
-    return table
+# What the relevance benchmark measured when these floors were set (success@3 %,
+# precision@1 %, nDCG@5), each floor a little under it: a real step back fails the suite,
+# noise does not. The holdout is never tuned on; its floor predicts queries nobody saw.
+FLOORS = {
+    "set main": (93, 77, 0.72),
+    "set holdout": (70, 51, 0.51),
+    "kind sentence": (81, 58, 0.54),
+    "kind other language": (85, 68, 0.64),
+    "lang de": (89, 72, 0.69),
+    "lang en": (78, 72, 0.66),
+    "lang tr": (93, 72, 0.68),
+    "lang ar": (77, 63, 0.56),
+    "lang uk": (80, 69, 0.56),
+    "lang ru": (88, 50, 0.60),
+    "lang fa": (90, 77, 0.69),
+}
 
 
-def test_relevance_floor():
-    """The relevance benchmark stays above its floor: a little under the figures measured
-    when it was set (see the README), so that a real step back fails the suite."""
-    main, every = relevance_table("main"), relevance_table("all")
-    assert main["all"][0] >= 92 and main["all"][1] >= 76, main["all"]
-    assert main["kind sentence"][0] >= 88, main["kind sentence"]
-    assert main["kind other language"][0] >= 90, main["kind other language"]
-    assert every["set holdout"][0] >= 65, every["set holdout"]
-    assert min(every[f"lang {lang}"][0] for lang in CRISIS_WORDS) >= 68, every
+@pytest.fixture(scope="module")
+def figures(catalogue):
+    """The relevance benchmark's figures (bench/relevance.py), on every set."""
+    sys.path.insert(0, str(ROOT))
+    from bench.relevance import evaluate, summary
+
+    _, groups = evaluate(catalogue, "all", TODAY)
+    return summary(groups)
+
+
+@pytest.mark.parametrize("group", sorted(FLOORS))
+def test_relevance_floor(figures, group):
+    found = figures[group]
+    success, precision, ndcg = FLOORS[group]
+    assert found["success3"] >= success, found
+    assert found["precision1"] >= precision, found
+    assert found["ndcg5"] >= ndcg, found

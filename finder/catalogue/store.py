@@ -15,9 +15,9 @@ from pathlib import Path
 import sqlite_utils
 
 from finder.content import Content
-from finder.model import Offer
+from finder.model import LANGUAGES, Offer
 
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by", "closures")
 JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "closures")
@@ -35,6 +35,7 @@ def offer_row(offer: dict) -> dict:
     row["open_weekends"] = model.open_weekends
     row["open_evenings"] = model.open_evenings
     row["always_reachable"] = model.always_reachable
+    row["translated_languages"] = json.dumps([lang for lang in LANGUAGES if model.translated(lang)])
     return row
 
 

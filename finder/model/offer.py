@@ -255,6 +255,12 @@ class Offer:
         """The opening hours as lines ("Mo., Mi. 09:00–12:00") in lang."""
         return words.hours_lines(self.schedules, day, lang)
 
+    def closures_ahead(self, day: dt.date, within_days: int = 60) -> list[Closure]:
+        """The closures that have not ended and begin within the next weeks, in order."""
+        until = (day + dt.timedelta(days=within_days)).isoformat()
+        return sorted((c for c in self.closures if c.last >= day.isoformat() and c.first <= until),
+                      key=lambda c: c.first)
+
     @property
     def always_reachable(self) -> bool:
         """A line open day and night (a crisis line), which is something else than an

@@ -11,6 +11,7 @@ from babel.dates import format_date, format_skeleton, get_day_names
 
 from finder.i18n import N_, t
 from finder.model.schedule import WEEKDAYS, Schedule
+from finder.model.vocabulary import RTL
 
 MONTHLY = {
     1: N_("jeden ersten %(day)s im Monat"),
@@ -29,12 +30,12 @@ Persian text, so 19:00–06:00 never reads as 06:00–19:00."""
 
 def time_span(opens: str, closes: str, lang: str) -> str:
     span = f"{opens}–{closes}"
-    return f"{ISOLATE}{span}{END}" if lang in ("ar", "fa") else span
+    return f"{ISOLATE}{span}{END}" if lang in RTL else span
 
 
 def date_lines(dates: Iterable[tuple[dt.date, str, str]], lang: str) -> list[str]:
     """Next dates as "Di., 8.12., 09:30–11:30" in the reader's language."""
-    comma = "، " if lang in ("ar", "fa") else ", "
+    comma = "، " if lang in RTL else ", "
     return [f"{format_skeleton('MEd', day, locale=lang)}{comma}{time_span(opens, closes, lang)}"
             for day, opens, closes in dates]
 

@@ -18,7 +18,8 @@ from functools import lru_cache
 
 import Stemmer
 
-LANGUAGES = ("de", "en", "tr", "ar", "uk", "ru", "fa")
+from finder.model.vocabulary import LANGUAGES  # noqa: F401 - the analysers' languages
+
 SCRIPT_LANGUAGES = {
     "latin": ("de", "en", "tr"),
     "cyrillic": ("ru", "uk"),

@@ -59,7 +59,7 @@ class Engine:
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
             "open_evenings, "
             "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
-            "translations FROM offers").fetchall()
+            "translated_languages FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
@@ -110,10 +110,8 @@ class Engine:
             self.evening_mask[doc] = bool(r["open_evenings"])
             for lang in json.loads(r["languages"]):
                 self.lang_masks.setdefault(lang, mask())[doc] = True
-            for lang, texts in json.loads(r["translations"]).items():
-                if texts.get("name") and lang in self.translated:
-                    self.translated[lang][doc] = True
-            self.translated["de"][doc] = True
+            for lang in json.loads(r["translated_languages"]):
+                self.translated[lang][doc] = True
             if r["min_age_months"] is not None:
                 self.low[doc] = r["min_age_months"]
             if r["max_age_months"] is not None:
@@ -362,9 +360,12 @@ class Engine:
             main_topic = topic_count = np.zeros(len(candidates), dtype=np.int8)
         untranslated = ~self.translated.get(q.lang, self.translated["de"])[candidates]
         stale = self._today(today)[1][candidates]
-        # np.lexsort sorts by the last key first.
-        return np.lexsort((self.id_rank[candidates], stale, untranslated, span, topic_count,
-                           main_topic, -np.round(score, 3), tier[candidates], crisis, band))
+        keys = {"band": band, "crisis": crisis, "district": tier[candidates],
+                "relevance": -np.round(score, 3), "main_topic": main_topic,
+                "focus": topic_count, "age_fit": span, "translated": untranslated,
+                "fresh": stale, "id": self.id_rank[candidates]}
+        # np.lexsort sorts by the last key first: the rules in reverse.
+        return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
 
     def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
         start = (q.page - 1) * q.page_size

@@ -7,15 +7,8 @@ with Whoosh's BM25F postings); the offer's relevance is the weighted share of th
 query it answers. So extra everyday words never shrink the list to chance hits,
 and an offer that answers the meaningful part comes first.
 
-Order, as a list of rules where each breaks the ties of the one before:
-1. relevance band: offers answering the need about as well as the best one come
-   first; nothing below can lift a weaker match above a stronger one;
-2. in a crisis, the offers that answer the crisis;
-3. district: in the family's district, then city-wide, online, at home, neighbours;
-4. relevance itself;
-5. fit: the family's topic as the offer's main topic, an age range made for the
-   child's age rather than open to all;
-6. translated into the reader's language; 7. recently verified.
+Order: RULES below, each breaking the ties of the one before (the search applies them
+in this order with one stable sort; the README lists them from here).
 """
 
 from __future__ import annotations
@@ -57,6 +50,24 @@ array of a need's strengths counts an eighth of its length)."""
 TITLE_WEIGHT, PROVIDER_WEIGHT, BODY_WEIGHT = 3.0, 2.0, 1.0
 """What an offer is called says most, who offers it (Kinderarztpraxis, Frauenhaus) more
 than a mention in its description."""
+
+
+RULES = (
+    ("band", "relevance band: offers answering the need about as well as the best one (at "
+             "least 85 % of its relevance), then 60 %, then the rest; nothing below can lift a "
+             "weaker match above a stronger one"),
+    ("crisis", "in a crisis, the offers that answer the crisis"),
+    ("district", "where: the family's district, city-wide, online or by phone, coming to the "
+                 "family, neighbouring districts, further away (with words, only within a band)"),
+    ("relevance", "relevance itself"),
+    ("main_topic", "with a topic chosen or named: the offer's main topic is that topic"),
+    ("focus", "with a topic chosen or named: fewer topics (made for this need, not for all)"),
+    ("age_fit", "with a child's age: an age range made for it before one open to all"),
+    ("translated", "translated into the reader's language"),
+    ("fresh", "confirmed within the last year"),
+    ("id", "the offer's id, so that the order never depends on chance"),
+)
+"""The ranking rules, most important first."""
 
 
 class Scorer:

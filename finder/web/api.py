@@ -8,6 +8,7 @@ to read them (CORS for GET), and are rate-limited per client.
 from __future__ import annotations
 
 import math
+import re
 import threading
 import time
 import weakref
@@ -122,6 +123,26 @@ def _page(contents: list, total: int, page: int, per_page: int, **extra) -> dict
     return {"total_items": total, "total_pages": pages, "page_number": page,
             "size": len(contents), "first_page": page == 1, "last_page": page >= pages,
             "empty": total == 0, **extra, "contents": contents}
+
+
+@bp.before_request
+def known_parameters():
+    """A parameter an endpoint does not take is refused with its name: a client must never
+    take unfiltered results for filtered ones (the OpenAPI document lists what each takes)."""
+    from finder.web.openapi import query_parameters
+
+    if request.url_rule is None or request.method == "OPTIONS":
+        return None
+    path = re.sub(r"<[^>]+>", "{id}", request.url_rule.rule[len(bp.url_prefix):]) or "/"
+    if path == "/openapi.json":
+        return None
+    allowed = query_parameters(path)
+    for name in request.args:
+        if name not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            return error_response(400, f"unknown parameter {name!r}; this endpoint takes: {listed}",
+                                  name)
+    return None
 
 
 # --- endpoints --------------------------------------------------------------------------

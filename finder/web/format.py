@@ -17,7 +17,7 @@ from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from finder import clock, i18n, wording
-from finder.model import Location, Offer, Provider
+from finder.model import RTL, Location, Offer, Provider
 from finder.model.ages import child_age_words
 
 
@@ -204,7 +204,7 @@ _LATIN_RUN = re.compile(r"[A-Za-zÀ-ɏ][\wÀ-ɏ.&'’\-]*(?:[ /][A-Za-zÀ-ɏ0-9]
 def isolate(text: str) -> Markup:
     """On right-to-left pages, German names inside a translated text are isolated, so
     that their punctuation stays where it belongs ("Frauenverein e.V.", not ".Frauenverein e.V")."""
-    if _lang() not in ("ar", "fa"):
+    if _lang() not in RTL:
         return escape(text)
     out, last = [], 0
     for match in _LATIN_RUN.finditer(text):

@@ -4,8 +4,10 @@ the HSDS objects: every field is the standard's, no others)."""
 
 from __future__ import annotations
 
-from finder.model import LANGUAGES, PHASE_IDS, TOPIC_IDS
-from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT
+from functools import cache
+
+from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS
+from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS
 
 S = {"type": "string"}
 NUM = {"type": "number"}
@@ -97,21 +99,31 @@ PAGING = [
 LANG = param("lang", {"type": "string", "enum": list(LANGUAGES)},
              "Language of the texts (translated where the catalogue has a translation, German "
              "otherwise). Default de.")
+FILTERS = {
+    "expecting": "We are expecting a baby.",
+    "free": "Only offers free of charge.",
+    "accessible": "Only offers whose place can be reached in a wheelchair.",
+    "weekend": "Only offers held on a Saturday or Sunday (lines open around the clock are not "
+               "counted as weekend offers).",
+    "evening": "Only offers held after 18:00.",
+    "online": "Only offers online or by phone.",
+}
 SEARCH = [
     param("q", {"type": "string", "maxLength": MAX_TEXT},
           "Words in any supported language, as on the website."),
     param("search", {"type": "string", "maxLength": MAX_TEXT}, "HSDS name of q."),
-    param("age", {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 26},
+    param("age", {"type": "array", "items": {"type": "integer", "minimum": 0,
+                                             "maximum": MAX_CHILD_AGE_YEARS},
                   "maxItems": 10},
-          "A child's age in years (repeatable: several children).", style="form", explode=True),
-    param("expecting", {"type": "boolean"}, "We are expecting a baby."),
+          "A child's age in whole years (repeatable: several children).", style="form",
+          explode=True),
     param("phase", {"type": "string", "enum": list(PHASE_IDS)}, "Life phase."),
     None,  # the district, whose ids come from the catalogue (see document())
     param("topic", {"type": "array", "items": {"type": "string", "enum": list(TOPIC_IDS)}},
           "Topic id (repeatable).", style="form", explode=True),
-    param("free", {"type": "boolean"}, "Only offers free of charge."),
     param("lang_spoken", {"type": "string", "pattern": "^[a-z]{2,3}$"},
           "Only offers where this language is spoken (ISO 639 code)."),
+    *(param(name, {"type": "boolean"}, text) for name, text in FILTERS.items()),
     LANG,
     *PAGING,
 ]
@@ -140,6 +152,20 @@ def by_id(name: str) -> list:
     return [param("id", {"type": "string"}, f"The {name}'s id (HSDS UUID or our id).", "path")]
 
 
+RELAXED_CODES = [step for step, _ in RELAXATIONS]
+RELAXED_TEXT = ("When nothing matched the exact search, the filters relaxed to find something, in "
+                "the order they were tried: " + "; ".join(
+                    f"{step} relaxes {name}" for step, name in RELAXATIONS) + ".")
+
+
+@cache
+def query_parameters(path: str) -> frozenset[str]:
+    """The query parameters an endpoint takes, as this document lists them; the API refuses
+    any other (finder.web.api)."""
+    found = document("", [])["paths"].get(path, {}).get("get", {}).get("parameters", [])
+    return frozenset(p["name"] for p in found if p["in"] == "query")
+
+
 def document(server: str, districts: list[str]) -> dict:
     search = [p if p is not None else
               param("district", {"type": "string", "enum": districts},
@@ -158,7 +184,9 @@ def document(server: str, districts: list[str]) -> dict:
             "/": get("about", [], obj("version profile openapi_url", version=S, profile=S,
                                       openapi_url=S), {}),
             "/services": get("list services", search, page_of(
-                "ServiceList", relaxed={"type": "array", "items": S},
+                "ServiceList", relaxed={"type": "array", "items": {"type": "string",
+                                                                   "enum": RELAXED_CODES},
+                                        "description": RELAXED_TEXT},
                 suggestion={"type": ["string", "null"]})),
             "/services/{id}": get("get service", [*by_id("service"), LANG], ref("Service"),
                                   {**ERRORS, **NOT_FOUND}),
