@@ -302,19 +302,8 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     check_encoding(row)
     c = row.cells
     name = _text(row, "Titel", "title")
-    offer: dict[str, Any] = {}
-    oid = c["ID"].strip()
-    if not oid and name:
-        oid = slug(name)
-    if oid and not ID.match(oid):
-        row.problem("ID", f"id {oid!r} must be lower-case letters, digits and dashes")
-    offer["id"] = oid or None
-    provider = c["Anbieter-ID"].strip() or None
-    if provider is None:
-        row.problem("Anbieter-ID", "no provider id")
-    elif not ID.match(provider):
-        row.problem("Anbieter-ID", f"provider id {provider!r} must be lower-case letters, "
-                                   "digits and dashes")
+    offer: dict[str, Any] = {"id": _offer_id(row, name)}
+    provider = _provider_id(row)
     offer["name"] = name
     offer["summary"] = _text(row, "Kurzbeschreibung", "summary")
     offer["description"] = _text(row, "Beschreibung", "description")
@@ -322,46 +311,21 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     if not offer["topics"] and c["Themen"].strip() == "":
         row.problem("Themen", "no topic")
     offer["phases"] = _ids(row, "Lebensphasen", vocabulary.phases, "life phase")
-    low, high = MIN_MONTHS, MAX_MONTHS
-    what = f"an age in months from {low} (pregnancy) to {high}"
-    offer["min_age_months"] = _int(row, "Alter von (Monate)", low, high, what)
-    offer["max_age_months"] = _int(row, "Alter bis (Monate)", low, high, what)
-    if None not in (offer["min_age_months"], offer["max_age_months"]) and \
-            offer["min_age_months"] > offer["max_age_months"]:
-        row.problem("Alter bis (Monate)", f"the age range ends ({offer['max_age_months']}) before "
-                                          f"it starts ({offer['min_age_months']})")
+    offer["min_age_months"], offer["max_age_months"] = _ages(row)
     if c["Zielgruppe"].strip():
-        offer["audience"] = AUDIENCE.get(c["Zielgruppe"].strip().casefold())
-        if offer["audience"] is None:
-            row.problem("Zielgruppe", f"{c['Zielgruppe']!r} must be Kind, Eltern or Familie")
+        offer["audience"] = _choice(row, "Zielgruppe", AUDIENCE, "Kind, Eltern or Familie")
     if c["Form"].strip():
-        offer["attending_type"] = ATTENDING.get(c["Form"].strip().casefold())
-        if offer["attending_type"] is None:
-            row.problem("Form", f"{c['Form']!r} must be vor Ort, online, Telefon, zu Hause, "
-                                  "in Kita oder Schule or Begleitung")
-    areas = c["Einzugsgebiet"].strip()
-    if areas.casefold() in ("stadtweit", "citywide", "ganze stadt"):
-        offer["service_areas"] = "citywide"
-    elif areas:
-        offer["service_areas"] = _ids(row, "Einzugsgebiet", vocabulary.districts, "district")
+        offer["attending_type"] = _choice(row, "Form", ATTENDING, "vor Ort, online, Telefon, zu Hause, "
+                                                                  "in Kita oder Schule or Begleitung")
+    offer["service_areas"] = _service_areas(row, vocabulary)
     location = _location(row, vocabulary, {
         "name": "Ort", "address_1": "Straße und Hausnummer", "postal_code": "PLZ", "city": "Stadt",
         "district": "Stadtteil", "latitude": "Breitengrad", "longitude": "Längengrad",
         "wheelchair_accessible": "Rollstuhlgerecht", "accessibility": "Barrierefreiheit"})
     if location:
         offer["locations"] = [location]
-    free = _bool(row, "Kostenlos", None)
-    if free is None and not c["Kostenlos"].strip():
-        row.problem("Kostenlos", "say ja or nein")
-    offer["free"] = free
-    offer["fees_description"] = _text(row, "Kosten")
-    if free is False and not offer["fees_description"]:
-        row.problem("Kosten", "the offer costs money: say what it costs")
-    languages = _split(c["Sprachen"])
-    for lang in languages:
-        if not SPOKEN_LANGUAGE.match(lang):
-            row.problem("Sprachen", f"{lang!r} is no language code like de, tr, ar")
-    offer["languages"] = [lang for lang in languages if SPOKEN_LANGUAGE.match(lang)] or None
+    offer["free"], offer["fees_description"] = _costs(row)
+    offer["languages"] = _languages(row)
     offer["phones"] = _phones(row, "Telefon")
     offer["email"] = _email(row, "E-Mail")
     offer["url"] = _url(row, "Webseite")
@@ -377,6 +341,73 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     if c.get("An Feiertagen", "").strip():
         offer["open_on_holidays"] = _bool(row, "An Feiertagen", None)
     return provider, {k: v for k, v in offer.items() if v is not None and v != []}
+
+
+def _offer_id(row: Row, name: str | None) -> str | None:
+    """The row's id, or one made from the title."""
+    oid = row.cells["ID"].strip()
+    if not oid and name:
+        oid = slug(name)
+    if oid and not ID.match(oid):
+        row.problem("ID", f"id {oid!r} must be lower-case letters, digits and dashes")
+    return oid or None
+
+
+def _provider_id(row: Row) -> str | None:
+    provider = row.cells["Anbieter-ID"].strip() or None
+    if provider is None:
+        row.problem("Anbieter-ID", "no provider id")
+    elif not ID.match(provider):
+        row.problem("Anbieter-ID", f"provider id {provider!r} must be lower-case letters, "
+                                   "digits and dashes")
+    return provider
+
+
+def _ages(row: Row) -> tuple[int | None, int | None]:
+    """The age range in months, from pregnancy on."""
+    low, high = MIN_MONTHS, MAX_MONTHS
+    what = f"an age in months from {low} (pregnancy) to {high}"
+    first = _int(row, "Alter von (Monate)", low, high, what)
+    last = _int(row, "Alter bis (Monate)", low, high, what)
+    if None not in (first, last) and first > last:
+        row.problem("Alter bis (Monate)", f"the age range ends ({last}) before it starts ({first})")
+    return first, last
+
+
+def _choice(row: Row, header: str, choices: dict[str, str], allowed: str) -> str | None:
+    """Our id for a German word (or an id) of the cell; allowed names them in the message."""
+    value = choices.get(row.cells[header].strip().casefold())
+    if value is None:
+        row.problem(header, f"{row.cells[header]!r} must be {allowed}")
+    return value
+
+
+def _service_areas(row: Row, vocabulary: Vocabulary) -> str | list[str] | None:
+    areas = row.cells["Einzugsgebiet"].strip()
+    if areas.casefold() in ("stadtweit", "citywide", "ganze stadt"):
+        return "citywide"
+    if areas:
+        return _ids(row, "Einzugsgebiet", vocabulary.districts, "district")
+    return None
+
+
+def _costs(row: Row) -> tuple[bool | None, str | None]:
+    """(free, what it costs): an offer that costs money says what."""
+    free = _bool(row, "Kostenlos", None)
+    if free is None and not row.cells["Kostenlos"].strip():
+        row.problem("Kostenlos", "say ja or nein")
+    fees = _text(row, "Kosten")
+    if free is False and not fees:
+        row.problem("Kosten", "the offer costs money: say what it costs")
+    return free, fees
+
+
+def _languages(row: Row) -> list[str] | None:
+    languages = _split(row.cells["Sprachen"])
+    for lang in languages:
+        if not SPOKEN_LANGUAGE.match(lang):
+            row.problem("Sprachen", f"{lang!r} is no language code like de, tr, ar")
+    return [lang for lang in languages if SPOKEN_LANGUAGE.match(lang)] or None
 
 
 _DAY = r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
