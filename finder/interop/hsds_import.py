@@ -380,7 +380,32 @@ class _Converter:
         summary = _text(service.get("alternate_name")) if ours else _first_sentence(description)
         offer: dict = {"id": oid, "name": name, "summary": summary or name,
                        "description": description or summary or name}
+        terms = self.topics_and_phases(attributes, what, name)
+        if terms is None:
+            return None
+        topics, phases = terms
+        offer["topics"] = list(dict.fromkeys(topics))
+        if phases:
+            offer["phases"] = list(dict.fromkeys(phases))
+        self.add_fields(offer, attributes, service, ours)
+        self.add_places(offer, sid, what)
+        schedules, notes = self.schedules(self.rows("schedule", service_id=sid), what)
+        if schedules:
+            offer["schedules"] = schedules
+        if notes:
+            offer["schedule_description"] = "\n".join(notes)
+        self.add_costs(offer, service, sid, what)
+        self.add_contact(offer, service, sid, what)
+        self.add_registration(offer, service, attributes)
+        texts, translators, _ = self.translations(attributes)
+        if texts:
+            offer["translations"] = texts
+        offer["_translated_by"] = translators
+        return offer
 
+    def topics_and_phases(self, attributes, what: str, name: str) -> tuple[list, list] | None:
+        """Our topics and phases of a service, foreign terms through the mapping; None
+        (the offer skipped) when no term gives a topic."""
         topics, phases = [], []
         for taxonomy, code, label, _ in attributes:
             if taxonomy == "topics" and code in TOPIC_IDS:
@@ -402,10 +427,11 @@ class _Converter:
             self.report.skipped.append(f"{what} ({name}): no term maps to a topic; add one to "
                                        "the mapping's topics or set default_topic")
             return None
-        offer["topics"] = list(dict.fromkeys(topics))
-        if phases:
-            offer["phases"] = list(dict.fromkeys(phases))
+        return topics, phases
 
+    def add_fields(self, offer: dict, attributes, service: dict, ours: bool) -> None:
+        """Our own fields from the attributes; the ages from the standard's years where
+        the service is not ours."""
         for key in ("audience", "attending_type", "valid_from", "valid_to"):
             value = self.field(attributes, key)
             if value:
@@ -424,6 +450,8 @@ class _Converter:
                 if months is not None:
                     offer[key] = months
 
+    def add_places(self, offer: dict, sid: str, what: str) -> None:
+        """The service's locations (online without one) and its service areas."""
         locations = []
         for sal in self.rows("service_at_location", service_id=sid):
             for row in self.rows("location", id=sal.get("location_id")):
@@ -447,12 +475,9 @@ class _Converter:
         if areas:
             offer["service_areas"] = "citywide" if CITYWIDE in areas else list(dict.fromkeys(areas))
 
-        schedules, notes = self.schedules(self.rows("schedule", service_id=sid), what)
-        if schedules:
-            offer["schedules"] = schedules
-        if notes:
-            offer["schedule_description"] = "\n".join(notes)
-
+    def add_costs(self, offer: dict, service: dict, sid: str, what: str) -> None:
+        """Free or not, and what it costs: from the cost options, else the mapping's
+        default_free (an offer of unknown cost counts as not free)."""
         costs = self.rows("cost_option", service_id=sid)
         fees = _text(service.get("fees_description"), block=True)
         if any(_number(c.get("amount")) == 0 for c in costs):
@@ -471,6 +496,8 @@ class _Converter:
                 " ".join(str(c[k]) for k in ("option", "amount", "currency", "amount_description")
                          if c.get(k) not in (None, "")) for c in costs) or self.mapping["fees_description"]
 
+    def add_contact(self, offer: dict, service: dict, sid: str, what: str) -> None:
+        """The languages spoken, phones, e-mail and web address."""
         languages = []
         for row in self.rows("language", service_id=sid):
             code = str(row.get("code") or "").lower()
@@ -487,6 +514,9 @@ class _Converter:
             value = self.checked(service.get(key), pattern, f"{key} of {what}")
             if value:
                 offer[key] = value
+
+    def add_registration(self, offer: dict, service: dict, attributes) -> None:
+        """Places, whether to register and how, and when the offer was last checked."""
         capacity = self.field(attributes, "capacity")
         if capacity is not None and capacity.isdigit():
             offer["capacity"] = int(capacity)
@@ -499,11 +529,6 @@ class _Converter:
         assured = str(service.get("assured_date") or "")[:10]
         if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", assured):
             offer["assured_date"] = assured
-        texts, translators, _ = self.translations(attributes)
-        if texts:
-            offer["translations"] = texts
-        offer["_translated_by"] = translators
-        return offer
 
     def location(self, row: dict, what: str) -> dict | None:
         lid = str(row.get("id"))
