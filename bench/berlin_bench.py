@@ -45,7 +45,8 @@ def percentile(values: list[float], p: float) -> float:
 def one_round(base: Path) -> dict[str, float]:
     from finder import content as content_module
     from finder.catalogue.build import build
-    from finder.interop.sheet_import import import_sheet, load_mapping
+    from finder.interop.sheet_import import import_sheet
+    from finder.interop.sheet_mapping import load_mapping
 
     content = base / "content"
     content.mkdir(parents=True)

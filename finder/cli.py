@@ -358,9 +358,10 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
     """Read offers from a spreadsheet (xlsx, or CSV from Excel or LibreOffice) into the
     content folder. Every bad row is named with sheet, row and column."""
     from finder.interop import sheet_import as sheetimport
+    from finder.interop.sheet_mapping import load_mapping
 
     try:
-        column_mapping = sheetimport.load_mapping(Path(mapping)) if mapping else None
+        column_mapping = load_mapping(Path(mapping)) if mapping else None
         result = sheetimport.import_sheet(Path(file), config.content_dir(content_dir),
                                           column_mapping, skip_bad=skip_bad, replace=replace)
     except (ContentError, sheetimport.ImportError_) as error:

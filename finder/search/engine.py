@@ -89,36 +89,7 @@ class Engine:
         self.validity: list[tuple[str | None, str | None]] = []
         self.assured: list[str | None] = []
         for doc, offer_id in enumerate(self.ids):
-            r = by_id[offer_id]
-            topics = json.loads(r["topics"])
-            self.first_topic[doc] = TOPIC_IDS.index(topics[0])
-            self.topic_count[doc] = len(topics)
-            for t in topics:
-                self.topic_masks[t][doc] = True
-            for p in json.loads(r["phases"]):
-                self.phase_masks[p][doc] = True
-            areas = json.loads(r["service_areas"])
-            for d in set(json.loads(r["districts"])) | set(areas):
-                if d in self.local:
-                    self.local[d][doc] = True
-            self.citywide[doc] = "citywide" in areas
-            self.online_mask[doc] = r["attending_type"] in REMOTE
-            self.at_home[doc] = r["attending_type"] in COMES_TO_FAMILY
-            self.free_mask[doc] = bool(r["free"])
-            self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
-            self.weekend_mask[doc] = bool(r["open_weekends"])
-            self.evening_mask[doc] = bool(r["open_evenings"])
-            for lang in json.loads(r["languages"]):
-                self.lang_masks.setdefault(lang, mask())[doc] = True
-            for lang in json.loads(r["translated_languages"]):
-                self.translated[lang][doc] = True
-            if r["min_age_months"] is not None:
-                self.low[doc] = r["min_age_months"]
-            if r["max_age_months"] is not None:
-                self.high[doc] = r["max_age_months"]
-            self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
-            self.validity.append((r["valid_from"], r["valid_to"]))
-            self.assured.append(r["assured_date"])
+            self._mark(doc, by_id[offer_id])
         self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object))).astype(np.int32)
         self.topic_matrix = np.array([self.topic_masks[t] for t in TOPIC_IDS])
         self.phase_matrix = np.array([self.phase_masks[p] for p in PHASE_IDS])
@@ -139,6 +110,38 @@ class Engine:
         self._cache_lock = threading.Lock()
         self._daily: tuple[str, np.ndarray, np.ndarray] | None = None
         self._tiers: dict[tuple, tuple] = {}
+
+    def _mark(self, doc: int, r) -> None:
+        """One offer's row into the filters' arrays, at its document number."""
+        topics = json.loads(r["topics"])
+        self.first_topic[doc] = TOPIC_IDS.index(topics[0])
+        self.topic_count[doc] = len(topics)
+        for t in topics:
+            self.topic_masks[t][doc] = True
+        for p in json.loads(r["phases"]):
+            self.phase_masks[p][doc] = True
+        areas = json.loads(r["service_areas"])
+        for d in set(json.loads(r["districts"])) | set(areas):
+            if d in self.local:
+                self.local[d][doc] = True
+        self.citywide[doc] = "citywide" in areas
+        self.online_mask[doc] = r["attending_type"] in REMOTE
+        self.at_home[doc] = r["attending_type"] in COMES_TO_FAMILY
+        self.free_mask[doc] = bool(r["free"])
+        self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
+        self.weekend_mask[doc] = bool(r["open_weekends"])
+        self.evening_mask[doc] = bool(r["open_evenings"])
+        for lang in json.loads(r["languages"]):
+            self.lang_masks.setdefault(lang, np.zeros(self.n, dtype=bool))[doc] = True
+        for lang in json.loads(r["translated_languages"]):
+            self.translated[lang][doc] = True
+        if r["min_age_months"] is not None:
+            self.low[doc] = r["min_age_months"]
+        if r["max_age_months"] is not None:
+            self.high[doc] = r["max_age_months"]
+        self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
+        self.validity.append((r["valid_from"], r["valid_to"]))
+        self.assured.append(r["assured_date"])
 
     # --- filters ------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The need vocabulary, and reading a family's free text with it.
+"""Reading a family's free text with the need vocabulary of a build.
 
 A query is read as a list of units, one per thing it says: a need recognised from
 the words and phrases families use in any supported language ("spricht kaum",
@@ -8,16 +8,19 @@ its alternatives (German search words, topics, phases, translated texts). Stop
 words and everyday words weigh little; a child's age and a district named in the
 text are taken out as hints. Misspellings are corrected only towards words of the
 catalogue or the vocabulary, and never when the word is a real word of any
-supported language.
+supported language. The grammar of ages (finder.search.ages), typo tolerance
+(finder.search.typos) and Latin spellings of other scripts
+(finder.search.transliteration) live beside it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
+from finder.search.ages import age_at
 from finder.search.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
+from finder.search.transliteration import ARABIZI, cyrillic_spellings
+from finder.search.typos import edit_distance, fuzzy_index, near_words, typo_limit
 from finder.search.wordlists import commonest_language, is_real_word, is_stop_word, zipf
 
 MAX_TOKENS = 24
@@ -94,115 +97,6 @@ class Reading:
         return any(u.weight > 0 for u in self.units)
 
 
-# Ages named in the text. Unit words are matched by their folded start; this is
-# grammar of the query, not vocabulary of the catalogue.
-_YEAR_WORDS = ("jahr", "jahrig", "jahrige", "jahrigen", "jahriger", "j", "year", "years", "yr",
-               "yrs", "yo", "yas", "yasinda", "yasindaki", "sene", "senelik", "سنه", "سنوات",
-               "سنین", "سنتین", "عمر", "рок", "рік", "роки", "років", "год", "года", "лет",
-               "годик", "годика", "سال", "ساله", "سالمه", "سالشه")
-_MONTH_WORDS = ("monat", "monate", "monaten", "monatig", "monatige", "month", "months", "mo",
-                "ay", "aylik", "ayli", "aylık", "شهر", "اشهر", "شهور", "месяц", "месяца",
-                "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه")
-_GRADE_WORDS = ("klasse", "kl", "grade", "class", "year", "sinif", "sinifta", "клас", "класс",
-                "класі", "классе", "الصف", "صف", "کلاس")
-_NUMBER_WORDS = {
-    "de": "zwei drei vier funf sechs sieben acht neun zehn elf zwolf dreizehn vierzehn "
-          "funfzehn sechzehn siebzehn achtzehn",
-    "en": "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-          "fifteen sixteen seventeen eighteen",
-    "tr": "iki uc dort bes alti yedi sekiz dokuz",
-    "ar": "اثنین ثلاث اربع خمس ست سبع ثمان تسع عشر",
-    "uk": "два три чотири пять шість сім вісім девять десять",
-    "ru": "два три четыре пять шесть семь восемь девять десять одиннадцать двенадцать "
-          "тринадцать четырнадцать пятнадцать шестнадцать семнадцать",
-    "fa": "دو سه چهار پنج شش هفت هشت",
-}
-NUMBER_WORDS = {fold(word): number for words in _NUMBER_WORDS.values()
-                for number, word in enumerate(words.split(), start=2)}
-"""Numbers written as words, 2 upwards (one is left out: it is also an article)."""
-_ARABIC_NUMBER_FORMS = {"ثلاثه": 3, "اربعه": 4, "خمسه": 5, "سته": 6, "سبعه": 7, "ثمانیه": 8,
-                        "تسعه": 9, "عشره": 10, "اثنان": 2, "ثنتین": 2, "دوازده": 12}
-NUMBER_WORDS.update(_ARABIC_NUMBER_FORMS)
-_AGE_WORDS = ("alt", "alter", "age", "aged", "yas", "yasinda", "عمر", "عمره", "عمرها", "سن",
-              "سنش", "возраст", "вік", "віком")
-"""Words for "age" next to a number ("عمره ثلاث سنوات", "aged 4"): grammar of the age."""
-_CHILDREN_WORDS = frozenset(fold(w) for w in (
-    "kinder", "kindern", "kids", "children", "sons", "daughters", "söhne", "töchter",
-    "çocuk", "çocuğum", "çocuklar", "çocuğu", "اطفال", "أطفال", "ولاد", "اولاد", "أولاد",
-    "بچه", "بچه‌ها", "فرزند", "کودک", "детей", "дети", "ребенка", "ребёнка", "детьми",
-    "дітей", "дитини", "дітьми", "діти"))
-"""Plural child nouns after a number: the number counts the children."""
-_ARABIZI = re.compile(r"^[a-z]*[235789][a-z]+[a-z0-9]*$")
-_NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y)?$")
-
-
-def _unit_word(word: str, forms: tuple[str, ...]) -> bool:
-    return any(word == f or (len(f) >= 3 and word.startswith(f)) for f in forms)
-
-
-_LATIN_TO_CYRILLIC = [
-    ("shch", "щ"), ("sch", "ш"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
-    ("sh", "ш"), ("ya", "я"), ("ia", "я"), ("yu", "ю"), ("iu", "ю"), ("yo", "ё"),
-    ("a", "а"), ("b", "б"), ("v", "в"), ("w", "в"), ("g", "г"), ("h", "х"), ("d", "д"),
-    ("e", "е"), ("z", "з"), ("j", "й"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
-    ("o", "о"), ("p", "п"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"), ("f", "ф"),
-    ("c", "к"), ("x", "кс"), ("q", "к"),
-]
-_RUSSIAN_LETTERS = [("ye", "е"), ("iy", "ий"), ("yy", "ый"), ("ij", "ий"), ("i", "и"),
-                    ("y", "ы")]
-_UKRAINIAN_LETTERS = [("yi", "ї"), ("ye", "є"), ("iy", "ій"), ("yy", "ий"), ("i", "і"),
-                      ("y", "и")]
-
-
-@lru_cache(maxsize=20_000)
-def to_cyrillic(word: str, lang: str, ts: bool = True) -> str:
-    """A Latin spelling of a Russian or Ukrainian word written back in Cyrillic
-    (detskiy → детский, dytyny → дитини); the analysers take it from there.
-    ts is ц (tsentr) or т and с (detskiy): both are tried."""
-    rules = sorted((_RUSSIAN_LETTERS if lang == "ru" else _UKRAINIAN_LETTERS)
-                   + [r for r in _LATIN_TO_CYRILLIC if ts or r[0] != "ts"],
-                   key=lambda rule: -len(rule[0]))
-    out, i = [], 0
-    while i < len(word):
-        for latin, cyrillic in rules:
-            if word.startswith(latin, i):
-                out.append(cyrillic)
-                i += len(latin)
-                break
-        else:
-            out.append(word[i])
-            i += 1
-    return "".join(out)
-
-
-def _edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal string alignment distance, giving up above limit."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
-
-
-def typo_limit(word: str) -> int:
-    """Typos forgiven by word length: none under 5 letters, one up to 8, two beyond."""
-    return 0 if len(word) < 5 else 1 if len(word) <= 8 else 2
-
-
 class NeedVocabulary:
     """The vocabulary of one build, compiled for reading queries."""
 
@@ -254,13 +148,8 @@ class NeedVocabulary:
 
     def _fuzzy_index(self) -> dict[str, set[str]]:
         if self._fuzzy is None:
-            fuzzy: dict[str, set[str]] = {}
             candidates = {w for w in self.lexicon if len(w) >= 4} | set(self.known_words)
-            for word in candidates:
-                fuzzy.setdefault(word, set()).add(word)
-                for variant in _deletes(word):
-                    fuzzy.setdefault(variant, set()).add(word)
-            self._fuzzy = fuzzy
+            self._fuzzy = fuzzy_index(candidates)
         return self._fuzzy
 
     def is_known(self, word: str) -> bool:
@@ -278,18 +167,12 @@ class NeedVocabulary:
         limit = typo_limit(word)
         if not limit or word.isdigit() or script(word) == "arabic" or self.is_known(word):
             return None
-        fuzzy = self._fuzzy_index()
-        variants = {word} | _deletes(word)
-        if limit == 2:
-            variants |= {v2 for v in list(variants) for v2 in _deletes(v)}
-        found: set[str] = set()
-        for variant in variants:
-            found |= fuzzy.get(variant, set())
+        found = near_words(word, limit, self._fuzzy_index())
         kind = script(word)
         scored = [(distance, c not in self.known_words, -self.lexicon.get(c, 0), c)
                   for c in found
                   if c != word and script(c) == kind
-                  and (distance := _edit_distance(word, c, limit)) <= limit]
+                  and (distance := edit_distance(word, c, limit)) <= limit]
         return min(scored)[3] if scored else None
 
     # --- reading a query --------------------------------------------------------
@@ -305,7 +188,7 @@ class NeedVocabulary:
         recognised = {p for spots in self._find(typed, lang, False, parts=False, skip=set())
                       for p in spots}
         # Arabic typed in Latin letters and digits (7ada, ma3i) is no misspelt German.
-        arabizi = any(_ARABIZI.match(fold(t)) for t in typed)
+        arabizi = any(ARABIZI.match(fold(t)) for t in typed)
         words: list[str] = []
         for i, token in enumerate(typed):
             corrected = None if i in recognised or arabizi else self.correct(fold(token))
@@ -372,32 +255,11 @@ class NeedVocabulary:
                 reading.district = self.districts[word]
                 used.add(i)
                 continue
-            match = _NUMBER.match(word)
-            if match:
-                number, suffix = int(match.group(1)), match.group(2) or ""
-            elif word in NUMBER_WORDS:
-                number, suffix = NUMBER_WORDS[word], ""
-            else:
-                continue
-            after = folded[i + 1] if i + 1 < len(folded) else ""
-            before = folded[i - 1] if i else ""
-            if suffix.startswith("m") and suffix != "mo" or _unit_word(after, _MONTH_WORDS):
-                months = number
-            elif _unit_word(before, _GRADE_WORDS) or _unit_word(after, _GRADE_WORDS):
-                months = (number + 5) * 12 if 1 <= number <= 13 else None
-            elif after in _CHILDREN_WORDS:
-                months = None  # "drei Kinder", "ثلاثة أطفال": how many, not how old
-            elif number <= 26:
-                months = number * 12
-            else:
-                months = None
-            if months is not None and months < 27 * 12:
+            age = age_at(folded, i)
+            if age is not None:
+                months, spots = age
                 ages.append(months)
-                used.add(i)
-                if _unit_word(after, _MONTH_WORDS + _YEAR_WORDS):
-                    used.add(i + 1)
-                if _unit_word(before, _AGE_WORDS):
-                    used.add(i - 1)
+                used |= spots
         reading.ages_months = tuple(sorted(set(ages)))[:4]
         for i, token in enumerate(typed):
             if i not in used:
@@ -424,17 +286,13 @@ class NeedVocabulary:
             if translit:
                 for language in ("ru", "uk"):
                     result[language].update(key(cyrillic, language)
-                                            for cyrillic in self._cyrillic(folded, language))
+                                            for cyrillic in cyrillic_spellings(folded, language))
         for language in languages_of(folded):
             keys = result.setdefault(language, set())
             keys.add(key(word, language))
             if language in ("ar", "fa") and len(word) >= 3 and word[0] in "وف":
                 keys.add(key(word[1:], language))  # و "and", ف "so" written onto the word
         return result
-
-    @staticmethod
-    def _cyrillic(word: str, lang: str) -> set[str]:
-        return {to_cyrillic(word, lang, ts) for ts in (True, False)}
 
     def _transliterated(self, words: list[str]) -> bool:
         """Whether the query is Russian or Ukrainian typed in Latin letters: one of
@@ -444,7 +302,7 @@ class NeedVocabulary:
             if script(folded) != "latin" or len(folded) < 3 or self.is_known(folded):
                 continue
             for language in ("ru", "uk"):
-                for cyrillic in self._cyrillic(folded, language):
+                for cyrillic in cyrillic_spellings(folded, language):
                     if key(cyrillic, language) in self._entries[language] \
                             or fold(cyrillic) in self.known_words:
                         return True
