@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from finder.model import MAX_CHILD_AGE_YEARS
 from finder.search.analysis import fold
 
 # Ages named in the text. Unit words are matched by their folded start; this is
@@ -72,11 +73,11 @@ def age_at(folded: list[str], i: int) -> tuple[int, set[int]] | None:
         months = (number + 5) * 12 if 1 <= number <= 13 else None
     elif after in _CHILDREN_WORDS:
         months = None  # "drei Kinder", "ثلاثة أطفال": how many, not how old
-    elif number <= 26:
+    elif number <= MAX_CHILD_AGE_YEARS:
         months = number * 12
     else:
         months = None
-    if months is None or months >= 27 * 12:
+    if months is None or months > MAX_CHILD_AGE_YEARS * 12 + 11:
         return None
     used = {i}
     if _unit_word(after, _MONTH_WORDS + _YEAR_WORDS):
