@@ -17,6 +17,7 @@ from pathlib import Path
 
 from finder.catalogue import index, store
 from finder.model import Holidays, Offer, Provider
+from finder.model.places import Places
 from finder.search.analysis import Lexicon
 
 OFFER_CACHE_SIZE = 4096
@@ -37,8 +38,14 @@ class Catalogue:
         self._local = threading.local()
         rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
         self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
-                                    "children": json.loads(r["children"])}
+                                    "children": json.loads(r["children"]),
+                                    "names": json.loads(r["names"])}
                           for r in rows}
+        """The places by id as plain records (districts.yaml), for readers that name them."""
+        levels = [{**dict(r), "names": json.loads(r["names"])}
+                  for r in self.db.execute("SELECT * FROM levels ORDER BY position")]
+        self.places = Places.from_records(self.districts.values(), levels)
+        """The same places as a tree (finder.model.places)."""
         self.providers: dict[str, Provider] = {
             r["id"]: Provider.from_record(store.decode_provider(r))
             for r in self.db.execute("SELECT * FROM providers ORDER BY id")}

@@ -17,7 +17,7 @@ import sqlite_utils
 from finder.content import Content
 from finder.model import LANGUAGES, Offer
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by", "closures")
 JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "closures")
@@ -42,16 +42,24 @@ def offer_row(offer: dict) -> dict:
 def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
           spellings: dict[str, str] | None = None) -> None:
     """Write the whole catalogue into a new SQLite file at path."""
+    def dumps(value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
     db = sqlite_utils.Database(path)
     db["meta"].insert_all(
         [{"key": "schema_version", "value": SCHEMA_VERSION},
          {"key": "content_hash", "value": content_hash}],
         pk="key",
     )
+    db["districts"].create({"id": str, "name": str, "names": str, "parent": str, "level": int,
+                            "latitude": float, "longitude": float, "neighbours": str,
+                            "population": int, "children": str, "social_need_index": int}, pk="id")
     db["districts"].insert_all(
-        ({**d, "neighbours": json.dumps(d["neighbours"]), "children": json.dumps(d["children"])}
-         for d in content.districts), pk="id"
-    )
+        {**d, "neighbours": json.dumps(d["neighbours"]), "children": json.dumps(d["children"]),
+         "names": dumps(d.get("names") or {})} for d in content.districts)
+    db["levels"].create({"position": int, "id": str, "name": str, "names": str}, pk="position")
+    db["levels"].insert_all({"position": i + 1, "id": lv["id"], "name": lv["name"],
+                             "names": dumps(lv["names"])} for i, lv in enumerate(content.levels))
     db["providers"].insert_all(
         ({**p, **{k: json.dumps(p[k], ensure_ascii=False, sort_keys=True)
                   for k in JSON_PROVIDER_FIELDS}}
@@ -76,10 +84,6 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
             pk=("offer_id", key),
         )
     vocab = content.vocabulary
-
-    def dumps(value) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
     db["vocabulary"].insert_all(
         [{"kind": kind[:-1], "id": key, "labels": dumps(entry["labels"]),
           "words": dumps(entry["words"]), "details": "{}"}

@@ -1,18 +1,61 @@
-"""districts.yaml: the town's districts, their neighbours and figures, and their
+"""districts.yaml: the town's places (districts, or Gemeinden and Ortsteile, or Bezirke and
+Planungsräume) as a tree of up to three levels, their neighbours and figures, and their
 shapes when the town keeps a districts.geojson."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from finder.content import shapes as geo
 from finder.content.checker import ID, Checker, is_coordinate
 from finder.content.yamlfile import Mapping
-from finder.model import PHASE_IDS
+from finder.model import LANGUAGES, PHASE_IDS
+from finder.model.places import MAX_LEVELS, Places
 
 
-def check_districts(c: Checker, data: Any) -> list[dict]:
+PLACE_FIELDS = {"id", "name", "names", "parent", "latitude", "longitude", "population",
+                "children", "social_need_index", "neighbours"}
+LEVEL_FIELDS = {"id", "name", "names"}
+
+
+def check_levels(c: Checker, data: Any) -> list[dict]:
+    """The names of the levels, most general first (`levels: [{name: Gemeinde}, {name:
+    Ortsteil}]`); none for a town of Stadtteile only."""
+    raw = data.get("levels") if isinstance(data, dict) else None
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_LEVELS:
+        c.problem(c.line_of(data, "levels"), f"levels must be a list of 1 to {MAX_LEVELS} levels, "
+                                             "the most general first")
+        return []
+    levels = []
+    for entry in raw:
+        if isinstance(entry, str):
+            entry = Mapping({"name": entry})
+            entry.line, entry.lines = c.line_of(data, "levels"), {}
+        if not c.expect_mapping(entry, c.line_of(data, "levels"), "a level"):
+            return []
+        c.unknown_fields(entry, LEVEL_FIELDS, "level")
+        name = c.text(entry, "name", f"level {len(levels) + 1}")
+        level_id = entry.get("id") or _slug(name or "")
+        if not isinstance(level_id, str) or not ID.match(level_id):
+            c.problem(c.line_of(entry, "id"), f"level id {level_id!r} must be lower-case letters, "
+                                              "digits and dashes")
+        elif any(lv["id"] == level_id for lv in levels):
+            c.problem(c.line_of(entry), f"duplicate level id {level_id!r}")
+        levels.append({"id": level_id, "name": name or level_id,
+                       "names": _check_names(c, entry, f"level {level_id!r}")})
+    return levels
+
+
+def check_districts(c: Checker, data: Any, levels: list[dict] | None = None,
+                    shaped: bool = False) -> list[dict]:
+    """The places: one flat list, each place naming the place it lies in (`parent`).
+    With `shaped`, a place may leave out its coordinates when districts.geojson has its
+    shape (check_shapes fills them in; check_located reports the rest and drops the
+    records' `_line`)."""
     if data is None:
         return []
     entries = data.get("districts") if isinstance(data, dict) else None
@@ -31,37 +74,119 @@ def check_districts(c: Checker, data: Any) -> list[dict]:
         if any(d["id"] == did for d in result):
             c.problem(c.line_of(entry, "id"), f"duplicate district id {did!r}")
             continue
+        c.unknown_fields(entry, PLACE_FIELDS, f"district {did!r}")
         name = c.text(entry, "name", f"district {did!r}")
         lat, lon = entry.get("latitude"), entry.get("longitude")
         if not is_coordinate(lat, 90) or not is_coordinate(lon, 180):
-            c.problem(c.line_of(entry), f"district {did!r} needs latitude and longitude")
+            if shaped and lat is None and lon is None:
+                lat = lon = None  # from its shape, or reported by check_shapes
+            else:
+                c.problem(c.line_of(entry), f"district {did!r} needs latitude and longitude")
+        parent = entry.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            c.problem(c.line_of(entry, "parent"), f"parent of district {did!r} must be a place id")
+            parent = None
         result.append({
-            "id": did, "name": name, "latitude": lat, "longitude": lon,
+            "id": did, "name": name, "names": _check_names(c, entry, f"district {did!r}"),
+            "parent": parent, "level": 1, "latitude": lat, "longitude": lon,
             "neighbours": list(entry.get("neighbours") or []),
             "population": entry.get("population"),
             "children": _check_children(c, entry, did),
             "social_need_index": _check_need_index(c, entry, did),
             "_line": c.line_of(entry), "_neighbours_line": c.line_of(entry, "neighbours"),
+            "_parent_line": c.line_of(entry, "parent"),
         })
-    ids = {d["id"] for d in result}
+    _check_tree(c, result, levels or [])
+    by_id = {d["id"]: d for d in result}
     for district in result:
         for other in district["neighbours"]:
-            if other not in ids:
+            if other not in by_id:
                 c.problem(district["_neighbours_line"],
                           f"unknown neighbour {other!r} of district {district['id']!r}")
-            elif district["id"] not in next(d for d in result if d["id"] == other)["neighbours"]:
+            elif district["id"] not in by_id[other]["neighbours"]:
                 c.problem(district["_neighbours_line"],
                           f"district {other!r} does not name {district['id']!r} as its neighbour")
-    return [{k: v for k, v in d.items() if not k.startswith("_")} for d in result]
+            elif by_id[other]["level"] != district["level"]:
+                c.problem(district["_neighbours_line"],
+                          f"neighbour {other!r} of district {district['id']!r} is on another level "
+                          "(neighbours share a border on the same level)")
+    return [{k: v for k, v in d.items() if k == "_line" or not k.startswith("_")} for d in result]
+
+
+def _check_tree(c: Checker, places: list[dict], levels: list[dict]) -> None:
+    """Each parent known, no place inside itself, no deeper than the levels named."""
+    by_id = {d["id"]: d for d in places}
+    allowed = max(len(levels), 1)
+    for place in places:
+        parent = place["parent"]
+        if parent is None:
+            continue
+        if parent not in by_id:
+            c.problem(place["_parent_line"], f"unknown parent {parent!r} of district {place['id']!r}")
+            place["parent"] = None
+            continue
+        if not levels:
+            c.problem(place["_parent_line"], f"district {place['id']!r} lies in {parent!r}, but "
+                                             "districts.yaml names no levels (levels: [{name: "
+                                             "Gemeinde}, {name: Ortsteil}])")
+    for place in places:
+        seen, current = [place["id"]], place["parent"]
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = by_id[current]["parent"]
+        if current is not None:
+            c.problem(place["_parent_line"], f"district {place['id']!r} lies inside itself "
+                                             f"({' → '.join(seen + [current])})")
+            place["parent"] = None
+            continue
+        place["level"] = len(seen)
+        if place["level"] > allowed:
+            c.problem(place["_parent_line"], f"district {place['id']!r} is on level {place['level']}, "
+                                             f"but districts.yaml names {allowed} level"
+                                             f"{'s' if allowed > 1 else ''}")
+
+
+def _check_names(c: Checker, entry: Mapping, what: str) -> dict[str, str]:
+    """The name in other languages or scripts (`names: {ar: …, uk: …}`)."""
+    raw = entry.get("names")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        c.problem(c.line_of(entry, "names"), f"names of {what} must be a mapping of language: name")
+        return {}
+    names = {}
+    for lang, text in raw.items():
+        if lang not in LANGUAGES or lang == "de":
+            c.problem(c.line_of(raw, lang), f"name in unsupported language {lang!r} of {what}")
+        elif not isinstance(text, str) or not text.strip():
+            c.problem(c.line_of(raw, lang), f"name {lang!r} of {what} must be text")
+        else:
+            names[lang] = " ".join(text.split())
+    return names
+
+
+def _slug(text: str) -> str:
+    folded = text.casefold().translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}))
+    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
 
 
 class Districts(set):
-    """The district ids, and their shapes when the town has a districts.geojson."""
+    """The place ids, the tree they form, and their shapes when the town has a
+    districts.geojson."""
 
     shapes: geo.DistrictShapes | None = None
+    places: Places = Places(())
+
+    @classmethod
+    def of(cls, districts: list[dict], levels: list[dict]) -> Districts:
+        found = cls(d["id"] for d in districts)
+        found.places = Places.from_records(districts, levels)
+        return found
 
 
 def check_shapes(c: Checker, path: Path, districts: list[dict]) -> geo.DistrictShapes | None:
+    """The shapes of districts.geojson; a place without coordinates gets a point inside
+    its shape."""
     c.file = c.rel(path)
     try:
         shapes, unmatched = geo.DistrictShapes.load(path, [d for d in districts if d["name"]])
@@ -71,7 +196,19 @@ def check_shapes(c: Checker, path: Path, districts: list[dict]) -> geo.DistrictS
     for feature in unmatched:
         c.problem(1, f"feature {feature.index + 1} ({feature.label!r}) names no district of "
                      "districts.yaml (its id or name property must be a district's id or name)")
+    for district in districts:
+        if district["latitude"] is None and shapes.has(district["id"]):
+            district["latitude"], district["longitude"] = shapes.inner_point(district["id"])
     return shapes
+
+
+def check_located(c: Checker, districts: list[dict]) -> None:
+    """Every place has coordinates (its own, or from its shape): distances start there."""
+    for district in districts:
+        if district["latitude"] is None or district["longitude"] is None:
+            c.problem(district.get("_line", 1), f"district {district['id']!r} needs latitude and "
+                                                f"longitude (or a shape in {geo.FILE_NAME})")
+        district.pop("_line", None)
 
 
 def _check_children(c: Checker, entry: Mapping, did: str) -> dict[str, int]:

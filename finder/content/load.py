@@ -3,13 +3,13 @@ the result plain, normalised records for the build."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from finder.content import shapes as geo
 from finder.content.checker import Checker
-from finder.content.districts import Districts, check_districts, check_shapes
+from finder.content.districts import Districts, check_districts, check_levels, check_located, check_shapes
 from finder.content.offers import check_offer, check_provider
 from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
 from finder.content.translations import merge_translations
@@ -24,12 +24,15 @@ class Content:
     vocabulary: dict
     """phases and topics (labels, words), and needs (words, topics, search, emergency)."""
     districts: list[dict]
+    """The places, each with its parent and level (districts.yaml)."""
     providers: list[dict]
     offers: list[dict]
     helplines: list[dict]
     """National emergency and advice numbers, shown on top of crisis searches."""
     town: dict
     """The town: name, languages, imprint, privacy contact, colour (town.yaml)."""
+    levels: list[dict] = field(default_factory=list)
+    """The names of the places' levels, most general first; empty for Stadtteile only."""
 
 
 def load(root: Path) -> Content:
@@ -58,10 +61,15 @@ def load(root: Path) -> Content:
     helplines = []
     if (root / "helplines.yaml").exists():
         helplines = check_helplines(checker, read(root / "helplines.yaml"))
-    districts = check_districts(checker, read(root / "districts.yaml"))
-    district_ids = Districts(d["id"] for d in districts)
-    if (root / geo.FILE_NAME).exists():
-        district_ids.shapes = check_shapes(checker, root / geo.FILE_NAME, districts)
+    places_file = read(root / "districts.yaml")
+    levels = check_levels(checker, places_file)
+    shaped = (root / geo.FILE_NAME).exists()
+    districts = check_districts(checker, places_file, levels, shaped)
+    shapes = check_shapes(checker, root / geo.FILE_NAME, districts) if shaped else None
+    checker.file = checker.rel(root / "districts.yaml")
+    check_located(checker, districts)
+    district_ids = Districts.of(districts, levels)
+    district_ids.shapes = shapes
 
     providers: list[dict] = []
     offers: list[dict] = []
@@ -99,4 +107,4 @@ def load(root: Path) -> Content:
     for provider in providers:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
-    return Content(vocabulary, districts, providers, offers, helplines, town)
+    return Content(vocabulary, districts, providers, offers, helplines, town, levels)

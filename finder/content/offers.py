@@ -296,11 +296,8 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
                 district = ""  # said once, not again as an unknown district
         elif district is None:
             district = found  # the district from the coordinates
-        elif district != found and district in districts and \
-                shapes.metres_outside(district, lat, lon) > geo.TOLERANCE_METRES:
-            c.problem(c.line_of(item, "district"),
-                      f"coordinates {lat}, {lon} of {what} lie in district {found!r}, "
-                      f"{shapes.metres_outside(district, lat, lon):.0f} m outside {district!r}")
+        elif district in districts:
+            _check_inside(c, item, districts, district, found, what)
     if district not in districts and district != "":
         c.problem(c.line_of(item, "district"), f"unknown district {district!r} in {what}")
     if not located:
@@ -323,6 +320,23 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
         "accessibility": item.get("accessibility"),
         "wheelchair_accessible": wheelchair,
     }
+
+
+def _check_inside(c: Checker, item: Mapping, districts, district: str, found: str,
+                  what: str) -> None:
+    """Coordinates that lie far outside the place a location names. A place without a
+    shape of its own is held to the nearest place it lies in that has one (a Planungsraum
+    to its Bezirk)."""
+    shapes, places = districts.shapes, districts.places
+    shaped = next((p for p in [district, *places.ancestors(district)] if shapes.has(p)), None)
+    if shaped is None or found == shaped or shaped in places.ancestors(found):
+        return
+    lat, lon = item.get("latitude"), item.get("longitude")
+    outside = shapes.metres_outside(shaped, lat, lon)
+    if outside > geo.TOLERANCE_METRES:
+        c.problem(c.line_of(item, "district"),
+                  f"coordinates {lat}, {lon} of {what} lie in district {found!r}, "
+                  f"{outside:.0f} m outside {shaped!r}")
 
 
 def _check_schedules(c: Checker, raw: Mapping, what: str) -> list[dict]:

@@ -35,7 +35,7 @@ class Unmatched:
 class DistrictShapes:
     """The polygons of a town's districts and the point-in-polygon lookup over them."""
 
-    def __init__(self, shapes: dict[str, object]):
+    def __init__(self, shapes: dict[str, object], levels: dict[str, int] | None = None):
         from shapely import STRtree
         from shapely.prepared import prep
 
@@ -43,6 +43,8 @@ class DistrictShapes:
         self.shapes = [shapes[i] for i in self.ids]
         self._prepared = [prep(s) for s in self.shapes]
         self._tree = STRtree(self.shapes)
+        self._levels = [(levels or {}).get(i, 1) for i in self.ids]
+        """Each shape's level: a point lies in the most specific place that holds it."""
 
     @classmethod
     def load(cls, path: Path, districts: list[dict]) -> tuple[DistrictShapes, list[Unmatched]]:
@@ -57,7 +59,9 @@ class DistrictShapes:
         if not isinstance(features, list):
             raise GeoError(f"{FILE_NAME} must be a GeoJSON FeatureCollection")
         by_id = {d["id"]: d["id"] for d in districts}
-        by_name = {(d["name"] or "").casefold(): d["id"] for d in districts}
+        names = [(d["name"] or "").casefold() for d in districts]
+        # A name two places share (a Bezirk and a Planungsraum called Mitte) finds neither.
+        by_name = {n: d["id"] for n, d in zip(names, districts) if names.count(n) == 1}
         shapes: dict[str, object] = {}
         unmatched = []
         for index, feature in enumerate(features):
@@ -77,17 +81,27 @@ class DistrictShapes:
                 raise GeoError(f"feature {index + 1} ({name or key}) of {FILE_NAME} is a "
                                f"{geometry.geom_type}, not a polygon")
             shapes[district] = shapes[district].union(geometry) if district in shapes else geometry
-        return cls(shapes), unmatched
+        return cls(shapes, {d["id"]: d.get("level") or 1 for d in districts}), unmatched
 
     def district_at(self, latitude: float, longitude: float) -> str | None:
-        """The district whose polygon holds the point (GeoJSON is longitude first)."""
+        """The most specific place whose polygon holds the point (GeoJSON is longitude
+        first)."""
         from shapely.geometry import Point
 
         point = Point(longitude, latitude)
-        for i in sorted(self._tree.query(point)):
-            if self._prepared[i].intersects(point):
-                return self.ids[i]
-        return None
+        found = [i for i in sorted(self._tree.query(point)) if self._prepared[i].intersects(point)]
+        if not found:
+            return None
+        return self.ids[max(found, key=lambda i: self._levels[i])]
+
+    def has(self, district: str) -> bool:
+        return district in self.ids
+
+    def inner_point(self, district: str) -> tuple[float, float]:
+        """A point inside the place's shape (latitude, longitude): its coordinates when
+        districts.yaml gives none."""
+        point = self.shapes[self.ids.index(district)].representative_point()
+        return round(point.y, 5), round(point.x, 5)
 
     def metres_outside(self, district: str, latitude: float, longitude: float) -> float:
         """How far the point lies outside the district's polygon (0 inside; inf without one)."""

@@ -13,6 +13,7 @@ from finder.model.offer import (  # noqa: F401
     is_current,
     is_stale,
 )
+from finder.model.places import Level, Place, Places, km_between  # noqa: F401
 from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401
 from finder.model.vocabulary import (  # noqa: F401
     EXPECTING_MONTHS,
