@@ -17,7 +17,14 @@ WHY = {
 }
 """Why a hit is shown (finder.search.WHY_ORDER)."""
 
+KM = N_("%(km)s km")
+UNDER_1_KM = N_("unter 1 km")
+"""How far an offer is, in a straight line: whole kilometres, and under one."""
+UP_TO_KM = N_("bis %(km)s km")
+"""A radius to choose."""
+
 RELAXED = {
+    "wider_radius": N_("auch weiter entfernte Angebote"),
     "nearby_districts": N_("auch Stadtteile in der Nähe"),
     "whole_town": N_("die ganze Stadt"),
     "any_topic": N_("alle Themen"),
@@ -79,14 +86,41 @@ def town_name(town: dict, lang: str) -> str:
     return town.get("names", {}).get(lang) or town.get("name", "")
 
 
-def where_parts(why: str, offer, lang: str, district_name, searched: str | None) -> list[str]:
-    """Where an offer takes place, said once: why it is shown (in the district, citywide,
-    in a neighbouring district …), then how it is attended (online, by phone, it comes
-    to you) or the districts it is held in. `district_name` names a district id."""
+def distance_words(km: float, lang: str) -> str:
+    """A distance as a family reads it: "4 km", "unter 1 km" (straight line)."""
+    from babel.numbers import format_decimal
+
+    from finder.i18n import t
+
+    if km < 1:
+        return t(lang, UNDER_1_KM)
+    return t(lang, KM, km=format_decimal(round(km), locale=lang))
+
+
+def radius_words(km: int, lang: str) -> str:
+    """A radius as a choice: "bis 10 km"."""
+    from babel.numbers import format_decimal
+
+    from finder.i18n import t
+
+    return t(lang, UP_TO_KM, km=format_decimal(km, locale=lang))
+
+
+def where_parts(why: str, offer, lang: str, district_name, searched: str | None,
+                distance_km: float | None = None) -> list[str]:
+    """Where an offer takes place, said once: in the family's place, or how far it is
+    (or, without a distance, why it is shown: citywide, in a neighbouring district …),
+    then how it is attended (online, by phone, it comes to you) or the places it is held
+    in. `district_name` names a place id."""
     from finder.i18n import t
 
     parts = []
-    if why and why not in ("online", "at_home"):
+    journey = offer.attending_type not in ATTENDANCE
+    if why == "district":
+        parts.append(t(lang, WHY[why], district=district_name(searched) if searched else ""))
+    elif journey and distance_km is not None:
+        parts.append(distance_words(distance_km, lang))
+    elif why and why not in ("online", "at_home"):
         parts.append(t(lang, WHY[why], district=district_name(searched) if searched else ""))
     if offer.attending_type in ATTENDANCE:
         parts.append(t(lang, ATTENDANCE[offer.attending_type]))

@@ -11,6 +11,7 @@ from finder.model import PHASE_IDS, TOPIC_IDS
 from finder.search import WHY_ORDER, Query
 from finder.search.ranking import bands
 from tests.conftest import TODAY
+from tests.test_search import where_key
 
 DISTRICTS = ["altstadt", "nordstadt", "suedstadt", "weststadt", "lindenhof", "ostend",
              "bergfeld", "hafen", "talwiesen", "kirchdorf"]
@@ -30,6 +31,8 @@ queries = st.builds(
     expecting=st.booleans(),
     phase=st.none() | st.sampled_from(PHASE_IDS),
     district=st.none() | st.sampled_from(DISTRICTS),
+    near=st.none() | st.tuples(st.floats(51.67, 51.74), st.floats(9.76, 9.84)),
+    radius_km=st.none() | st.sampled_from([1, 2, 5, 10]),
     topics=st.lists(st.sampled_from(TOPIC_IDS), max_size=3).map(tuple),
     lang=st.sampled_from(["de", "en", "tr", "ar", "uk", "ru", "fa"]),
     free=st.booleans(),
@@ -81,18 +84,26 @@ def test_any_query_keeps_its_unrelaxed_filters(catalogue, q):
             assert offer.open_evenings
         if q.online and "online" not in relaxed:
             assert offer.remote
-        if results.district and "district" not in relaxed and not by_words:
+        if q.radius_km and (q.near or results.district) and "radius_km" not in relaxed:
+            # Within the radius, or no journey at all.
+            assert offer.remote or offer.comes_to_family or hit.distance_km <= q.radius_km, \
+                (hit.id, hit.distance_km)
+        # With a radius, the radius says how far (not the neighbouring places).
+        radius = q.radius_km and "radius_km" not in relaxed
+        if results.district and "district" not in relaxed and not by_words and not radius:
             assert hit.why in WHY_ORDER[:5], (hit.id, hit.why)
-        if results.district and results.relaxed == ("nearby_districts",) and not by_words:
+        if results.district and results.relaxed == ("nearby_districts",) and not by_words \
+                and not radius:
             assert hit.why in WHY_ORDER[:6]
     if by_words and q.page == 1 and not results.emergency:
         # Relevance bands never go backwards; within a band the district tiers don't.
         best = max(h.score for h in results.hits)
         page_bands = bands(np.array([h.score for h in results.hits]), best).tolist()
-        keys = [(page_band, WHY_ORDER.index(h.why) if h.why else 0)
+        keys = [(page_band, where_key(h) if h.why else 0)
                 for page_band, h in zip(page_bands, results.hits)]
         assert keys == sorted(keys), keys
     elif not by_words:
-        # Without words, the district tiers never go backwards.
-        tiers = [WHY_ORDER.index(h.why) for h in results.hits if h.why]
+        # Without words, where never goes backwards: the family's place, then online,
+        # then the nearest.
+        tiers = [where_key(h) for h in results.hits if h.why]
         assert tiers == sorted(tiers)

@@ -14,7 +14,6 @@ from finder.content.yamlfile import Mapping
 from finder.model import LANGUAGES, PHASE_IDS
 from finder.model.places import MAX_LEVELS, Places
 
-
 PLACE_FIELDS = {"id", "name", "names", "parent", "latitude", "longitude", "population",
                 "children", "social_need_index", "neighbours"}
 LEVEL_FIELDS = {"id", "name", "names"}

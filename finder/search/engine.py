@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
@@ -19,22 +20,35 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from finder.model import COMES_TO_FAMILY, LANGUAGES, PHASE_IDS, REMOTE, TOPIC_IDS, ages, is_current, is_stale
+from finder.model.places import EARTH_RADIUS_KM
 from finder.search import ranking
 from finder.search.highlight import highlight
 from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
 
-CACHE_SIZE = 512
+CACHE_BYTES = 48_000_000
+"""What a worker keeps of recent searches (their order, scores and distances), for paging
+and repeated searches: about 500 searches of 10,000 offers, 50 to 500 of 100,000."""
+TIERS_CACHE_SIZE = 64
+DISTANCES_CACHE_SIZE = 64
+"""The district tiers and the distances of the places (and points) searched lately."""
+FAR_KM = 100_000
+"""The distance key of an offer without a place of its own or of its service areas."""
 
 
 @dataclass
 class _Match:
     order: np.ndarray
+    """The matching offers' document numbers, in the ranking's order."""
     scores: np.ndarray
+    """Each ordered offer's relevance (scores[i] belongs to order[i])."""
     labels: list[str]
     """The district tiers' labels (see WHY_ORDER), when a district was searched."""
     tier: np.ndarray
-    """Each offer's district tier: an index into labels."""
+    """Each ordered offer's district tier: an index into labels."""
+    distance: np.ndarray | None
+    """Each ordered offer's distance in km (NaN where it has no place), when distances
+    were measured (a place or a point was given)."""
     relaxed: tuple[str, ...]
     suggestion: str | None
     facets: dict
@@ -42,6 +56,12 @@ class _Match:
     district: str | None
     emergency: bool
     needs: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Bytes held, for the cache's budget."""
+        return sum(a.nbytes for a in (self.order, self.scores, self.tier,
+                                      *(() if self.distance is None else (self.distance,))))
 
 
 class Engine:
@@ -57,7 +77,7 @@ class Engine:
         rows = db.execute(
             "SELECT id, name, provider_id, topics, phases, service_areas, districts, "
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
-            "open_evenings, "
+            "open_evenings, locations, "
             "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
             "translated_languages FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
@@ -71,9 +91,10 @@ class Engine:
         def mask() -> np.ndarray:
             return np.zeros(n, dtype=bool)
 
+        self.places = catalogue.places
+        self.place_index = {p: i for i, p in enumerate(self.places.ids)}
         self.topic_masks = {t: mask() for t in TOPIC_IDS}
         self.phase_masks = {p: mask() for p in PHASE_IDS}
-        self.local = {d: mask() for d in catalogue.districts}
         self.citywide, self.online_mask, self.at_home = mask(), mask(), mask()
         """at_home: every offer that comes to the family (home, Kita or school, along to
         appointments); online: every offer from afar (online, by phone)."""
@@ -88,28 +109,25 @@ class Engine:
         self.topic_count = np.zeros(n, dtype=np.int8)
         self.validity: list[tuple[str | None, str | None]] = []
         self.assured: list[str | None] = []
+        self._named: list[tuple[int, str, bool]] = []
+        self._points: list[tuple[int, float, float]] = []
         for doc, offer_id in enumerate(self.ids):
             self._mark(doc, by_id[offer_id])
         self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object))).astype(np.int32)
         self.topic_matrix = np.array([self.topic_masks[t] for t in TOPIC_IDS])
         self.phase_matrix = np.array([self.phase_masks[p] for p in PHASE_IDS])
-        self.district_ids = list(self.local)
-        self.district_matrix = np.array([self.local[d] for d in self.district_ids]) \
-            if self.district_ids else np.zeros((0, n), dtype=bool)
-        self.neighbours = {d: set(v["neighbours"]) for d, v in catalogue.districts.items()}
-        self.second_ring = {
-            d: set().union(*(self.neighbours[x] for x in ns)) - ns - {d} if ns else set()
-            for d, ns in self.neighbours.items()
-        }
+        self._index_places()
         self.vocabulary = NeedVocabulary(catalogue.vocabulary, catalogue.lexicon_counts,
                                          catalogue.districts, catalogue.lexicon.split, self.n,
                                          catalogue.spellings)
         self.scorer = ranking.Scorer(catalogue, self.topic_masks, self.phase_masks, self.n,
                                      self.bounded)
         self._cache: OrderedDict = OrderedDict()
+        self._cache_bytes = 0
         self._cache_lock = threading.Lock()
         self._daily: tuple[str, np.ndarray, np.ndarray] | None = None
-        self._tiers: dict[tuple, tuple] = {}
+        self._tiers: OrderedDict = OrderedDict()
+        self._distances: OrderedDict = OrderedDict()
 
     def _mark(self, doc: int, r) -> None:
         """One offer's row into the filters' arrays, at its document number."""
@@ -121,9 +139,14 @@ class Engine:
         for p in json.loads(r["phases"]):
             self.phase_masks[p][doc] = True
         areas = json.loads(r["service_areas"])
-        for d in set(json.loads(r["districts"])) | set(areas):
-            if d in self.local:
-                self.local[d][doc] = True
+        held = set(json.loads(r["districts"]))
+        for d in held | set(areas):
+            if d in self.place_index:
+                # Where it is held, and the places it serves (an area may be a whole Gemeinde).
+                self._named.append((doc, d, d in areas and d not in held))
+        for location in json.loads(r["locations"]):
+            if location.get("latitude") is not None and location.get("longitude") is not None:
+                self._points.append((doc, location["latitude"], location["longitude"]))
         self.citywide[doc] = "citywide" in areas
         self.online_mask[doc] = r["attending_type"] in REMOTE
         self.at_home[doc] = r["attending_type"] in COMES_TO_FAMILY
@@ -142,6 +165,36 @@ class Engine:
         self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
         self.validity.append((r["valid_from"], r["valid_to"]))
         self.assured.append(r["assured_date"])
+
+    def _index_places(self) -> None:
+        """The offers' places as arrays: which offers are named at each place (held there or
+        serving it), the pairs the place facets count (each place and the places it lies
+        in), and the points distances are measured to."""
+        index = self.place_index
+        named = sorted((index[place], doc, area) for doc, place, area in self._named)
+        self.named_docs = np.array([doc for _, doc, _ in named], dtype=np.int32)
+        self.named_area = np.array([area for _, _, area in named], dtype=bool)
+        """Whether the offer only serves the place (a service area) rather than being held there."""
+        self.named_start = np.searchsorted(np.array([p for p, _, _ in named], dtype=np.int32),
+                                           np.arange(len(index) + 1))
+        facets = {(doc, index[a]) for doc, place, _ in self._named
+                  for a in [place, *self.places.ancestors(place)]}
+        self.facet_docs = np.array([d for d, _ in sorted(facets)], dtype=np.int32)
+        self.facet_places = np.array([p for _, p in sorted(facets)], dtype=np.int32)
+        # Offers held nowhere of their own (they come to the family, or are online) are as
+        # far away as the places they serve.
+        located = {doc for doc, _, _ in self._points}
+        for doc, place, _ in self._named:
+            point = self.places.point(place)
+            if doc not in located and point is not None:
+                self._points.append((doc, *point))
+        points = sorted(self._points)
+        docs = np.array([doc for doc, _, _ in points], dtype=np.int32)
+        self.point_lat = np.radians(np.array([p[1] for p in points], dtype=np.float64))
+        self.point_lon = np.radians(np.array([p[2] for p in points], dtype=np.float64))
+        self.point_cos = np.cos(self.point_lat)
+        self.point_docs, self.point_start = np.unique(docs, return_index=True)
+        del self._named, self._points
 
     # --- filters ------------------------------------------------------------
 
@@ -189,27 +242,53 @@ class Engine:
             docs &= self.online_mask
         return docs
 
+    # --- places and distances -------------------------------------------------
+
+    def _named_at(self, places, areas_only: bool = False) -> np.ndarray:
+        """The offers held in or serving any of these places (only serving, with
+        areas_only)."""
+        found = np.zeros(self.n, dtype=bool)
+        for place in places:
+            i = self.place_index[place]
+            start, end = self.named_start[i], self.named_start[i + 1]
+            docs = self.named_docs[start:end]
+            found[docs[self.named_area[start:end]] if areas_only else docs] = True
+        return found
+
+    def _local(self, district: str) -> np.ndarray:
+        """The offers in the family's place: held in it or in a place inside it, serving
+        it, or serving a place it lies in (an offer for the whole Gemeinde is an offer for
+        each of its Ortsteile)."""
+        inside = [district, *self.places.descendants(district)]
+        return self._named_at(inside) | self._named_at(self.places.ancestors(district), True)
+
     def _district_tiers(self, district: str, steps: frozenset[str]) -> tuple[list, np.ndarray]:
         """The tiers' labels, best first, and each offer's tier (len(labels) if none)."""
         key = (district, steps)
-        if key not in self._tiers:
-            self._tiers[key] = self._make_tiers(district, steps)
-        return self._tiers[key]
+        with self._cache_lock:
+            found = self._tiers.get(key)
+        if found is None:
+            found = self._make_tiers(district, steps)
+            with self._cache_lock:
+                self._tiers[key] = found
+                while len(self._tiers) > TIERS_CACHE_SIZE:
+                    self._tiers.popitem(last=False)
+        return found
 
     def _make_tiers(self, district: str, steps: frozenset[str]) -> tuple[list, np.ndarray]:
-        def union(ids) -> np.ndarray:
-            return np.logical_or.reduce([self.local[x] for x in ids] or
-                                        [np.zeros(self.n, dtype=bool)])
-
         # Offers that come to the family's home count where they serve, not where
         # their office is: an at-home offer for the Weststadt is no help in Ostend.
-        home = self.at_home & (self.local[district] | self.citywide)
-        tiers = [("district", self.local[district] & ~self.at_home),
+        local = self._local(district)
+        near = self.places.near(district)
+        home = self.at_home & (local | self.citywide)
+        tiers = [("district", local & ~self.at_home), ("at_home", home),
+                 ("online", self.online_mask),
                  ("citywide", self.citywide & ~self.at_home),
-                 ("online", self.online_mask), ("at_home", home),
-                 ("neighbour", union(self.neighbours[district]) & ~self.at_home)]
+                 ("neighbour", self._named_at(near) & ~self.at_home)]
         if "nearby_districts" in steps:
-            tiers.append(("nearby", union(self.second_ring[district])))
+            ring = set().union(*(self.places.near(x) for x in near)) if near else set()
+            ring -= near | {district} | set(self.places.ancestors(district))
+            tiers.append(("nearby", self._named_at(ring)))
         if "whole_town" in steps:
             tiers.append(("elsewhere", np.ones(self.n, dtype=bool)))
         rank = np.full(self.n, len(tiers), dtype=np.int8)
@@ -217,15 +296,72 @@ class Engine:
             rank[tiers[position][1]] = position
         return [label for label, _ in tiers], rank
 
+    def _origin(self, q: Query) -> tuple[float, float] | None:
+        """Where distances are measured from: the point the family shared, else their
+        place's coordinates."""
+        if q.near is not None:
+            return q.near
+        return self.places.point(q.district) if q.district else None
+
+    def distances(self, origin: tuple[float, float]) -> np.ndarray:
+        """Each offer's straight-line distance in km from the origin to the nearest place
+        where it is held (finder.model.km_between for every offer at once; NaN for offers
+        without a place)."""
+        with self._cache_lock:
+            found = self._distances.get(origin)
+        if found is not None:
+            return found
+        lat, lon = np.radians(origin[0]), np.radians(origin[1])
+        a = np.sin((self.point_lat - lat) / 2) ** 2 + \
+            np.cos(lat) * self.point_cos * np.sin((self.point_lon - lon) / 2) ** 2
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        found = np.full(self.n, np.nan, dtype=np.float32)
+        if len(km):
+            found[self.point_docs] = np.minimum.reduceat(km, self.point_start)
+        with self._cache_lock:
+            self._distances[origin] = found
+            while len(self._distances) > DISTANCES_CACHE_SIZE:
+                self._distances.popitem(last=False)
+        return found
+
+    def _within(self, q: Query, labels: list, tier: np.ndarray, km: np.ndarray) -> np.ndarray:
+        """The radius filter: offers held at most radius_km away, and those that need no
+        journey (online, by phone, coming to the family's place)."""
+        ok = self.online_mask | (km <= q.radius_km)
+        if labels:
+            ok |= tier == labels.index("at_home")
+        else:
+            ok |= self.at_home & self.citywide
+        return ok
+
+    def _where(self, labels: list, tier: np.ndarray, km: np.ndarray | None) -> np.ndarray:
+        """The key of the ranking's `district` rule: with a distance, offers in the
+        family's place and those that come to them first, then online and by phone, then
+        the rest by whole kilometres; without one, the district tiers."""
+        if km is None:
+            return tier
+        key = np.rint(np.nan_to_num(km, nan=FAR_KM)).astype(np.int32) + 2
+        key[self.online_mask] = 1
+        if labels:
+            key[(tier == labels.index("district")) | (tier == labels.index("at_home"))] = 0
+        else:
+            key[self.at_home & self.citywide] = 0
+        return key
+
     # --- the search ---------------------------------------------------------
 
     def read(self, text: str, lang: str = "de") -> Reading:
         """What the free text says, as the search reads it (see finder.needs)."""
         return self.vocabulary.read(text, lang)
 
+    def clear_cache(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+            self._cache_bytes = 0
+
     def search(self, q: Query, today: dt.date) -> Results:
         """The one search; `today` decides which offers are current and stale."""
-        if q.district is not None and q.district not in self.local:
+        if q.district is not None and q.district not in self.place_index:
             raise QueryError("district", f"unknown district {q.district!r}")
         key = (q.cache_key(), today)
         with self._cache_lock:
@@ -235,9 +371,12 @@ class Engine:
         if match is None:
             match = self._match(q, today)
             with self._cache_lock:
-                self._cache[key] = match
-                if len(self._cache) > CACHE_SIZE:
-                    self._cache.popitem(last=False)
+                if key not in self._cache:
+                    self._cache[key] = match
+                    self._cache_bytes += match.size
+                while self._cache_bytes > CACHE_BYTES and len(self._cache) > 1:
+                    _, dropped = self._cache.popitem(last=False)
+                    self._cache_bytes -= dropped.size
         return self._page(q, match, today)
 
     def _match(self, q: Query, today: dt.date) -> _Match:
@@ -248,32 +387,39 @@ class Engine:
         for step, name in RELAXATIONS:
             if name == "district" and q.district and not reading.has_text:
                 applicable.append(step)
+            elif name == "radius_km" and q.radius_km and self._origin(q) is not None:
+                applicable.append(step)
             elif name == "topics" and q.topics:
                 applicable.append(step)
             elif step == "no_words" and reading.has_text:
                 applicable.append(step)
             elif name == "ages" and (q.ages_months or q.expecting):
                 applicable.append(step)
-            elif name not in ("district", "topics", "text", "ages") and getattr(q, name):
+            elif name not in ("district", "radius_km", "topics", "text", "ages") and \
+                    getattr(q, name):
                 applicable.append(step)
         taken: list[str] = []
         while True:
-            order, scores, why, per_unit = self._attempt(q, reading, set(taken), today)
+            order, scores, why, per_unit, km = self._attempt(q, reading, set(taken), today)
             if len(order) or len(taken) == len(applicable):
                 break
             taken.append(applicable[len(taken)])
         found = np.zeros(self.n, dtype=bool)
         found[order] = True
         facets = {
-            "topic": dict(zip(TOPIC_IDS, self.topic_matrix[:, found].sum(axis=1).tolist())),
-            "phase": dict(zip(PHASE_IDS, self.phase_matrix[:, found].sum(axis=1).tolist())),
-            "district": dict(zip(self.district_ids,
-                                 self.district_matrix[:, found].sum(axis=1).tolist())),
+            "topic": dict(zip(TOPIC_IDS, np.count_nonzero(self.topic_matrix & found, axis=1)
+                              .tolist())),
+            "phase": dict(zip(PHASE_IDS, np.count_nonzero(self.phase_matrix & found, axis=1)
+                              .tolist())),
+            "district": dict(zip(self.places.ids, np.bincount(
+                self.facet_places[found[self.facet_docs]], minlength=len(self.place_index))
+                .tolist())),
         }
         emergency = reading.emergency or "crisis_protection" in q.topics
-        # Kept as a compact array: 512 cached matches of 10,000 offers as Python lists
-        # of ints would hold some 180 MB per worker.
-        return _Match(order.astype(np.int32), scores, why[0], why[1], tuple(taken),
+        # Kept compact, for the ordered offers only: 512 cached matches of 100,000 offers as
+        # whole-catalogue arrays would hold some 700 MB per worker.
+        return _Match(order.astype(np.int32), scores[order], why[0], why[1][order],
+                      None if km is None else km[order], tuple(taken),
                       self._suggestion(reading, order, per_unit), facets,
                       self._highlight_terms(reading), q.district, emergency,
                       tuple(sorted(reading.needs)))
@@ -308,9 +454,12 @@ class Engine:
         skip.discard("district")
         docs = self._filtered(q, skip, today)
         by_text = reading.has_text and "no_words" not in steps
-        if q.district and by_text:
+        origin = self._origin(q)
+        radius = q.radius_km if origin is not None and "radius_km" not in skip else None
+        if q.district and (by_text or radius):
             # With words, the district orders offers that answer the need about
-            # equally well; it never hides a better answer elsewhere in town.
+            # equally well; it never hides a better answer elsewhere in town. With a
+            # radius, the radius says how far.
             labels, tier = self._district_tiers(q.district, frozenset({"nearby_districts",
                                                                        "whole_town"}))
         elif q.district and "whole_town" not in steps:
@@ -322,6 +471,9 @@ class Engine:
             labels, tier = [], np.zeros(self.n, dtype=np.int8)
         if labels:
             docs &= tier < len(labels)
+        km = self.distances(origin) if origin is not None else None
+        if radius:
+            docs &= self._within(replace(q, radius_km=radius), labels, tier, km)
         scores = np.zeros(self.n, dtype=np.float32)
         per_unit: list[np.ndarray] = []
         if by_text:
@@ -333,10 +485,11 @@ class Engine:
             floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
             docs &= scores >= floor
         candidates = np.flatnonzero(docs)
-        order = candidates[self._order(q, reading, scores, tier, candidates, today)]
-        return order, scores, (labels, tier), per_unit
+        where = self._where(labels, tier, km)
+        order = candidates[self._order(q, reading, scores, where, candidates, today)]
+        return order, scores, (labels, tier), per_unit, km
 
-    def _order(self, q: Query, reading: Reading, scores: np.ndarray, tier: np.ndarray,
+    def _order(self, q: Query, reading: Reading, scores: np.ndarray, where: np.ndarray,
                candidates: np.ndarray, today: dt.date) -> np.ndarray:
         """The ranking rules of finder.ranking, applied with one stable multi-key sort."""
         score = scores[candidates]
@@ -363,7 +516,7 @@ class Engine:
             main_topic = topic_count = np.zeros(len(candidates), dtype=np.int8)
         untranslated = ~self.translated.get(q.lang, self.translated["de"])[candidates]
         stale = self._today(today)[1][candidates]
-        keys = {"band": band, "crisis": crisis, "district": tier[candidates],
+        keys = {"band": band, "crisis": crisis, "district": where[candidates],
                 "relevance": -np.round(score, 3), "main_topic": main_topic,
                 "focus": topic_count, "age_fit": span, "translated": untranslated,
                 "fresh": stale, "id": self.id_rank[candidates]}
@@ -372,22 +525,24 @@ class Engine:
 
     def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
         start = (q.page - 1) * q.page_size
-        docs = match.order[start:start + q.page_size]
-        docs = [int(d) for d in docs]
+        positions = range(start, min(start + q.page_size, len(match.order)))
+        docs = [int(match.order[i]) for i in positions]
         offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
         stale = self._today(today)[1]
         hits = []
-        for doc in docs:
+        for i, doc in zip(positions, docs):
             offer = offers[self.ids[doc]]
             title, fallback = offer.text_in("name", q.lang)
             # A card is in one language: the German summary beside a German title.
             summary = offer.summary if fallback else offer.text("summary", q.lang)
+            km = float(match.distance[i]) if match.distance is not None else math.nan
             hits.append(Hit(
                 offer=offer, title=title, summary=summary, fallback=fallback,
-                why=match.labels[match.tier[doc]] if match.labels else "",
-                score=float(match.scores[doc]), stale=bool(stale[doc]),
+                why=match.labels[match.tier[i]] if match.labels else "",
+                score=float(match.scores[i]), stale=bool(stale[doc]),
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},
+                distance_km=None if math.isnan(km) else km,
             ))
         return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
                        match.relaxed, match.district, match.emergency, match.needs)

@@ -16,8 +16,8 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 10_000
 PAGE_SIZE = 10
 
-SEARCH_PARAMETERS = ("q", "age", "expecting", "phase", "district", "topic", "free",
-                     "lang_spoken", "accessible", "weekend", "evening", "online", "page")
+SEARCH_PARAMETERS = ("q", "age", "expecting", "phase", "district", "near", "radius_km", "topic",
+                     "free", "lang_spoken", "accessible", "weekend", "evening", "online", "page")
 """The search's parameters, the same on the website, the desk, the API, the CLI and in
 the bot, so that a link can be shared."""
 FLAGS = {"1": True, "on": True, "true": True, "yes": True,
@@ -35,7 +35,30 @@ def _flag(one, name: str) -> bool:
         raise QueryError(name, "must be on or off (1 or 0, true or false)")
     return FLAGS[value]
 
+NEAR_DECIMALS = 2
+"""A point from the phone is rounded to two decimals (about 1 km): enough to order offers
+by distance, too coarse to find a home."""
+MAX_RADIUS_KM = 200
+RADII_KM = (5, 10, 25)
+"""The radii the website, the desk and the bot offer; the API takes any whole number."""
+
+
+def _point(value: str) -> tuple[float, float]:
+    """`near=51.70,9.80`: latitude and longitude in degrees, rounded (NEAR_DECIMALS)."""
+    parts = value.replace(";", ",").split(",")
+    try:
+        lat, lon = (float(p) for p in parts)
+    except ValueError:
+        raise QueryError("near", f"{value!r} is not a point like 51.70,9.80 (latitude, "
+                                 "longitude)") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise QueryError("near", f"{value!r} is not a point on earth (latitude -90 to 90, "
+                                 "longitude -180 to 180)")
+    return round(lat, NEAR_DECIMALS), round(lon, NEAR_DECIMALS)
+
+
 RELAXATIONS = (
+    ("wider_radius", "radius_km"),
     ("nearby_districts", "district"),
     ("whole_town", "district"),
     ("any_topic", "topics"),
@@ -50,8 +73,10 @@ RELAXATIONS = (
     ("ages", "ages"),
 )
 
-# Why a hit is shown when a district was chosen, best first.
-WHY_ORDER = ("district", "citywide", "online", "at_home", "neighbour", "nearby", "elsewhere")
+# Why a hit is shown when a district was chosen: in the family's place, coming to them,
+# online or by phone, for the whole town, in a place next to theirs, a little further,
+# anywhere. The first three need no journey; the rest are ordered by distance.
+WHY_ORDER = ("district", "at_home", "online", "citywide", "neighbour", "nearby", "elsewhere")
 
 
 class QueryError(ValueError):
@@ -72,6 +97,13 @@ class Query:
     expecting: bool = False
     phase: str | None = None
     district: str | None = None
+    """The family's place, the most specific they chose (a Stadtteil, an Ortsteil …)."""
+    near: tuple[float, float] | None = None
+    """A point (latitude, longitude) the family chose to share, rounded: distances are
+    measured from it instead of from the place. Never stored or logged."""
+    radius_km: int | None = None
+    """Only offers held at most this far away (plus those online and those that come to
+    the family); measured from `near` or the place."""
     topics: tuple[str, ...] = ()
     lang: str = "de"
     free: bool = False
@@ -107,6 +139,17 @@ class Query:
         for topic in self.topics:
             if topic not in TOPIC_IDS:
                 raise QueryError("topic", f"unknown topic {topic!r}")
+        if self.near is not None:
+            point = tuple(self.near)
+            if len(point) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool)
+                                          for x in point):
+                raise QueryError("near", "must be a point (latitude, longitude)")
+            object.__setattr__(self, "near", _point(f"{point[0]},{point[1]}"))
+        if self.radius_km is not None and (
+                not isinstance(self.radius_km, int) or isinstance(self.radius_km, bool)
+                or not 1 <= self.radius_km <= MAX_RADIUS_KM):
+            raise QueryError("radius_km", f"must be a whole number of kilometres from 1 to "
+                                          f"{MAX_RADIUS_KM}")
         if self.lang_spoken is not None and not re.fullmatch(r"[a-z]{2,3}", self.lang_spoken):
             raise QueryError("lang_spoken", f"{self.lang_spoken!r} is not a language code")
         if not isinstance(self.page, int) or not 1 <= self.page <= MAX_PAGE:
@@ -161,8 +204,14 @@ class Query:
         district = one("district") or None
         if district is not None and districts is not None and district not in districts:
             raise QueryError("district", f"unknown district {district!r}")
+        near = _point(one("near")) if one("near") else None
+        radius = one("radius_km")
+        if radius and (not _whole_number(radius) or not 1 <= int(radius) <= MAX_RADIUS_KM):
+            raise QueryError("radius_km", f"must be a whole number of kilometres from 1 to "
+                                          f"{MAX_RADIUS_KM}")
         return cls(text=text, ages_months=tuple(months), expecting=_flag(one, "expecting"),
-                   phase=one("phase") or None, district=district,
+                   phase=one("phase") or None, district=district, near=near,
+                   radius_km=int(radius) if radius else None,
                    topics=tuple(t for t in values("topic") if t), lang=lang,
                    free=_flag(one, "free"), lang_spoken=one("lang_spoken") or None,
                    wheelchair=_flag(one, "accessible"), weekend=_flag(one, "weekend"),
@@ -174,7 +223,11 @@ class Query:
         Query.from_params(query.params()) is the same query."""
         found = {"q": [self.text], "age": [str(m // 12) for m in self.ages_months],
                  "expecting": ["1"] if self.expecting else [], "phase": [self.phase or ""],
-                 "district": [self.district or ""], "topic": list(self.topics),
+                 "district": [self.district or ""],
+                 "near": [f"{self.near[0]:.{NEAR_DECIMALS}f},{self.near[1]:.{NEAR_DECIMALS}f}"]
+                 if self.near else [],
+                 "radius_km": [str(self.radius_km)] if self.radius_km else [],
+                 "topic": list(self.topics),
                  "free": ["1"] if self.free else [], "lang_spoken": [self.lang_spoken or ""],
                  "accessible": ["1"] if self.wheelchair else [],
                  "weekend": ["1"] if self.weekend else [],
@@ -186,8 +239,8 @@ class Query:
     def cache_key(self) -> tuple:
         """What decides the matching set and its order: everything except paging."""
         return (fold(self.text), self.lang, self.ages_months, self.expecting, self.phase, self.district,
-                self.topics, self.free, self.lang_spoken, self.wheelchair, self.weekend,
-                self.evening, self.online)
+                self.near, self.radius_km, self.topics, self.free, self.lang_spoken,
+                self.wheelchair, self.weekend, self.evening, self.online)
 
 
 @dataclass(frozen=True)
@@ -207,6 +260,9 @@ class Hit:
     """Not verified for over a year."""
     highlights: dict = field(default_factory=dict)
     """title and summary as lists of (text, matched) pieces."""
+    distance_km: float | None = None
+    """How far the nearest place where the offer is held lies from the family's place or
+    point, straight line, when one was given; None for offers without a place."""
 
     @property
     def id(self) -> str:
@@ -261,6 +317,7 @@ class Results:
                 "districts": list(h.districts), "min_age_months": h.min_age_months,
                 "max_age_months": h.max_age_months, "ages": h.offer.ages_in_words(self.query.lang),
                 "why": h.why,
+                "distance_km": None if h.distance_km is None else round(h.distance_km, 1),
                 "score": round(h.score, 4), "stale": h.stale, "audience": h.audience,
             } for h in self.hits],
             "facets": self.facets,

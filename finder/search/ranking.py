@@ -57,8 +57,10 @@ RULES = (
              "least 85 % of its relevance), then 60 %, then the rest; nothing below can lift a "
              "weaker match above a stronger one"),
     ("crisis", "in a crisis, the offers that answer the crisis"),
-    ("district", "where: the family's district, city-wide, online or by phone, coming to the "
-                 "family, neighbouring districts, further away (with words, only within a band)"),
+    ("district", "where: in the family's place (or the place it lies in) or coming to the "
+                 "family, then online or by phone, then the nearest first, in whole kilometres "
+                 "of straight line from the family's place or shared point (with words, only "
+                 "within a band)"),
     ("relevance", "relevance itself"),
     ("main_topic", "with a topic chosen or named: the offer's main topic is that topic"),
     ("focus", "with a topic chosen or named: fewer topics (made for this need, not for all)"),
