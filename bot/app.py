@@ -71,6 +71,7 @@ CALLBACKS = {
     render.TOPIC: search_flow.on_topic,
     render.PAGE: search_flow.on_page,
     render.CHANGE: search_flow.on_change,
+    render.RADIUS: search_flow.on_radius,
     render.OFFER: details.on_offer,
     render.MAP: details.on_map,
     render.LANG: settings.on_language,

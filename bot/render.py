@@ -12,13 +12,16 @@ from bot.i18n import N_, NAMES, t, tn
 from finder import wording
 from finder.model import Offer
 from finder.search import Results
+from finder.search.query import RADII_KM
 
 MAX_TEXT = 4096
 MAX_CALLBACK = 64
 PAGE_SIZE = 5
 
 # Callback-data prefixes: one letter, a colon, a value.
-AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE = "a d t p o m l f c".split()
+AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE, RADIUS = "a d t p o m l f c r".split()
+OPEN = "+"
+"""Before a place id in a district button: show the places inside it (Ortsteile)."""
 
 AGE_GROUPS = {
     # group: (label, the child's ages in whole years the search is asked for)
@@ -69,12 +72,30 @@ def age_question(lang: str) -> tuple[str, InlineKeyboardMarkup]:
     return t(lang, "Wie alt ist Ihr Kind?"), keyboard(rows)
 
 
-def district_question(catalogue, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    districts = sorted(catalogue.districts.values(), key=lambda d: d["name"])
-    buttons = [(d["name"], data(DISTRICT, d["id"])) for d in districts]
-    rows = [[(t(lang, "ganze Stadt"), data(DISTRICT, "all"))]]
+def district_question(catalogue, lang: str, within: str | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """The places to choose from: the town's (or, within a place, the whole place and its
+    parts). A place with parts opens them; the family may also take it whole."""
+    places = catalogue.places
+    if within is None:
+        rows = [[(t(lang, "ganze Stadt"), data(DISTRICT, "all"))]]
+        choices = [p for p in places.in_order() if p.parent is None]
+    else:
+        rows = [[(t(lang, "ganz %(place)s", place=places[within].name_in(lang)),
+                  data(DISTRICT, within))]]
+        choices = [places[p] for p in places.parts(within)]
+    buttons = [(p.name_in(lang) + (" …" if places.parts(p.id) else ""),
+                data(DISTRICT, (OPEN if places.parts(p.id) else "") + p.id)) for p in choices]
     rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return t(lang, "In welchem Stadtteil wohnen Sie?"), keyboard(rows)
+    question = t(lang, "Wo wohnen Sie?") if places.nested else \
+        t(lang, "In welchem Stadtteil wohnen Sie?")
+    return question, keyboard(rows)
+
+
+def radius_question(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """How far the family would travel (from their place, straight line)."""
+    buttons = [(t(lang, "egal"), data(RADIUS, "all"))] + [
+        (wording.radius_words(km, lang), data(RADIUS, str(km))) for km in RADII_KM]
+    return t(lang, "Wie weit dürfen die Angebote entfernt sein?"), keyboard([buttons])
 
 
 def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMarkup]:
@@ -96,11 +117,13 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
         lines.append(html.escape(t(lang, "Für Ihre genaue Suche gab es nichts. Wir zeigen deshalb:")))
         lines.extend(f"• {html.escape(relaxed_label(step, lang))}" for step in found.relaxed)
     def district_name(key: str) -> str:
-        return catalogue.districts.get(key, {}).get("name", key)
+        place = catalogue.places.get(key)
+        return place.name_in(lang) if place else key
 
     for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
         facts = [hit.offer.ages_in_words(lang),
-                 *wording.where_parts(hit.why, hit.offer, lang, district_name, found.district)]
+                 *wording.where_parts(hit.why, hit.offer, lang, district_name, found.district,
+                                      hit.distance_km)]
         if hit.free:
             facts.append(t(lang, "kostenlos"))
         card = [f"\n<b>{number}. {html.escape(hit.title)}</b>", html.escape(hit.summary),
@@ -116,8 +139,11 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
         nav.append(("◀ " + t(lang, "zurück"), data(PAGE, str(q.page - 1))))
     if q.page < found.pages:
         nav.append((t(lang, "weiter") + " ▶", data(PAGE, str(q.page + 1))))
-    change = [(t(lang, "Alter"), data(CHANGE, "age")), (t(lang, "Stadtteil"), data(CHANGE, "district")),
+    place = t(lang, "Ort") if catalogue.places.nested else t(lang, "Stadtteil")
+    change = [(t(lang, "Alter"), data(CHANGE, "age")), (place, data(CHANGE, "district")),
               (t(lang, "Thema"), data(CHANGE, "topic"))]
+    if found.district:
+        change.append((t(lang, "Umkreis"), data(CHANGE, "radius")))
     return fit("\n".join(lines)), keyboard([detail_row, nav, change])
 
 

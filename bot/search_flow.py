@@ -13,18 +13,20 @@ from finder import clock, wording
 from finder.coordinator import demand
 from finder.model import TOPIC_IDS
 from finder.search import Query, QueryError
+from finder.search.query import RADII_KM
 
 LAST = "last_search"
-"""chat_data key: the current search's text and topic, kept in memory only."""
+"""chat_data key: the current search's text, topic and radius, kept in memory only."""
 
 
 def build_query(chat, lang: str, text: str = "", topic: str | None = None,
-                page: int = 1, districts=None) -> Query:
+                page: int = 1, districts=None, radius: int | None = None) -> Query:
     """The chat's choices as the shared search parameters (finder.search.Query)."""
     _, years = render.AGE_GROUPS.get(chat.age_group or "", ("", ()))
     params = {"q": text, "age": [str(y) for y in years],
               "expecting": "1" if chat.age_group == "exp" else "",
               "district": chat.district or "", "topic": [topic] if topic else [],
+              "radius_km": str(radius) if radius and chat.district else "",
               "page": str(page)}
     return Query.from_params(params, lang=lang, districts=districts, page_size=render.PAGE_SIZE)
 
@@ -38,7 +40,8 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, page:
     today = clock.today()
     try:
         found = catalogue.search(build_query(chat, lang, last.get("text", ""),
-                                             last.get("topic"), page, catalogue.districts), today)
+                                             last.get("topic"), page, catalogue.districts,
+                                             last.get("radius")), today)
     except QueryError as error:
         if error.parameter != "district":
             raise
@@ -74,8 +77,15 @@ async def on_age(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str)
 async def on_district(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
     chat = settings(update, context)
     catalogue = finder(context).catalogue()
-    if value != "all" and value not in catalogue.districts:
+    opened = value.removeprefix(render.OPEN)
+    if value != "all" and opened not in catalogue.places:
         raise render.StaleButton(value)
+    if value.startswith(render.OPEN):
+        # A place with parts: the whole place, or one of its parts.
+        await update.callback_query.answer()
+        text, markup = render.district_question(catalogue, chat.lang or "de", within=opened)
+        await update.effective_chat.send_message(text, reply_markup=markup)
+        return
     chat.district = None if value == "all" else value
     await _saved_then(update, context, chat, lambda: render.topic_question(
         catalogue, chat.lang or "de", TOPIC_IDS))
@@ -94,10 +104,24 @@ async def _saved_then(update: Update, context: ContextTypes.DEFAULT_TYPE, chat,
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 
+async def on_radius(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """How far the family would travel: kept with the current search, in memory only."""
+    if value != "all" and not (value.isascii() and value.isdigit()
+                               and int(value) in RADII_KM):
+        raise render.StaleButton(value)
+    context.chat_data.setdefault(LAST, {"text": "", "topic": None})["radius"] = \
+        None if value == "all" else int(value)
+    context.chat_data.pop("changing", None)
+    await update.callback_query.answer()
+    await show_results(update, context)
+
+
 async def on_topic(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
     if value != "all" and value not in TOPIC_IDS:
         raise render.StaleButton(value)
-    context.chat_data[LAST] = {"text": "", "topic": None if value == "all" else value}
+    radius = context.chat_data.get(LAST, {}).get("radius")
+    context.chat_data[LAST] = {"text": "", "topic": None if value == "all" else value,
+                               "radius": radius}
     context.chat_data.pop("changing", None)
     await update.callback_query.answer()
     await show_results(update, context)
@@ -117,10 +141,11 @@ async def on_change(update: Update, context: ContextTypes.DEFAULT_TYPE, value: s
     catalogue = finder(context).catalogue()
     questions = {"age": lambda: render.age_question(lang),
                  "district": lambda: render.district_question(catalogue, lang),
-                 "topic": lambda: render.topic_question(catalogue, lang, TOPIC_IDS)}
+                 "topic": lambda: render.topic_question(catalogue, lang, TOPIC_IDS),
+                 "radius": lambda: render.radius_question(lang)}
     if value not in questions:
         raise render.StaleButton(value)
-    context.chat_data["changing"] = value != "topic"
+    context.chat_data["changing"] = value not in ("topic", "radius")
     await update.callback_query.answer()
     text, markup = questions[value]()
     await update.effective_chat.send_message(text, reply_markup=markup)
@@ -130,7 +155,8 @@ async def free_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Any message that is not a command searches, with the saved age and district."""
     # An edited message is searched again like a new one.
     text = (update.effective_message.text or "")[:500]
-    context.chat_data[LAST] = {"text": text, "topic": None}
+    radius = context.chat_data.get(LAST, {}).get("radius")
+    context.chat_data[LAST] = {"text": text, "topic": None, "radius": radius}
     chat = settings(update, context)
     if chat.lang is None:
         chat.lang = "de"

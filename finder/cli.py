@@ -89,7 +89,9 @@ def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> No
 @click.option("--age", "ages", multiple=True, help="A child's age in years (or 18m for months).")
 @click.option("--expecting", is_flag=True, help="We are expecting a baby.")
 @click.option("--phase", help="Life phase id.")
-@click.option("--district", help="District id.")
+@click.option("--district", help="Place id at any level (a Stadtteil, a Gemeinde, an Ortsteil).")
+@click.option("--near", help="A point 'latitude,longitude' to measure distances from.")
+@click.option("--radius-km", type=int, help="Only offers at most this far away (straight line).")
 @click.option("--topic", "topics", multiple=True, help="Topic id (repeatable).")
 @click.option("--lang", default="de", show_default=True, help="Language of the reader.")
 @click.option("--free", is_flag=True, help="Only offers free of charge.")
@@ -102,14 +104,16 @@ def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> No
 @click.option("--page-size", default=10, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @data_option
-def search(text, ages, expecting, phase, district, topics, lang, free, lang_spoken, accessible,
-           weekend, evening, online, page, page_size, as_json, data_dir) -> None:
+def search(text, ages, expecting, phase, district, near, radius_km, topics, lang, free, lang_spoken,
+           accessible, weekend, evening, online, page, page_size, as_json, data_dir) -> None:
     """Search the live catalogue the way the website and the bot do."""
     from finder.catalogue import CatalogueMissing, live
     from finder.search import Query, QueryError
 
     params = {"q": " ".join(text), "age": list(ages), "expecting": expecting, "phase": phase,
-              "district": district, "topic": list(topics), "free": free,
+              "district": district, "near": near,
+              "radius_km": str(radius_km) if radius_km is not None else None,
+              "topic": list(topics), "free": free,
               "lang_spoken": lang_spoken, "accessible": accessible, "weekend": weekend,
               "evening": evening, "online": online, "page": str(page)}
     params = {k: ("1" if v is True else "" if v in (False, None) else v) for k, v in params.items()}
@@ -134,7 +138,44 @@ def search(text, ages, expecting, phase, district, topics, lang, free, lang_spok
         ages = hit.offer.ages_in_words(lang)
         flags = "".join(["  [stale]" if hit.stale else "",
                          "  [de]" if hit.fallback else ""])
-        click.echo(f"{hit.score:6.2f}  {hit.why:<12} {ages:<14} {hit.id:<40} {hit.title}{flags}")
+        km = "" if hit.distance_km is None else f"{hit.distance_km:.1f} km"
+        click.echo(f"{hit.score:6.2f}  {hit.why:<12} {km:>8} {ages:<14} {hit.id:<40} "
+                   f"{hit.title}{flags}")
+
+
+@main.command()
+@click.option("--level", default="1", show_default=True,
+              help="The level of places: its number (1 the most general), id or name "
+                   "(Gemeinde, Ortsteil, Bezirk, Planungsraum …).")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False, writable=True),
+              help="Write the rows to this CSV file instead of printing a table.")
+@data_option
+def coverage(level: str, csv_file: str | None, data_dir) -> None:
+    """Offers and their places (capacity) per place of one level, from the built catalogue."""
+    from finder.catalogue import CatalogueMissing, live
+    from finder.coordinator import coverage as cover
+
+    try:
+        catalogue = live(config.data_dir(data_dir))
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        number = catalogue.places.level_number(level)
+    except KeyError:
+        known = ", ".join(lv.name for lv in catalogue.places.levels)
+        raise click.BadParameter(f"no level {level!r}; the levels are: {known}",
+                                 param_hint="--level") from None
+    rows = cover.per_place(catalogue, number, today=clock.today())
+    if csv_file:
+        Path(csv_file).write_text(cover.per_place_csv(rows), encoding="utf-8", newline="")
+        click.echo(f"{len(rows)} places of level {catalogue.places.levels[number - 1].name} "
+                   f"-> {csv_file}")
+        return
+    click.echo(f"{'place':<24} {'name':<28} {'offers':>6} {'capacity':>8} {'children':>8}")
+    for row in rows:
+        children = "" if row.children is None else str(row.children)
+        click.echo(f"{row.place:<24} {row.name:<28} {row.offers:>6} {row.capacity:>8} "
+                   f"{children:>8}")
 
 
 @main.command()

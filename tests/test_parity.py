@@ -20,7 +20,7 @@ from tests.test_bot import Running, press, say
 ONE_EACH = {
     "q": "Beratung", "age": ["4"], "expecting": "1", "phase": "kita", "district": "hafen",
     "topic": ["health"], "free": "1", "lang_spoken": "ar", "accessible": "1", "weekend": "1",
-    "evening": "1", "online": "1", "page": "2",
+    "evening": "1", "online": "1", "page": "2", "near": "51.69,9.78", "radius_km": "2",
 }
 
 
@@ -51,6 +51,8 @@ def test_website_desk_api_and_cli_answer_each_parameter_alike(catalogue, client,
     params = {name: ONE_EACH[name]}
     if name == "page":
         params["q"] = "Kita"          # a second page needs more than one page of results
+    if name == "radius_km":
+        params["district"] = "hafen"  # a radius is measured from a place (or a point)
     found = expected(catalogue, params)
     assert found.total > 0, f"the example for {name} finds nothing"
     want = [h.id for h in found.hits]
@@ -131,5 +133,12 @@ def test_the_bot_searches_with_the_same_parameters(bundled_data, catalogue, tmp_
         words = expected(catalogue, {"q": "Beratung", "age": ["3", "4", "5"],
                                      "district": "hafen"}, page_size=5)
         assert f"{words.total} Angebote gefunden" in typed
+        press(bot, chat, "c:radius")
+        near = press(bot, chat, "r:5")["params"]["text"]
+        within = expected(catalogue, {"q": "Beratung", "age": ["3", "4", "5"],
+                                      "district": "hafen", "radius_km": "5"}, page_size=5)
+        assert f"{within.total} Angebote gefunden" in near
+        for hit in within.hits:
+            assert hit.title in near
     finally:
         bot.stop()

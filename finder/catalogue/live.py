@@ -121,7 +121,7 @@ class Catalogue:
         if found is None:
             rows = self.db.execute(
                 "SELECT id, provider_id, name, topics, phases, districts, service_areas, "
-                "attending_type, valid_from, valid_to, assured_date FROM offers ORDER BY id")
+                "attending_type, valid_from, valid_to, assured_date, capacity FROM offers ORDER BY id")
             found = self._all_offers = [
                 {**dict(r), **{k: json.loads(r[k]) for k in ("topics", "phases", "districts",
                                                             "service_areas")}} for r in rows]

@@ -30,15 +30,21 @@ HIGH_NEED = 4
 """A social-need index from this value up counts as high need."""
 
 
-def places(offer: dict) -> list[str]:
-    """Where an offer counts: its districts, or one of the special rows."""
+def places(offer: dict, tree=None, level: int | None = None) -> list[str]:
+    """Where an offer counts: its districts, or one of the special rows. With a level of
+    the places' tree, the district of each place at that level (an offer held in an
+    Ortsteil counts for its Gemeinde; one named only at its Gemeinde counts for no
+    Ortsteil)."""
     if offer["attending_type"] in REMOTE:
         return ["online"]
     if offer["attending_type"] in COMES_TO_FAMILY:
         return ["at_home"]
     if offer["service_areas"] == ["citywide"]:
         return ["citywide"]
-    return list(offer["districts"])
+    if tree is None or level is None:
+        return list(offer["districts"])
+    found = {tree.ancestor_at(d, level) for d in offer["districts"] if d in tree}
+    return sorted(d for d in found if d is not None)
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,8 @@ class Coverage:
 
     _need: dict = field(default_factory=dict)
     _children: dict = field(default_factory=dict)
+    level: int = 1
+    """The level of the places that are the district rows (1 the most general)."""
 
 
 def _label(catalogue, kind: str, key: str) -> str:
@@ -106,8 +114,10 @@ def _label(catalogue, kind: str, key: str) -> str:
 
 
 def compute(catalogue, threshold: int = DEFAULT_THIN, topic: str | None = None,
-            phase: str | None = None, *, today: dt.date) -> Coverage:
-    """The three matrices over the current offers, filtered by topic and phase."""
+            phase: str | None = None, *, today: dt.date, level: int | None = None) -> Coverage:
+    """The three matrices over the current offers, filtered by topic and phase; the
+    district rows are the places of one level (the most general by default: the
+    Gemeinden of a Kreis, the Bezirke of a city, a town's Stadtteile)."""
     if topic is not None and topic not in TOPIC_IDS:
         raise ValueError(f"unknown topic {topic!r}")
     if phase is not None and phase not in PHASE_IDS:
@@ -116,7 +126,12 @@ def compute(catalogue, threshold: int = DEFAULT_THIN, topic: str | None = None,
     offers = [o for o in catalogue.all_offers() if is_current(o["valid_from"], o["valid_to"], day)
               and (topic is None or topic in o["topics"])
               and (phase is None or phase in o["phases"])]
-    districts = catalogue.districts
+    tree = catalogue.places
+    level = level or 1
+    shown = [p.id for p in tree.at_level(level)]
+    districts = {d: {**catalogue.districts[d],
+                     "children": {p: tree.children_of(d, p) for p in PHASE_IDS
+                                  if tree.children_of(d, p) is not None}} for d in shown}
     district_rows = tuple((d, districts[d]["name"]) for d in sorted(
         districts, key=lambda d: districts[d]["name"])) + tuple(
         (s, SPECIAL_LABELS[s]) for s in SPECIAL_ROWS)
@@ -125,7 +140,7 @@ def compute(catalogue, threshold: int = DEFAULT_THIN, topic: str | None = None,
 
     counts: dict[str, dict] = {name: {} for name in MATRICES}
     for offer in offers:
-        where = places(offer)
+        where = places(offer, tree, level)
         for p in offer["phases"]:
             for d in where:
                 counts["phase_district"][(d, p)] = counts["phase_district"].get((d, p), 0) + 1
@@ -173,7 +188,50 @@ def compute(catalogue, threshold: int = DEFAULT_THIN, topic: str | None = None,
                                  plain("district_topic", district_rows, topic_cols)),
     }
     return Coverage(matrices, threshold, topic, phase, len(offers), town_per_1000,
-                    need, children)
+                    need, children, level)
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    place: str
+    name: str
+    offers: int
+    capacity: int
+    """The sum of the offers' places (an offer without a figure adds nothing)."""
+    children: int | None
+    """Children living there (all life phases' bands but pregnancy), when known."""
+
+
+def per_place(catalogue, level: int, *, today: dt.date) -> list[PlaceRow]:
+    """One row per place of a level: the current offers held there (in it or in a place
+    inside it) and their places (capacity): `finder coverage --level`."""
+    tree = catalogue.places
+    counts = {p.id: [0, 0] for p in tree.at_level(level)}
+    for offer in catalogue.all_offers():
+        if not is_current(offer["valid_from"], offer["valid_to"], today):
+            continue
+        for place in places(offer, tree, level):
+            if place in counts:
+                counts[place][0] += 1
+                counts[place][1] += offer.get("capacity") or 0
+    rows = []
+    for place in tree.at_level(level):
+        figures = [tree.children_of(place.id, p) for p in PHASE_IDS if p != "pregnancy"]
+        known = None if any(f is None for f in figures) else sum(figures)
+        rows.append(PlaceRow(place.id, place.name, *counts[place.id], known))
+    return rows
+
+
+def per_place_csv(rows: list[PlaceRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["place", "name", "offers", "capacity", "children",
+                     "offers_per_1000_children"])
+    for row in rows:
+        per = "" if not row.children else f"{1000 * row.offers / row.children:.1f}"
+        writer.writerow([row.place, row.name, row.offers, row.capacity,
+                         "" if row.children is None else row.children, per])
+    return out.getvalue()
 
 
 # --- output -------------------------------------------------------------------------

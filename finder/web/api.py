@@ -168,10 +168,17 @@ def services():
     cat, index = _catalogue()
     query = _query(cat)
     results = cat.search(query, clock.today())
-    contents = [index.mapper.service(h.offer.as_record(query.lang), full=False)
+    contents = [_with_distance(index.mapper.service(h.offer.as_record(query.lang), full=False), h)
                 for h in results.hits]
     return jsonify(_page(contents, results.total, query.page, query.page_size,
                          relaxed=list(results.relaxed), suggestion=results.suggestion))
+
+
+def _with_distance(service: dict, hit) -> dict:
+    """A hit's distance from the family's place or point, when one was measured."""
+    if hit.distance_km is not None:
+        service["distance_km"] = round(hit.distance_km, 1)
+    return service
 
 
 @bp.get("/services/<service_id>")

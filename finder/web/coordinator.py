@@ -185,7 +185,12 @@ def _coverage(cat):
     phase = request.args.get("phase") or None
     if (topic and topic not in TOPIC_IDS) or (phase and phase not in PHASE_IDS):
         abort(400)
-    return coverage.compute(cat, _threshold(), topic=topic, phase=phase, today=today())
+    try:
+        level = cat.places.level_number(request.args.get("level") or "1")
+    except KeyError:
+        abort(400)
+    return coverage.compute(cat, _threshold(), topic=topic, phase=phase, today=today(),
+                            level=level)
 
 
 def heatmap(matrix, threshold: int):

@@ -27,7 +27,8 @@ def register(app) -> None:
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
-                     town_name_in, wheelchair_words, attendance_words, where_words, today):
+                     town_name_in, wheelchair_words, attendance_words, where_words, today,
+                     place_choices, place_label, radius_options):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
 
@@ -70,8 +71,29 @@ def label(catalogue, kind: str, key: str) -> str:
 
 
 def district_name(catalogue, key: str) -> str:
-    district = catalogue.districts.get(key)
-    return district["name"] if district else key
+    """A place's name as the reader's language writes it (districts.yaml's names)."""
+    place = catalogue.places.get(key)
+    return place.name_in(_lang()) if place else key
+
+
+def place_choices(catalogue) -> list[tuple[str, str]]:
+    """The places a family may pick, each followed by its parts (an Ortsteil under its
+    Gemeinde, indented): any level may be chosen, the most specific is searched."""
+    places = catalogue.places
+    return [(p.id, "\u2003" * (p.level - 1) + p.name_in(_lang())) for p in places.in_order()]
+
+
+def place_label(catalogue) -> str:
+    """What the place choice is called: "Stadtteil" in a town of one level, "Ort" where
+    places have parts (Gemeinde and Ortsteil, Bezirk and Planungsraum)."""
+    return _("Ort") if catalogue.places.nested else _("Stadtteil")
+
+
+def radius_options() -> list[tuple[int, str]]:
+    """The radii offered (finder.search.query.RADII_KM), as "bis 10 km"."""
+    from finder.search.query import RADII_KM
+
+    return [(km, wording.radius_words(km, _lang())) for km in RADII_KM]
 
 
 def age_words(offer: Offer, lang: str | None = None) -> str:
@@ -166,10 +188,11 @@ def attendance_words(offer: Offer) -> str:
     return _(text) if text else ""
 
 
-def where_words(offer: Offer, why: str, catalogue, searched: str | None) -> list[str]:
+def where_words(offer: Offer, why: str, catalogue, searched: str | None,
+                distance_km: float | None = None) -> list[str]:
     """Where an offer takes place, said once (finder.wording.where_parts)."""
     return wording.where_parts(why, offer, _lang(), lambda d: district_name(catalogue, d),
-                               searched)
+                               searched, distance_km)
 
 
 def helpline_text(helpline: dict, field: str) -> str:

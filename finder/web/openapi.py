@@ -8,6 +8,7 @@ from functools import cache
 
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS
+from finder.search.query import MAX_RADIUS_KM
 
 S = {"type": "string"}
 NUM = {"type": "number"}
@@ -66,7 +67,10 @@ SCHEMAS = {
                         locations=many("Location"),
                         organization_identifiers=many("OrganizationIdentifier"),
                         attributes=many("Attribute"), services=many("ServiceList")),
-    "ServiceList": obj("id name status", **SERVICE_LIST),
+    "ServiceList": obj("id name status", **SERVICE_LIST, distance_km={
+        "type": "number", "description": "In a search with a district or `near`: straight-line "
+                                         "kilometres to the nearest place the service is held "
+                                         "(or serves), one decimal."}),
     "ServiceAtLocationOfService": obj("id", id=S, service_id=S, location_id=S,
                                       location=ref("Location")),
     "Service": obj("id name status", **SERVICE_LIST, phones=many("Phone"),
@@ -99,6 +103,9 @@ PAGING = [
 LANG = param("lang", {"type": "string", "enum": list(LANGUAGES)},
              "Language of the texts (translated where the catalogue has a translation, German "
              "otherwise). Default de.")
+NEAR_PATTERN = (r"^-?(90(\.0+)?|[1-8]?\d(\.\d+)?),"
+                r"-?(180(\.0+)?|(1[0-7]\d|[1-9]?\d)(\.\d+)?)$")
+"""latitude,longitude in degrees: -90 to 90, -180 to 180."""
 FILTERS = {
     "expecting": "We are expecting a baby.",
     "free": "Only offers free of charge.",
@@ -119,6 +126,13 @@ SEARCH = [
           explode=True),
     param("phase", {"type": "string", "enum": list(PHASE_IDS)}, "Life phase."),
     None,  # the district, whose ids come from the catalogue (see document())
+    param("near", {"type": "string", "pattern": NEAR_PATTERN},
+          "A point 'latitude,longitude' to measure distances from instead of the district's "
+          "centre (rounded to two decimals, about 1 km; never stored). Hits then carry "
+          "distance_km and are ordered by it within a relevance band."),
+    param("radius_km", {"type": "integer", "minimum": 1, "maximum": MAX_RADIUS_KM},
+          "Only offers held at most this many kilometres away (straight line) from `near` or "
+          "the district, plus those online, by phone or coming to the family."),
     param("topic", {"type": "array", "items": {"type": "string", "enum": list(TOPIC_IDS)}},
           "Topic id (repeatable).", style="form", explode=True),
     param("lang_spoken", {"type": "string", "pattern": "^[a-z]{2,3}$"},
@@ -169,7 +183,8 @@ def query_parameters(path: str) -> frozenset[str]:
 def document(server: str, districts: list[str]) -> dict:
     search = [p if p is not None else
               param("district", {"type": "string", "enum": districts},
-                    "District id (the districts taxonomy lists them).") for p in SEARCH]
+                    "Place id at any level (a Stadtteil, a Gemeinde or an Ortsteil; the districts "
+                    "taxonomy lists them).") for p in SEARCH]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Familienwegweiser API", "version": "1.0.0",
