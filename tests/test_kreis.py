@@ -149,3 +149,29 @@ def test_coverage_per_gemeinde_and_ortsteil(kreis, tmp_path):
             assert all(r["offers_per_1000_children"] for r in rows)
     refused = run_finder("coverage", "--level", "Planungsraum", "--data-dir", str(data))
     assert refused.returncode != 0 and "Gemeinde, Ortsteil" in refused.stderr
+
+
+def test_the_bot_asks_the_gemeinde_then_the_ortsteil_and_says_how_far(kreis, tmp_path):
+    from tests.test_bot import Running, buttons, press, say
+
+    bot = Running(kreis[1], tmp_path / "chats.db")
+    try:
+        chat = 2201
+        greeting = say(bot, chat, "/start")
+        bot.standin.reply_to(chat, bot.standin.sent.index(greeting) + 1)   # the age question
+        places = press(bot, chat, "a:3")
+        assert places["params"]["text"] == "Wo wohnen Sie?"
+        assert "d:+sassenburg" in {b["callback_data"] for b in buttons(places)}
+        parts = press(bot, chat, "d:+sassenburg")
+        assert {b["callback_data"] for b in buttons(parts)} >= {"d:sassenburg", f"d:{VILLAGE}"}
+        press(bot, chat, f"d:{VILLAGE}")
+        shown = press(bot, chat, "t:leisure_sport")["params"]["text"]
+        assert "Angebote gefunden" in shown and " km" in shown
+        press(bot, chat, "c:radius")
+        within = press(bot, chat, "r:5")["params"]["text"]
+        found = live(kreis[1]).search(Query(district=VILLAGE, ages_months=(36, 48, 60),
+                                            topics=("leisure_sport",), radius_km=5,
+                                            page_size=5), TODAY)
+        assert f"{found.total} Angebot" in within and found.total > 0
+    finally:
+        bot.stop()
