@@ -175,3 +175,13 @@ def test_the_bot_asks_the_gemeinde_then_the_ortsteil_and_says_how_far(kreis, tmp
         assert f"{found.total} Angebot" in within and found.total > 0
     finally:
         bot.stop()
+
+
+def test_a_shared_point_is_rounded_and_never_kept_with_unmet_demand():
+    from finder.coordinator.demand import filters_of
+
+    query = Query.from_params({"near": "52.08551234,9.11849876", "radius_km": "5",
+                               "district": VILLAGE})
+    assert query.near == (52.09, 9.12)
+    kept = repr(filters_of(query))
+    assert "52.0" not in kept and "9.1" not in kept and "near" not in kept
