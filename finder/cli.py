@@ -223,11 +223,6 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
         def load(self):
             return create_app(settings)
 
-    from finder.search.wordlists import preload
-
-    # The word lists do not change with a build: loaded once here, before gunicorn forks,
-    # the workers share them (copy-on-write) instead of holding a copy each.
-    preload()
     click.echo(f"Familienwegweiser on http://{host}:{port}/  (Ctrl+C stops)")
     Server().run()
 
