@@ -45,6 +45,12 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
         sys.exit(1)
     click.echo(f"ok: {len(loaded.offers)} offers from {len(loaded.providers)} providers "
                f"in {len(loaded.districts)} districts")
+    unlocated = content.places_without_coordinates(loaded)
+    if unlocated:
+        click.echo(f"{len(unlocated)} place(s) without coordinates, shown without a map pin "
+                   "(add latitude and longitude where you know them):")
+        for line in unlocated:
+            click.echo(f"  {line}")
     if show_coverage:
         table = content.coverage(loaded)
         fields = list(table[0][1])
@@ -365,9 +371,13 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
         result = sheetimport.import_sheet(Path(file), config.content_dir(content_dir),
                                           column_mapping, skip_bad=skip_bad, replace=replace)
     except (ContentError, sheetimport.ImportError_) as error:
+        for note in getattr(error, "notes", []):
+            click.echo(str(note), err=True)
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(f"nothing imported: {len(error.problems)} problem(s)", err=True)
+        if isinstance(error, sheetimport.ImportError_):
+            click.echo(error.summary.line(), err=True)
         sys.exit(1)
     text = result.report()
     if skip_bad:
@@ -379,9 +389,10 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
             click.echo(f"cannot write the report to {target}: {error.strerror}; here it is:",
                        err=True)
             click.echo(text, err=True)
-    for problem in result.skipped + result.notes:
+    for problem in result.layout + result.skipped + result.notes:
         click.echo(str(problem), err=True)
     click.echo(text.splitlines()[0])
+    click.echo(result.summary.line())
 
 
 # ---- Open Referral HSDS ----------------------------------------------------------------

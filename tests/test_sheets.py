@@ -60,7 +60,7 @@ def bad_rows() -> list[dict[str, str]]:
 
 
 BAD_PLACES = {
-    (3, "Alter von (Monate) (H)"), (4, "Themen (F)"), (5, "E-Mail (AB)"), (6, "Titel (C)"),
+    (3, "Alter von (Monate) (H)"), (4, "Themen (F)"), (5, "E-Mail (AC)"), (6, "Titel (C)"),
     (7, "Kurzbeschreibung (D)"),
 }
 
@@ -317,3 +317,57 @@ def test_a_mapping_that_names_unknown_columns_is_refused(copy, tmp_path):
                         str(tmp_path / "mapping.yaml"), "--content", str(copy))
     assert "Angebote, row 1, column Name: the mapping names column 'Name', which this sheet " \
         "does not have" in result.stderr
+
+
+# --- quirks found after the split (each failed before its fix) ----------------------------
+
+
+def test_a_topic_cell_of_only_separators_is_a_row_problem(copy, tmp_path):
+    path = tmp_path / "x.csv"
+    write_csv(path, [offer(**{"Themen": ", ,"})])
+    problems = problems_of(path, copy)
+    assert [(p.row, p.column, p.message) for p in problems] == [(2, "Themen (F)", "no topic")]
+
+
+def test_a_value_the_mapping_does_not_know_is_dropped_in_a_drop_bad_column(copy, tmp_path):
+    (tmp_path / "liste.csv").write_text(FOREIGN, encoding="utf-8")
+    (tmp_path / "mapping.yaml").write_text(
+        MAPPING.replace("Bibliothek:", "Verein: leisure_sport, Bibliothek:")
+        .replace("drop_bad: [Telefon]", "drop_bad: [Telefon, Zielgruppe]")
+        .replace("  values:\n", "  values:\n    Zielgruppe: {Spielgruppe: Eltern}\n")
+        .replace("Themen: Art,", "Themen: Art, Zielgruppe: Art,"), encoding="utf-8")
+    result = run_finder("import", str(tmp_path / "liste.csv"), "--mapping",
+                        str(tmp_path / "mapping.yaml"), "--content", str(copy))
+    assert result.returncode == 0, result.stderr
+    assert ("Angebote, row 3, column Art (C): value 'Bibliothek' has no entry in the mapping's "
+            "values for Zielgruppe") in result.stderr
+    offers = {o["id"]: o for o in content_module.load(copy).offers}
+    assert offers["hafen-7"]["audience"] == "parents" and offers["hafen-8"]["audience"] != "parents"
+
+
+def test_a_provider_row_without_a_district_is_named_or_takes_it_from_its_postal_code(copy, tmp_path):
+    def workbook(postal_code: str):
+        path = tmp_path / f"neu-{postal_code}.xlsx"
+        book = Workbook()
+        offers = book.active
+        offers.title = "Angebote"
+        offers.append(HEADERS)
+        offers.append([offer(**{"Anbieter-ID": "lesepaten", "ID": "vorlesen"})[h] for h in HEADERS])
+        providers = book.create_sheet("Anbieter")
+        providers.append(PROVIDER_HEADERS)
+        row = {h: "" for h in PROVIDER_HEADERS}
+        row.update({"ID": "lesepaten", "Name": "Lesepaten Wiesbrück", "Telefon": "069 90009 777",
+                    "Straße und Hausnummer": "Schlossgasse 4", "PLZ": postal_code,
+                    "Breitengrad": "51.7001", "Längengrad": "9.8001"})
+        providers.append([row[h] for h in PROVIDER_HEADERS])
+        book.save(path)
+        return path
+
+    problems = problems_of(workbook("99999"), copy)
+    assert [(p.sheet, p.row, p.column) for p in problems] == [("Anbieter", 2, "Stadtteil (K)")]
+    assert "None" not in problems[0].message
+    assert "postal code '99999'" in problems[0].message and "districts.yaml" in problems[0].message
+    result = import_sheet(workbook("37581"), copy)
+    assert result.offers == 1
+    provider = next(p for p in content_module.load(copy).providers if p["id"] == "lesepaten")
+    assert provider["location"]["district"] == "altstadt"
