@@ -278,3 +278,19 @@ def test_half_a_coordinate_is_a_problem(content):
     content.provider(UNLOCATED.format(code="37588").replace("offers:", "latitude: 51.7\noffers:")
                      + OFFER.format(id="treff", name="Treff"))
     assert any("latitude and longitude go together" in p for p in problems_of(content))
+
+
+def test_a_place_at_its_providers_address_takes_the_providers_coordinates(content):
+    content.provider(PROVIDER + OFFER.format(id="treff", name="Treff") + """\
+    locations:
+      - {address_1: Teststraße  1, postal_code: "37581"}
+""" + OFFER.format(id="anderswo", name="Anderswo") + """\
+    locations:
+      - {address_1: Kaistraße 9, postal_code: "37588"}
+""")
+    offers = {o["id"]: o for o in load(content.root).offers}
+    assert (offers["treff"]["locations"][0]["latitude"], offers["treff"]["locations"][0]["longitude"]) \
+        == (51.7, 9.8)
+    assert offers["treff"]["locations"][0]["district"] == "altstadt"
+    assert offers["anderswo"]["locations"][0]["latitude"] is None
+    assert offers["anderswo"]["locations"][0]["district"] == "hafen"

@@ -186,7 +186,8 @@ def _check_places(c: Checker, raw: Mapping, provider: dict, districts: set[str],
         c.problem(c.line_of(raw, "attending_type"),
                   f"attending_type of {what} must be one of {', '.join(ATTENDANCE)}")
         attending = "in_person"
-    locations = _check_locations(c, raw, districts, what)
+    locations = [_at_provider(loc, provider["location"])
+                 for loc in _check_locations(c, raw, districts, what)]
     if attending == "in_person" and "locations" not in raw and provider["location"]:
         locations = [provider["location"]]
     areas = raw.get("service_areas")
@@ -201,6 +202,20 @@ def _check_places(c: Checker, raw: Mapping, provider: dict, districts: set[str],
     if attending == "in_person" and not locations:
         c.problem(c.line_of(raw), f"{what} takes place in person but has no locations")
     return attending, locations, service_areas
+
+
+def _at_provider(location: dict, home: dict | None) -> dict:
+    """A place without coordinates at its provider's own address (an imported list gives
+    the street, not the coordinates) takes the provider's coordinates."""
+    if location["latitude"] is not None or home is None or home["latitude"] is None:
+        return location
+
+    def address(place: dict) -> tuple[str, str]:
+        return " ".join(str(place.get("address_1") or "").casefold().split()), place["postal_code"]
+
+    if address(location) != address(home):
+        return location
+    return {**location, "latitude": home["latitude"], "longitude": home["longitude"]}
 
 
 def _check_cost(c: Checker, raw: Mapping, what: str) -> tuple[bool, str | None]:

@@ -24,7 +24,7 @@ import yaml
 from finder.content import ContentError
 from finder.content import files as contentfiles
 from finder.interop import sheets
-from finder.interop.sheet_layout import repeated_rows
+from finder.interop.sheet_layout import fill_down, repeated_rows
 from finder.interop.sheet_mapping import (
     TEMPLATE_HEADERS,
     ColumnMapping,
@@ -34,7 +34,7 @@ from finder.interop.sheet_mapping import (
     header_problems,
     mapped_rows,
 )
-from finder.interop.sheet_records import Vocabulary, offer_from_row, provider_from_row
+from finder.interop.sheet_records import Vocabulary, alike, offer_from_row, provider_from_row
 from finder.interop.sheets import OFFER_SHEET, PROVIDER_SHEET, Table
 
 LOCATION_KEYS = ("address_1", "postal_code", "city", "district", "latitude", "longitude",
@@ -184,21 +184,24 @@ def _read_sheet(path: Path, mapping: ColumnMapping | None) -> _Sheet:
     except sheets.SheetFileError as error:
         raise ImportError_([SheetProblem(Path(path).name, 0, "", str(error), "file")]) from None
     offer_table, provider_table, from_offers = _choose_tables(tables, mapping, Path(path).name)
-    layout, warnings, set_aside = [], [], 0
-    for table in (offer_table, provider_table):
-        if table is not None and not (from_offers and table is provider_table):
-            set_aside += table.set_aside
-            layout += [SheetProblem(table.name, row, "", text,
-                                    "merged" if text.startswith("merged") else "set aside")
-                       for row, text in table.layout]
-            warnings += _drop_repeats(table)
+    layout, warnings, set_aside, rows = [], [], 0, 0
+    sides = [(offer_table, mapping.offers if mapping else None)]
+    if provider_table is not None and not from_offers:
+        sides.append((provider_table, mapping.providers if mapping else None))
+    for table, its in sides:
+        if its is not None:
+            fill_down(table, its.fill_down)
+        set_aside += table.set_aside
+        rows += len(table.rows)
+        layout += [SheetProblem(table.name, row, "", text,
+                                "merged" if text.startswith("merged") else "set aside")
+                   for row, text in table.layout]
+        warnings += _drop_repeats(table)
     offer_mapping = mapping.offers if mapping else None
     provider_mapping = mapping.providers if mapping else None
     problems = header_problems(offer_table, offer_mapping, OFFER_SHEET)
     if provider_table is not None and not from_offers:
         problems += header_problems(provider_table, provider_mapping, PROVIDER_SHEET)
-    rows = len(offer_table.rows) + (len(provider_table.rows) if provider_table is not None
-                                    and not from_offers else 0)
     if problems:
         raise ImportError_(problems, Summary(rows=rows, set_aside=set_aside, errors=problems), layout)
     offer_rows = mapped_rows(offer_table, offer_mapping, OFFER_SHEET)
@@ -267,12 +270,14 @@ def _drop_repeats(table: Table) -> list[SheetProblem]:
 
 def _provider_rows_of_offers(table: Table, offer_rows: list[Row],
                              mapping: ColumnMapping) -> list[Row]:
-    """A list without a provider sheet: each offer row also gives its provider. The
-    offers' drop_bad holds here too, the provider's id is the offer's Anbieter-ID unless
-    the mapping says otherwise, and each message says it is about the provider."""
+    """A list without a provider sheet: each offer row also gives its provider, with what
+    the providers' mapping names (a column of the offers' sheet is not the provider's for
+    its name alone: its PLZ is the offer's). The offers' drop_bad holds here too, the
+    provider's id is the offer's Anbieter-ID unless the mapping says otherwise, and each
+    message says it is about the provider."""
     provider_mapping = mapping.providers
     rows = mapped_rows(table, provider_mapping, PROVIDER_SHEET, drop_bad=mapping.offers.drop_bad,
-                       prefix=PROVIDER_PREFIX)
+                       prefix=PROVIDER_PREFIX, by_name=False)
     if not provider_mapping.says("ID"):
         for row, offer_row in zip(rows, offer_rows):
             row.cells["ID"] = offer_row.cells["Anbieter-ID"]
@@ -312,14 +317,23 @@ def _providers(sheet: _Sheet, vocabulary: Vocabulary,
 
 
 def _with_existing(provider: dict, existing: dict, row: Row, rows: list[int]) -> dict:
-    """The catalogue's provider with what the sheet says about it."""
+    """The catalogue's provider with what the sheet says about it. A name of the sheet
+    that is a short form of the catalogue's ("Jugendamt", "Jugendamt der Stadt …") keeps
+    the catalogue's, and says so; another name is one problem: two providers, one id."""
     ours, theirs = " ".join(str(existing.get("name", "")).split()), provider.get("name") or ""
+    listed = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
     if theirs and ours.casefold() != " ".join(theirs.split()).casefold():
-        listed = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
-        row.problem("ID", f"provider id {provider['id']!r} is already in the catalogue as "
-                          f"{ours!r} (providers/{provider['id']}.yaml), and the sheet names "
-                          f"{theirs!r} (row {listed}): give the sheet's provider its own id, or "
-                          "write the catalogue's name to add the offers to it", "provider exists")
+        if alike(ours, theirs):
+            row.note("Name", f"provider {provider['id']!r} is in the catalogue as {ours!r}; the "
+                             f"sheet's {theirs!r} (row {listed}) is taken for the same provider, "
+                             "and its name stays", "provider in the catalogue")
+            provider = {k: v for k, v in provider.items() if k != "name"}
+        else:
+            row.problem("ID", f"provider id {provider['id']!r} is already in the catalogue as "
+                              f"{ours!r} (providers/{provider['id']}.yaml), and the sheet names "
+                              f"{theirs!r} (row {listed}): give the sheet's provider its own id, "
+                              "or write the catalogue's name to add the offers to it",
+                        "provider exists")
     merged = {k: v for k, v in existing.items() if k != "offers"}
     if any(k in provider for k in LOCATION_KEYS):
         merged = {k: v for k, v in merged.items() if k not in LOCATION_KEYS}

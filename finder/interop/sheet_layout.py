@@ -114,10 +114,10 @@ def table_from_grid(name: str, grid: list[list[str]], expected: frozenset[str] =
     for span in merged:
         if first_data is not None and span.last_row >= first_data and span.column < len(keys) \
                 and keys[span.column]:
-            rows = f"{span.first_row}–{span.last_row}"
-            table.layout.append((span.first_row, f"merged cells {column_letter(span.column)}"
-                                                 f"{rows}: {span.value!r} taken for each of "
-                                                 f"rows {rows}"))
+            letter = column_letter(span.column)
+            table.layout.append((span.first_row, f"merged cells {letter}{span.first_row}:{letter}"
+                                                 f"{span.last_row}: {span.value!r} taken for each "
+                                                 f"of rows {span.first_row}–{span.last_row}"))
     table.layout.sort()
     return table
 
@@ -169,6 +169,18 @@ def _rows(numbers: list[int]) -> str:
 
 def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def fill_down(table: Table, columns) -> None:
+    """An empty cell of these columns takes the value above it: a CSV saved from a sheet
+    with merged cells keeps their value in the first row only."""
+    above: dict[str, str] = {}
+    for _, cells in table.rows:
+        for column in columns:
+            if cells.get(column, "").strip():
+                above[column] = cells[column]
+            elif column in above:
+                cells[column] = above[column]
 
 
 def repeated_rows(table: Table) -> dict[int, int]:

@@ -202,19 +202,18 @@ class Row:
 
 
 def mapped_rows(table: Table, mapping: SheetMapping | None, ours: str,
-                drop_bad: set[str] = frozenset(), prefix: str = "") -> list[Row]:
+                drop_bad: set[str] = frozenset(), prefix: str = "", by_name: bool = True) -> list[Row]:
     """The table's rows in our template's columns (drop_bad: more of our columns whose
-    bad values are left out; prefix: before every message of these rows)."""
+    bad values are left out; prefix: before every message of these rows; by_name: a
+    column of theirs with the name of ours fills it unless the mapping says otherwise)."""
     known = [c.header for c in sheets.COLUMNS[ours]]
     rows = []
-    above: dict[str, str] = {}
     for number, cells in table.rows:
-        cells = _filled_down(cells, mapping.fill_down if mapping else (), above)
         row = Row(table.name, number, {}, {},
                   drop_bad=(set(mapping.drop_bad) if mapping else set()) | set(drop_bad),
                   prefix=prefix)
         for header in known:
-            value, origin, trouble = _mapped_value(header, cells, mapping, table)
+            value, origin, trouble = _mapped_value(header, cells, mapping, table, by_name)
             row.cells[header], row.origin[header] = value, origin
             if trouble:
                 row.problem(header, trouble, "value table")
@@ -229,19 +228,6 @@ def mapped_rows(table: Table, mapping: SheetMapping | None, ours: str,
     return rows
 
 
-def _filled_down(cells: dict[str, str], columns, above: dict[str, str]) -> dict[str, str]:
-    """An empty cell of a fill_down column takes the value of the row above."""
-    if not columns:
-        return cells
-    cells = dict(cells)
-    for column in columns:
-        if cells.get(column, "").strip():
-            above[column] = cells[column]
-        elif column in above:
-            cells[column] = above[column]
-    return cells
-
-
 def named(header: str, table: Table) -> str:
     """A column as a message names it: its header and letter."""
     letter = table.letters.get(header)
@@ -251,7 +237,7 @@ def named(header: str, table: Table) -> str:
 
 
 def _mapped_value(header: str, cells: dict[str, str], mapping: SheetMapping | None,
-                  table: Table) -> tuple[str, str, str | None]:
+                  table: Table, by_name: bool = True) -> tuple[str, str, str | None]:
     """(value, the column to name, a problem with the mapping's values or None)."""
     if mapping is not None and header in mapping.templates:
         template = mapping.templates[header]
@@ -264,7 +250,8 @@ def _mapped_value(header: str, cells: dict[str, str], mapping: SheetMapping | No
 
         value = TEMPLATE_FIELD.sub(fill, template).strip()
     else:
-        source = mapping.columns.get(header, header) if mapping is not None else header
+        source = mapping.columns.get(header, header if by_name else None) \
+            if mapping is not None else header
         if source is not None and source in cells:
             value, origin = cells[source], named(source, table)
         elif mapping is not None and header in mapping.constants:
@@ -273,14 +260,22 @@ def _mapped_value(header: str, cells: dict[str, str], mapping: SheetMapping | No
             return "", header, None
     table_values = mapping.values.get(header) if mapping is not None else None
     if table_values is not None and value:
-        if value not in table_values:
-            return "", origin, (f"value {value!r} has no entry in the mapping's values for "
-                                f"{header}")
-        if not table_values[value].strip():
-            return "", origin, (f"value {value!r} is still empty in the mapping's values for "
-                                f"{header}: fill it in")
-        value = table_values[value]
+        # A list column's cell ("Sport, Freizeit") is looked up whole, else part by part.
+        parts = [value] if value in table_values or header not in LIST_COLUMNS \
+            else [p.strip() for p in re.split(r"[,;]", value) if p.strip()]
+        for part in parts:
+            if part not in table_values:
+                return "", origin, (f"value {part!r} has no entry in the mapping's values for "
+                                    f"{header}")
+            if not table_values[part].strip():
+                return "", origin, (f"value {part!r} is still empty in the mapping's values for "
+                                    f"{header}: fill it in")
+        value = ", ".join(table_values[part] for part in parts)
     return value, origin, None
+
+
+LIST_COLUMNS = frozenset({"Themen", "Lebensphasen", "Einzugsgebiet", "Sprachen"})
+"""Our columns that take several values separated by commas."""
 
 
 def header_problems(table: Table, mapping: SheetMapping | None, ours: str) -> list[SheetProblem]:

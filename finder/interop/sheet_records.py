@@ -58,8 +58,9 @@ ATTENDING = {"vor ort": "in_person", "in_person": "in_person", "online": "online
              "am telefon": "phone", "in kita oder schule": "outreach", "kita/schule": "outreach",
              "outreach": "outreach", "begleitung": "accompanying",
              "accompanying": "accompanying"}
-AUDIENCE = {"kind": "child", "child": "child", "eltern": "parents", "parents": "parents",
-            "familie": "family", "family": "family"}
+AUDIENCE = {"kind": "child", "kinder": "child", "jugendliche": "child", "child": "child",
+            "eltern": "parents", "mütter": "parents", "väter": "parents", "parents": "parents",
+            "familie": "family", "familien": "family", "family": "family"}
 MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
                       "\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
@@ -202,6 +203,13 @@ def slug(text: str) -> str:
         .replace("ü", "ue")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "angebot"
+
+
+def alike(one: str, other: str) -> bool:
+    """Whether one name is a short form of the other (all its words are in the other):
+    "Jugendamt" and "Jugendamt der Stadt Wiesbrück" name the same provider."""
+    words = [set(re.findall(r"\w+", name.casefold())) for name in (one, other)]
+    return bool(words[0] and words[1]) and (words[0] <= words[1] or words[1] <= words[0])
 
 
 def _text(row: Row, header: str, what: str | None = None) -> str | None:
