@@ -29,7 +29,6 @@ from finder.interop.sheet_mapping import (
     TEMPLATE_HEADERS,
     ColumnMapping,
     Row,
-    SheetMapping,
     SheetProblem,
     header_problems,
     mapped_rows,
@@ -136,7 +135,7 @@ def import_sheet(path: Path, content_dir: Path, mapping: ColumnMapping | None = 
     providers, provider_row_of = _providers(sheet, vocabulary, content_dir)
     offers = _offers(sheet.offers, vocabulary, providers, content_dir)
 
-    all_rows = sheet.providers + sheet.offers
+    all_rows = sheet.offers + sheet.providers  # an offer's problem before its provider side's
     bad_providers = {pid for pid, row in provider_row_of.items() if row.problems}
     bad_rows = [row for row in all_rows if row.problems]
     problems = sorted(_unique(p for row in all_rows for p in row.problems))
@@ -218,37 +217,32 @@ def _choose_tables(tables: dict[str, Table], mapping: ColumnMapping | None,
     """(the offers' table, the providers' table or None, whether the providers come from
     the offer rows). Our template has the sheets Angebote and Anbieter; a town's mapping
     names its sheets by name or place, else the offers are the Angebote sheet or the first."""
-    offers = mapping.offers if mapping else SheetMapping(sheet=OFFER_SHEET)
-    providers = mapping.providers if mapping else None
-    offer_table = _pick(tables, offers.sheet, file_name, "offers")
-    if offer_table is None:
-        offer_table = tables.get(OFFER_SHEET) or next(iter(tables.values()), None)
-    if offer_table is None or (mapping is None and offer_table.name != OFFER_SHEET):
-        raise ImportError_([SheetProblem(file_name, 0, "", f"no sheet {OFFER_SHEET!r} (found: "
-                                                           f"{_listed(tables)})", "file")])
+    if mapping is None:
+        if OFFER_SHEET not in tables:
+            raise ImportError_([SheetProblem(file_name, 0, "", f"no sheet {OFFER_SHEET!r} (found: "
+                                                               f"{_listed(tables)})", "file")])
+        return tables[OFFER_SHEET], tables.get(PROVIDER_SHEET), False
+    offer_table = _pick(tables, mapping.offers.sheet, file_name, "offers") \
+        or tables.get(OFFER_SHEET) or next(iter(tables.values()))
+    providers = mapping.providers
     if providers is not None and providers.from_offers:
         return offer_table, offer_table, True
-    provider_table = _pick(tables, providers.sheet if providers else None, file_name, "providers")
-    if provider_table is None:
-        provider_table = tables.get(PROVIDER_SHEET)
-    if provider_table is offer_table:
-        provider_table = None
-    return offer_table, provider_table, False
+    provider_table = _pick(tables, providers.sheet if providers else None, file_name, "providers") \
+        or tables.get(PROVIDER_SHEET)
+    return offer_table, None if provider_table is offer_table else provider_table, False
 
 
 def _pick(tables: dict[str, Table], wanted: str | int | None, file_name: str,
           what: str) -> Table | None:
+    """The sheet the mapping names (by name, or by place from 1), or None if it names none."""
     if wanted is None:
         return None
     for table in tables.values():
         if table.name == wanted or (isinstance(wanted, int) and table.position == wanted):
             return table
-    if isinstance(wanted, str) and wanted != OFFER_SHEET:
-        for table in tables.values():
-            if table.name.casefold().strip() == wanted.casefold().strip():
-                return table
-    if wanted == OFFER_SHEET and what == "offers":
-        return None  # our template's default: said below if missing
+    for table in tables.values():
+        if isinstance(wanted, str) and table.name.casefold().strip() == wanted.casefold().strip():
+            return table
     raise ImportError_([SheetProblem(file_name, 0, "", f"the mapping's {what} sheet {wanted!r} is "
                                                        f"not in the file (its sheets: "
                                                        f"{_listed(tables)})", "file")])
