@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from finder.i18n import t
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS
+from finder.wording import RELAXED
 
 S = {"type": "string"}
 NUM = {"type": "number"}
@@ -67,6 +69,32 @@ SCHEMAS = {
                         organization_identifiers=many("OrganizationIdentifier"),
                         attributes=many("Attribute"), services=many("ServiceList")),
     "ServiceList": obj("id name status", **SERVICE_LIST),
+    "Display": obj(
+        "name summary translated ages cost languages where address district map phones "
+        "next_dates hours",
+        name=S, summary=S,
+        translated={"type": "boolean", "description": "Whether name and summary are in the "
+                                                      "language asked (else German)."},
+        ages={**S, "description": "For whom, in words: \"3–6 Jahre\", «3–6 лет»."},
+        cost={"type": ["string", "null"], "description": "\"free\" in the language asked, or "
+                                                         "what it costs."},
+        languages={"type": "array", "items": S, "description": "The languages spoken there, "
+                                                               "named in the language asked."},
+        where={"type": "array", "items": S, "description": "Why and how it is near, as the "
+                                                           "results list says it."},
+        address={"type": ["string", "null"]}, district={"type": ["string", "null"]},
+        map={"type": "boolean", "description": "Whether the place has coordinates (a pin); "
+                                               "a place without them shows none."},
+        phones={"type": "array", "items": S},
+        next_dates={"type": "array", "items": S, "description": "The next sessions, never on a "
+                                                                "public holiday or closed day."},
+        hours={"type": "array", "items": S, "description": "The opening hours in words."}),
+    "ServiceListItem": obj("id name status display", **SERVICE_LIST, phones=many("Phone"),
+                           languages=many("Language"), cost_options=many("CostOption"),
+                           service_at_locations=many("ServiceAtLocationOfService"),
+                           display={**ref("Display"),
+                                    "description": "What a results list shows, in words in the "
+                                                   "language asked (not part of HSDS)."}),
     "ServiceAtLocationOfService": obj("id", id=S, service_id=S, location_id=S,
                                       location=ref("Location")),
     "Service": obj("id name status", **SERVICE_LIST, phones=many("Phone"),
@@ -154,8 +182,9 @@ def by_id(name: str) -> list:
 
 RELAXED_CODES = [step for step, _ in RELAXATIONS]
 RELAXED_TEXT = ("When nothing matched the exact search, the filters relaxed to find something, in "
-                "the order they were tried: " + "; ".join(
-                    f"{step} relaxes {name}" for step, name in RELAXATIONS) + ".")
+                "the order they were tried (relaxed_words says the same in the language asked): "
+                + "; ".join(f"{step}: {t('en', RELAXED[step])} (relaxes {name})"
+                            for step, name in RELAXATIONS) + ".")
 
 
 @cache
@@ -184,9 +213,10 @@ def document(server: str, districts: list[str]) -> dict:
             "/": get("about", [], obj("version profile openapi_url", version=S, profile=S,
                                       openapi_url=S), {}),
             "/services": get("list services", search, page_of(
-                "ServiceList", relaxed={"type": "array", "items": {"type": "string",
-                                                                   "enum": RELAXED_CODES},
-                                        "description": RELAXED_TEXT},
+                "ServiceListItem", relaxed={"type": "array", "items": {"type": "string",
+                                                                       "enum": RELAXED_CODES},
+                                            "description": RELAXED_TEXT},
+                relaxed_words={"type": "array", "items": S},
                 suggestion={"type": ["string", "null"]})),
             "/services/{id}": get("get service", [*by_id("service"), LANG], ref("Service"),
                                   {**ERRORS, **NOT_FOUND}),
