@@ -93,7 +93,7 @@ def test_the_towns_list_gets_in_on_the_first_try_and_its_csv_twin_alike(tmp_path
                      "empty row(s) 12 skipped",
                      "row 16 repeats row 15 cell for cell: imported once",
                      "'nach Vereinbarung' names no day and time",
-                     "provider 'jugendamt' is in the catalogue as 'Jugendamt der Stadt Wiesbrück'"):
+                     "id 'jugendamt' is in the catalogue as 'Jugendamt der Stadt Wiesbrück'"):
             assert said in result.stderr, said
         check = run_finder("check", "--content", str(content_dir))
         assert check.returncode == 0, check.stderr

@@ -574,7 +574,7 @@ def test_a_provider_in_the_catalogue_keeps_what_the_sheet_does_not_say(copy, tmp
             tmp_path, lambda m: m["offers"]["values"]["Anbieter-ID"].update(
                 {"Lesepaten Wiesbrück": "jugendamt"})))
     assert [str(p) for p in error.value.problems] == [
-        "Angebote, row 6, column Träger (B): provider: provider id 'jugendamt' is already in the "
+        "Angebote, row 6, column Träger (B): provider: id 'jugendamt' is already in the "
         "catalogue as 'Jugendamt der Stadt Wiesbrück' (providers/jugendamt.yaml), and the sheet "
         "names 'Lesepaten Wiesbrück' (row 6): give the sheet's provider its own id, or write the "
         "catalogue's name to add the offers to it"]

@@ -317,13 +317,14 @@ def _with_existing(provider: dict, existing: dict, row: Row, rows: list[int]) ->
     ours, theirs = " ".join(str(existing.get("name", "")).split()), provider.get("name") or ""
     listed = ", ".join(map(str, rows[:10])) + (" …" if len(rows) > 10 else "")
     if theirs and ours.casefold() != " ".join(theirs.split()).casefold():
+        who = "id" if row.prefix else "provider id"  # "provider: id 'x' …" on the offers' sheet
         if alike(ours, theirs):
-            row.note("Name", f"provider {provider['id']!r} is in the catalogue as {ours!r}; the "
+            row.note("Name", f"{who} {provider['id']!r} is in the catalogue as {ours!r}; the "
                              f"sheet's {theirs!r} (row {listed}) is taken for the same provider, "
                              "and its name stays", "provider in the catalogue")
             provider = {k: v for k, v in provider.items() if k != "name"}
         else:
-            row.problem("ID", f"provider id {provider['id']!r} is already in the catalogue as "
+            row.problem("ID", f"{who} {provider['id']!r} is already in the catalogue as "
                               f"{ours!r} (providers/{provider['id']}.yaml), and the sheet names "
                               f"{theirs!r} (row {listed}): give the sheet's provider its own id, "
                               "or write the catalogue's name to add the offers to it",
