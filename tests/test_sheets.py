@@ -460,6 +460,12 @@ def test_the_header_is_found_below_title_lines_and_they_are_said(copy, tmp_path)
             tmp_path, lambda m: m["offers"]["columns"].update(Titel="Bezeichnung")))
     assert "the mapping names column 'Bezeichnung', which this sheet does not have (its header " \
            "row is row 3: 'Nr', 'Träger', 'Angebot'" in str(error.value)
+    # The providers' side of the offers' sheet too.
+    with pytest.raises(ImportError_) as error:
+        import_sheet(their_book(tmp_path / "l.xlsx"), copy, their_mapping(
+            tmp_path, lambda m: m["providers"]["columns"].update(Name="Trägerin")))
+    assert [p.message.split(" (")[0] for p in error.value.problems] == [
+        "the mapping names column 'Trägerin', which this sheet does not have"]
 
 
 def test_merged_cells_are_filled_down(copy, tmp_path):

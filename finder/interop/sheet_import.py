@@ -29,6 +29,7 @@ from finder.interop.sheet_mapping import (
     TEMPLATE_HEADERS,
     ColumnMapping,
     Row,
+    SheetMapping,
     SheetProblem,
     header_problems,
     mapped_rows,
@@ -183,23 +184,16 @@ def _read_sheet(path: Path, mapping: ColumnMapping | None) -> _Sheet:
     except sheets.SheetFileError as error:
         raise ImportError_([SheetProblem(Path(path).name, 0, "", str(error), "file")]) from None
     offer_table, provider_table, from_offers = _choose_tables(tables, mapping, Path(path).name)
-    layout, warnings, set_aside, rows = [], [], 0, 0
-    sides = [(offer_table, mapping.offers if mapping else None)]
-    if provider_table is not None and not from_offers:
-        sides.append((provider_table, mapping.providers if mapping else None))
-    for table, its in sides:
-        if its is not None:
-            fill_down(table, its.fill_down)
-        set_aside += table.set_aside
-        rows += len(table.rows)
-        layout += [SheetProblem(table.name, row, "", text,
-                                "merged" if text.startswith("merged") else "set aside")
-                   for row, text in table.layout]
-        warnings += _drop_repeats(table)
     offer_mapping = mapping.offers if mapping else None
     provider_mapping = mapping.providers if mapping else None
-    problems = header_problems(offer_table, offer_mapping, OFFER_SHEET)
+    sides = [(offer_table, offer_mapping)]
     if provider_table is not None and not from_offers:
+        sides.append((provider_table, provider_mapping))
+    layout, warnings, rows, set_aside = _as_kept(sides)
+    problems = header_problems(offer_table, offer_mapping, OFFER_SHEET)
+    if from_offers:
+        problems += header_problems(offer_table, provider_mapping, PROVIDER_SHEET, by_name=False)
+    elif provider_table is not None:
         problems += header_problems(provider_table, provider_mapping, PROVIDER_SHEET)
     if problems:
         raise ImportError_(problems, Summary(rows=rows, set_aside=set_aside, errors=problems), layout)
@@ -210,6 +204,24 @@ def _read_sheet(path: Path, mapping: ColumnMapping | None) -> _Sheet:
     elif provider_table is not None:
         provider_rows = mapped_rows(provider_table, provider_mapping, PROVIDER_SHEET)
     return _Sheet(offer_rows, provider_rows, from_offers, layout, warnings, rows, set_aside)
+
+
+def _as_kept(sides: list[tuple[Table, SheetMapping | None]]
+             ) -> tuple[list[SheetProblem], list[SheetProblem], int, int]:
+    """Each sheet as it is kept: merged cells saved as CSV filled down (fill_down), the
+    repeated rows taken out. (What was set aside or filled in, the repeated rows as
+    warnings, the rows to read, the lines set aside.)"""
+    layout, warnings, rows, set_aside = [], [], 0, 0
+    for table, its in sides:
+        if its is not None:
+            fill_down(table, its.fill_down)
+        layout += [SheetProblem(table.name, row, "", text,
+                                "merged" if text.startswith("merged") else "set aside")
+                   for row, text in table.layout]
+        set_aside += table.set_aside
+        rows += len(table.rows)
+        warnings += _drop_repeats(table)
+    return layout, warnings, rows, set_aside
 
 
 def _choose_tables(tables: dict[str, Table], mapping: ColumnMapping | None,

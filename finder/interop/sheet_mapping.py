@@ -278,11 +278,12 @@ LIST_COLUMNS = frozenset({"Themen", "Lebensphasen", "Einzugsgebiet", "Sprachen"}
 """Our columns that take several values separated by commas."""
 
 
-def header_problems(table: Table, mapping: SheetMapping | None, ours: str) -> list[SheetProblem]:
+def header_problems(table: Table, mapping: SheetMapping | None, ours: str,
+                    by_name: bool = True) -> list[SheetProblem]:
     """What is wrong with the columns before any row is read: a column the mapping names
     that the sheet lacks, a name two columns share, a column of ours filled by its name
-    from a column the mapping already uses for another; without a mapping, a column the
-    template does not know (most often a typo in a header)."""
+    (by_name) from a column the mapping already uses for another; without a mapping, a
+    column the template does not know (most often a typo in a header)."""
     row = table.header_row
     if mapping is None:
         known = [c.header for c in sheets.COLUMNS[ours]]
@@ -299,6 +300,8 @@ def header_problems(table: Table, mapping: SheetMapping | None, ours: str) -> li
             problems.append(_same_named(table, name, "the mapping"))
         elif name not in table.headers:
             problems.append(SheetProblem(table.name, row, name, _missing(table, name), "header"))
+    if not by_name:
+        return problems
     used = {theirs: ours_ for ours_, theirs in mapping.columns.items() if theirs}
     for header in (c.header for c in sheets.COLUMNS[ours]):
         if mapping.says(header) or header not in table.headers:
