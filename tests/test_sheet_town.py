@@ -137,3 +137,21 @@ def test_the_towns_list_gets_in_on_the_first_try_and_its_csv_twin_alike(tmp_path
     assert offers["angebote-jugendamt-9"]["min_age_months"] == -9  # Schwangerschaft
     assert offers["angebote-jugendamt-12"]["valid_to"] == "2027-07-31"  # a date typed as text
     assert "angebote-jugendamt-13" not in offers  # the repeated row, once
+
+
+def test_a_draft_asks_for_what_no_column_gives(tmp_path):
+    """A list with titles, phones and a topic only: the draft asks for the provider and
+    the cost of every row, and sets German as the language."""
+    import datetime as dt
+
+    from finder.interop.sheet_draft import draft_mapping
+
+    path = tmp_path / "kurz.csv"
+    path.write_text("Bezeichnung;Art;Tel\nKrabbelgruppe;Spielgruppe;069 90009 1\n"
+                    "Lesestunde;Bibliothek;069 90009 2\n", encoding="utf-8")
+    made = draft_mapping(path, BUNDLED, dt.date(2026, 12, 5))
+    mapping = yaml.safe_load(made.text)["offers"]
+    assert mapping["columns"] == {"Titel": "Bezeichnung", "Themen": "Art", "Telefon": "Tel"}
+    assert mapping["constants"] == {"Kostenlos": "", "Anbieter-ID": "", "Sprachen": "de"}
+    assert mapping["values"]["Themen"] == {"Spielgruppe": "meeting_places", "Bibliothek": "education"}
+    assert made.to_fill == {"constants.Kostenlos": 1, "constants.Anbieter-ID": 1}

@@ -411,6 +411,10 @@ def _constants(by_ours: dict[str, Match], stand: str | None) -> list[tuple[str, 
     if "Kostenlos" not in by_ours and "Kosten" not in by_ours:
         lines.append((_with('    Kostenlos: ""', "fill in: ja or nein for every row (no column "
                                                 "says what it costs)"), "constants.Kostenlos"))
+    if "Anbieter-ID" not in by_ours:
+        lines.append((_with('    Anbieter-ID: ""', "fill in: the id of the provider of every row "
+                                                  "(no column names providers)"),
+                      "constants.Anbieter-ID"))
     if "Themen" not in by_ours:
         lines.append((_with('    Themen: ""', "fill in: a topic id for every row (no column "
                                              "names topics)"), "constants.Themen"))
