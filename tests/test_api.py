@@ -4,6 +4,7 @@ schemathesis against its own OpenAPI document and by the official HSDS 3.0 schem
 from __future__ import annotations
 
 import json
+import re
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
@@ -11,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from finder.search import Query
+from finder.search import WHY_ORDER, Query
 from tests.conftest import TODAY, serving
 from tests.test_hsds import validator
 
@@ -309,3 +310,78 @@ def test_the_openapi_document_lists_filters_relaxed_codes_and_list_items(api_ser
     for field in ("name", "summary", "ages", "cost", "languages", "address", "district", "phones",
                   "next_dates"):
         assert field in shown
+
+
+def _results_list(html: str) -> dict:
+    """What the website's results list shows, read from its HTML: the emergency box's
+    numbers, the relaxed notes, and per hit its title, summary, facts and notes."""
+    from html import unescape
+
+    def text(fragment: str) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+    hits = []
+    for article in re.findall(r'<article class="hit".*?</article>', html, re.S):
+        facts = [text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", article, re.S)]
+        hits.append({
+            "id": re.search(r'aria-labelledby="hit-([^"]+)"', article).group(1),
+            "name": text(re.search(r"<h3.*?</h3>", article, re.S).group(0)),
+            "summary": text(re.search(r"</h3>\s*<p[^>]*>(.*?)</p>", article, re.S).group(1)),
+            "facts": facts,
+            "free": 'class="free"' in article,
+            "stale": "stale" in article,
+            "fallback": 'class="small">' in article.replace('class="small stale"', ""),
+        })
+    emergency = re.search(r'<aside class="emergency".*?</aside>', html, re.S)
+    return {"hits": hits,
+            "helplines": re.findall(r'class="call"[^>]*>.*?</span>([^<]+)</a>', emergency.group(0))
+            if emergency else [],
+            "relaxed": [text(li) for li in re.findall(
+                r'<div class="note relaxed".*?<ul>(.*?)</ul>', html, re.S)[0].split("</li>")
+                if text(li)] if 'class="note relaxed"' in html and "<ul>" in html.split(
+                'class="note relaxed"')[1].split("</div>")[0] else []}
+
+
+@pytest.mark.parametrize("lang,params", [
+    ("de", {"q": "Beratung"}),
+    ("ar", {"q": "Hebamme", "district": "hafen"}),
+    ("tr", {"topic": "leisure_sport", "age": "5", "free": "1", "district": "kirchdorf"}),
+    ("uk", {"topic": "education", "evening": "1", "weekend": "1", "district": "suedstadt"}),
+    ("fa", {"topic": "health", "age": "1", "weekend": "1", "accessible": "1",
+            "district": "kirchdorf"}),  # relaxed: nearby districts
+    ("uk", {"topic": "leisure_sport", "age": "15", "evening": "1", "free": "1",
+            "lang_spoken": "uk"}),  # relaxed: any topic
+    ("de", {"q": "mein Mann schlägt mich"}),
+    ("en", {"q": "my husband hits me"}),
+])
+def test_an_app_gets_what_the_results_list_shows(bundled_data, lang, params):
+    """The website's results list and the API's page for the same search, side by side:
+    the same hits in the same order, each with the same name, summary, ages, where, cost
+    and notes in the same language; the same relaxed notes and emergency numbers."""
+    from urllib.parse import urlencode
+
+    from finder.web import create_app
+
+    client = create_app({"DATA_DIR": str(bundled_data), "TESTING": True,
+                         "API_RATE_LIMIT": "100000 per minute"}).test_client()
+    shown = _results_list(client.get(f"/{lang}/search?{urlencode(params)}").get_data(as_text=True))
+    body = client.get(f"/api/v1/services?{urlencode({**params, 'lang': lang, 'per_page': 10})}"
+                      ).get_json()
+    assert shown["hits"], params
+    assert [h["id"] for h in shown["hits"]] == [i["display"]["offer_id"] for i in body["contents"]]
+    for hit, item in zip(shown["hits"], body["contents"], strict=True):
+        display = item["display"]
+        assert hit["name"] == display["name"] and hit["summary"] == display["summary"]
+        assert hit["fallback"] is (not display["translated"])
+        facts = [display["ages"], *display["where"]]
+        if hit["free"]:
+            facts.append(display["cost"])
+        assert hit["facts"] == facts, hit["id"]
+        assert hit["stale"] is display["fit"]["stale"]
+        assert display["fit"]["why"] in (None, *WHY_ORDER)
+        assert display["fit"]["score"] >= 0 and (display["fit"]["score"] > 0) is ("q" in params)
+    assert shown["relaxed"] == body["relaxed_words"]
+    assert body["emergency"] is bool(shown["helplines"])
+    assert [line["phone"] for line in body["helplines"]] == shown["helplines"]
+    if shown["helplines"]:
+        assert all(line["name"] and line["for"] for line in body["helplines"])

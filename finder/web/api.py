@@ -181,7 +181,17 @@ def services():
     return jsonify(_page(contents, results.total, query.page, query.page_size,
                          relaxed=list(results.relaxed),
                          relaxed_words=[t(query.lang, RELAXED[step]) for step in results.relaxed],
-                         suggestion=results.suggestion))
+                         suggestion=results.suggestion, district=results.district,
+                         emergency=results.emergency,
+                         helplines=_helplines(cat, query.lang) if results.emergency else []))
+
+
+def _helplines(cat: Catalogue, lang: str) -> list[dict]:
+    """The numbers the results list shows on top of a search about violence, abuse or a
+    crisis, in lang where the catalogue has it: an app must show them too."""
+    return [{"phone": line["phone"],
+             **{key: wording.helpline_text(line, key, lang) for key in ("name", "for", "hours")}}
+            for line in cat.helplines]
 
 
 def _list_item(cat: Catalogue, index: _Index, hit, results, lang: str, today) -> dict:
@@ -199,20 +209,24 @@ def _list_item(cat: Catalogue, index: _Index, hit, results, lang: str, today) ->
              "service_at_locations": [mapper.service_at_location(record, place)
                                       for place in record["locations"]]}
     item.update({k: v for k, v in extra.items() if v})
-    item["display"] = _display(cat, offer, hit.why, results.district, lang, today)
+    item["display"] = _display(cat, offer, hit.why, results.district, lang, today,
+                               hit.score, hit.stale)
     return item
 
 
 def _display(cat: Catalogue, offer: Offer, why: str, searched: str | None, lang: str,
-             today) -> dict:
+             today, score: float, stale: bool) -> dict:
     """What a results list shows of an offer, in words in lang (German where a text has
-    no translation: translated says so)."""
+    no translation: translated says so), and how it fits: why it is shown (WHY_ORDER),
+    the share of the words it answers, and whether it went unchecked for over a year."""
     place = offer.locations[0] if offer.locations else None
 
     def district(key: str) -> str:
         return cat.districts[key]["name"] if key in cat.districts else key
 
     return {
+        "offer_id": offer.id,
+        "url": url_for("pages.offer", lang=lang, offer_id=offer.id, _external=True),
         "name": offer.text("name", lang),
         "summary": offer.text("summary", lang),
         "translated": offer.translated(lang),
@@ -226,6 +240,7 @@ def _display(cat: Catalogue, offer: Offer, why: str, searched: str | None, lang:
         "phones": list(offer.phones),
         "next_dates": offer.next_dates_in_words(today, lang),
         "hours": offer.hours_in_words(today, lang),
+        "fit": {"why": why or None, "score": round(score, 4), "stale": stale},
     }
 
 
