@@ -281,7 +281,8 @@ def _write(path: Path, table: Table, tables: dict[str, Table], columns: dict[str
         match = by_ours.get(ours)
         if match is None:
             continue
-        entries = _value_table(ours, columns[match.theirs], vocabulary, content_dir)
+        postal = columns[by_ours["PLZ"].theirs] if "PLZ" in by_ours else None
+        entries = _value_table(ours, columns[match.theirs], vocabulary, content_dir, postal)
         empty = sum(1 for v, _ in entries.values() if not v)
         if empty:
             to_fill[f"values.{ours}"] = empty
@@ -331,9 +332,10 @@ def _value_comment(ours: str, empty: int, total: int) -> str:
     return f"{left}; {what}"
 
 
-def _value_table(ours: str, cells: list[str], vocabulary: Vocabulary,
-                 content_dir: Path) -> dict[str, tuple[str, str]]:
-    """Every distinct value of their column → (our value or "", why)."""
+def _value_table(ours: str, cells: list[str], vocabulary: Vocabulary, content_dir: Path,
+                 postal: list[str] | None = None) -> dict[str, tuple[str, str]]:
+    """Every distinct value of their column → (our value or "", why); postal, the rows'
+    postal codes, gives a district name of the list's own a hint to decide it by."""
     distinct: list[str] = []
     for cell in cells:
         parts = [cell.strip()] if ours == "Anbieter-ID" else \
@@ -342,8 +344,26 @@ def _value_table(ours: str, cells: list[str], vocabulary: Vocabulary,
     if ours == "Themen":
         return {v: _topic(v, vocabulary, content_dir) for v in distinct}
     if ours in ("Stadtteil", "Einzugsgebiet"):
-        return {v: _district(v, vocabulary, ours) for v in distinct}
+        found = {v: _district(v, vocabulary, ours) for v in distinct}
+        if ours == "Stadtteil" and postal:
+            for value, (key, _) in found.items():
+                if not key:
+                    codes = sorted({p.strip() for c, p in zip(cells, postal, strict=True)
+                                    if c.strip() == value and p.strip()})
+                    found[value] = ("", _postal_hint(codes, vocabulary))
+        return found
     return _provider_ids(distinct, content_dir)
+
+
+def _postal_hint(codes: list[str], vocabulary: Vocabulary) -> str:
+    """Which of our districts the rows' postal codes lie in (districts.yaml), as a hint: a
+    list's own district name is the person's to decide, the codes may cross a border."""
+    ours = sorted({d for code in codes for d in vocabulary.postal_codes.get(code, ())})
+    if not ours:
+        return ""
+    names = vocabulary.district_names
+    return (f"its rows' postal code {', '.join(codes)} lies in "
+            + " or ".join(f"{d} ({names.get(d, d)})" for d in ours))
 
 
 def _topic(value: str, vocabulary: Vocabulary, content_dir: Path) -> tuple[str, str]:

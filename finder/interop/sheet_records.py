@@ -37,6 +37,7 @@ class Vocabulary:
             self.districts[str(d["id"]).casefold()] = d["id"]
             if d.get("name"):
                 self.districts[str(d["name"]).casefold()] = d["id"]
+        self.district_names = {d["id"]: str(d.get("name") or d["id"]) for d in entries}
         self.postal_codes = postal_code_districts(
             [{"id": d["id"], "postal_codes": [str(c) for c in d.get("postal_codes") or []]}
              for d in entries])
