@@ -164,3 +164,40 @@ def test_a_draft_asks_for_what_no_column_gives(tmp_path):
     assert mapping["constants"] == {"Kostenlos": "", "Anbieter-ID": "", "Sprachen": "de"}
     assert mapping["values"]["Themen"] == {"Spielgruppe": "meeting_places", "Bibliothek": "education"}
     assert made.to_fill == {"constants.Kostenlos": 1, "constants.Anbieter-ID": 1}
+
+
+def test_the_readme_walk_through_says_what_the_finder_says(tmp_path):
+    """The README's steps for a town's IT person, run as written in a folder with the list
+    and a content folder (FINDER_CONTENT_DIR, as "Your own town" sets it): each command's
+    shown output is what the finder prints (a line shortened with … is compared up to it)."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    bundled = snapshot(BUNDLED)
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A town's own list, step by step")[1].split("\n### ")[0]
+    steps = re.findall(r"```\n\$ (finder import [^\n]+)\n(.*?)```", section, re.S)
+    assert [command.split()[-2] for command, _ in steps] == ["--draft-mapping", "--mapping"]
+    town_sheet.write(tmp_path)
+    shutil.copytree(BUNDLED, tmp_path / "content")
+    for command, shown in steps:
+        result = subprocess.run([sys.executable, "-m", "finder.cli", *command.split()[1:]],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                                env={**os.environ, "FINDER_CONTENT_DIR": str(tmp_path / "content"),
+                                     "PYTHONPATH": str(ROOT)})
+        assert result.returncode == 0, result.stderr
+        said = (result.stderr + result.stdout).splitlines()
+        for line in shown.strip().splitlines():
+            start = line.split("…")[0].rstrip()
+            assert any(s == line or ("…" in line and s.startswith(start)) for s in said), \
+                (line, said)
+        if "--draft-mapping" in command:
+            fill_in(tmp_path / "mapping.yaml")  # step 2, as the README says it
+    assert len(list((tmp_path / "content" / "providers").glob("*.yaml"))) == \
+        len(list(BUNDLED.glob("providers/*.yaml"))) + 3  # the three new providers
+    assert snapshot(BUNDLED) == bundled
