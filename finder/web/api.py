@@ -218,7 +218,7 @@ def _display(cat: Catalogue, offer: Offer, why: str, searched: str | None, lang:
              today, score: float, stale: bool) -> dict:
     """What a results list shows of an offer, in words in lang (German where a text has
     no translation: translated says so), and how it fits: why it is shown (WHY_ORDER),
-    the share of the words it answers, and whether it went unchecked for over a year."""
+    how well it answers the words, and whether it went unchecked for over a year."""
     place = offer.locations[0] if offer.locations else None
 
     def district(key: str) -> str:
