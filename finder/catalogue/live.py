@@ -39,7 +39,8 @@ class Catalogue:
         rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
         self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
                                     "children": json.loads(r["children"]),
-                                    "names": json.loads(r["names"])}
+                                    "names": json.loads(r["names"]),
+                                    "postal_codes": json.loads(r["postal_codes"] or "[]")}
                           for r in rows}
         """The places by id as plain records (districts.yaml), for readers that name them."""
         levels = [{**dict(r), "names": json.loads(r["names"])}

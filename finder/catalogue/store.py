@@ -52,11 +52,12 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
         pk="key",
     )
     db["districts"].create({"id": str, "name": str, "names": str, "parent": str, "level": int,
-                            "latitude": float, "longitude": float, "neighbours": str,
+                            "latitude": float, "longitude": float, "neighbours": str, "postal_codes": str,
                             "population": int, "children": str, "social_need_index": int}, pk="id")
     db["districts"].insert_all(
         {**d, "neighbours": json.dumps(d["neighbours"]), "children": json.dumps(d["children"]),
-         "names": dumps(d.get("names") or {})} for d in content.districts)
+         "names": dumps(d.get("names") or {}), "postal_codes": dumps(d.get("postal_codes") or [])}
+        for d in content.districts)
     db["levels"].create({"position": int, "id": str, "name": str, "names": str}, pk="position")
     db["levels"].insert_all({"position": i + 1, "id": lv["id"], "name": lv["name"],
                              "names": dumps(lv["names"])} for i, lv in enumerate(content.levels))

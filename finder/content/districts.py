@@ -14,7 +14,7 @@ from finder.content.yamlfile import Mapping
 from finder.model import LANGUAGES, PHASE_IDS
 from finder.model.places import MAX_LEVELS, Places
 
-PLACE_FIELDS = {"id", "name", "names", "parent", "latitude", "longitude", "population",
+PLACE_FIELDS = {"id", "name", "names", "parent", "latitude", "longitude", "population", "postal_codes",
                 "children", "social_need_index", "neighbours"}
 LEVEL_FIELDS = {"id", "name", "names"}
 
@@ -88,6 +88,7 @@ def check_districts(c: Checker, data: Any, levels: list[dict] | None = None,
         result.append({
             "id": did, "name": name, "names": _check_names(c, entry, f"district {did!r}"),
             "parent": parent, "level": 1, "latitude": lat, "longitude": lon,
+            "postal_codes": _check_postal_codes(c, entry, did),
             "neighbours": list(entry.get("neighbours") or []),
             "population": entry.get("population"),
             "children": _check_children(c, entry, did),
@@ -170,17 +171,55 @@ def _slug(text: str) -> str:
 
 
 class Districts(set):
-    """The place ids, the tree they form, and their shapes when the town has a
-    districts.geojson."""
+    """The place ids, the tree they form, their shapes when the town has a
+    districts.geojson, and the districts of each postal code that districts.yaml lists."""
 
     shapes: geo.DistrictShapes | None = None
     places: Places = Places(())
+    postal_codes: dict[str, list[str]] = {}
 
     @classmethod
     def of(cls, districts: list[dict], levels: list[dict]) -> Districts:
         found = cls(d["id"] for d in districts)
         found.places = Places.from_records(districts, levels)
+        found.postal_codes = postal_code_districts(districts)
         return found
+
+
+def postal_code_districts(districts: list[dict]) -> dict[str, list[str]]:
+    """Postal code → the districts that list it (a code may cross a district border)."""
+    result: dict[str, list[str]] = {}
+    for district in districts:
+        for code in district.get("postal_codes") or ():
+            result.setdefault(code, []).append(district["id"])
+    return result
+
+
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
+
+
+def _check_postal_codes(c: Checker, entry: Mapping, did: str) -> list[str]:
+    """The district's postal codes: where an address has no coordinates, its postal code
+    gives its district. Optional."""
+    raw = entry.get("postal_codes")
+    if raw is None:
+        return []
+    line = c.line_of(entry, "postal_codes")
+    if not isinstance(raw, list):
+        c.problem(line, f"postal_codes of district {did!r} must be a list like [\"37581\", \"37582\"]")
+        return []
+    result = []
+    for code in raw:
+        if isinstance(code, int) and not isinstance(code, bool) and 10000 <= code <= 99999:
+            code = str(code)
+        if not isinstance(code, str) or not POSTAL_CODE.match(code):
+            c.problem(line, f"postal code {code!r} of district {did!r} must be five digits in "
+                            "quotes, like \"01067\"")
+        elif code in result:
+            c.problem(line, f"postal code {code!r} is listed twice for district {did!r}")
+        else:
+            result.append(code)
+    return result
 
 
 def check_shapes(c: Checker, path: Path, districts: list[dict]) -> geo.DistrictShapes | None:
