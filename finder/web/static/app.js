@@ -1,17 +1,47 @@
 // Progressive enhancement only: every page works without this file.
-// After htmx has swapped in new results, bring them into view when they are not
-// (on phones the filters sit below the results) and move focus to their heading,
-// so that screen readers announce the new count.
-document.addEventListener("htmx:afterSwap", function (event) {
-  var heading = document.getElementById("results-heading");
-  if (!heading || !event.detail.target || event.detail.target.id !== "results") return;
-  var box = heading.getBoundingClientRect();
-  var visible = box.top >= 0 && box.bottom <= window.innerHeight;
-  if (!visible) {
-    heading.scrollIntoView({block: "start"});
-    heading.focus({preventScroll: true});
+//
+// The results page searches while a parent types or chooses. Nothing here moves the
+// focus or the scroll position: the new results appear in their place while typing goes
+// on, and the status line beside the form says how many there are (a screen reader
+// announces it). Only the results, the counts, the status line and the language links
+// are swapped; the form a person is editing never is.
+
+// A search field losing the focus fires "change": the text was already searched while
+// typing, so that would only ask again and add a second history entry.
+document.addEventListener("htmx:confirm", function (event) {
+  var trigger = event.detail.triggeringEvent;
+  if (trigger && trigger.type === "change" && trigger.target && trigger.target.type === "search" &&
+      trigger.target.closest("form.search")) {
+    event.preventDefault();
   }
 });
+// One history entry per search a person made: while someone types (pauses included) the
+// entry of what they are typing is updated, not added to; Back goes to the search before.
+var typingEntry = false;
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  var history = event.detail.history;
+  var config = event.detail.requestConfig;
+  var trigger = config && config.triggeringEvent;
+  var typed = !!trigger && trigger.type === "input";
+  var same = history.path === location.pathname + location.search;
+  if (history.type === "push" && (same || (typed && typingEntry))) history.type = "replace";
+  typingEntry = typed;
+});
+document.addEventListener("focusout", function (event) {
+  if (event.target.type === "search") typingEntry = false;
+});
+// A search about violence or a crisis is not kept as text in the address bar and the
+// browser's history: its entry is changed to the crisis topic's results, which show
+// the same help without what was typed.
+function forgetCrisisSearch() {
+  var box = document.querySelector("[data-forget-search]");
+  if (!box) return;
+  var path = box.getAttribute("data-forget-search");
+  if (location.pathname + location.search !== path) history.replaceState(history.state, "", path);
+}
+document.addEventListener("DOMContentLoaded", forgetCrisisSearch);
+document.addEventListener("htmx:pushedIntoHistory", forgetCrisisSearch);
+document.addEventListener("htmx:replacedInHistory", forgetCrisisSearch);
 // Copy an address or phone number with one click where the browser allows it.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("[data-copy]");
