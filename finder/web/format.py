@@ -17,6 +17,7 @@ from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from finder import clock, i18n, wording
+from finder.i18n import N_
 from finder.model import RTL, Location, Offer, Provider
 from finder.model.ages import child_age_words
 
@@ -27,7 +28,8 @@ def register(app) -> None:
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
-                     town_name_in, wheelchair_words, attendance_words, where_words, today):
+                     town_name_in, wheelchair_words, attendance_words, where_words, today,
+                     active_filters):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
 
@@ -245,3 +247,39 @@ def town_name_in(lang: str) -> str:
     from finder.web.pages import town
 
     return wording.town_name(town(), lang)
+
+
+FLAG_WORDS = {"expecting": N_("Schwangerschaft"), "free": N_("kostenlos"),
+              "accessible": N_("mit Rollstuhl erreichbar"), "weekend": N_("auch am Wochenende"),
+              "evening": N_("auch abends (ab 18 Uhr)"), "online": N_("online oder am Telefon")}
+"""The yes/no filters as the summary of active filters names them."""
+
+
+def active_filters(catalogue, query, link) -> list[tuple[str, str, str, str]]:
+    """The filters a search has, beside its results: each as (parameter, value, words,
+    the address of the same search without it). `link` makes an address from changed
+    parameters (url_with on the website, desk_url on the desk). The search words are
+    not a filter: they stay in the search field."""
+    params = query.params()
+    found = []
+    for key, values in params.items():
+        if key in ("q", "page"):
+            continue
+        for value in values:
+            if not value:
+                continue
+            if key == "age":
+                words = f"{_('Alter')}: {child_age_words(int(value), _lang())}"
+            elif key == "district":
+                words = f"{_('Stadtteil')}: {district_name(catalogue, value)}"
+            elif key == "phase":
+                words = f"{_('Lebensphase')}: {label(catalogue, 'phase', value)}"
+            elif key == "topic":
+                words = f"{_('Thema')}: {label(catalogue, 'topic', value)}"
+            elif key == "lang_spoken":
+                words = f"{_('Beratung in der Sprache')}: {language_name(value)}"
+            else:
+                words = _(FLAG_WORDS[key])
+            rest = [v for v in values if v != value]
+            found.append((key, value, words, link(**{key: rest or None, "page": None})))
+    return found
