@@ -29,7 +29,7 @@ def register(app) -> None:
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
                      town_name_in, wheelchair_words, attendance_words, where_words, today,
-                     active_filters):
+                     active_filters, exit_url):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
 
@@ -283,3 +283,13 @@ def active_filters(catalogue, query, link) -> list[tuple[str, str, str, str]]:
             rest = [v for v in values if v != value]
             found.append((key, value, words, link(**{key: rest or None, "page": None})))
     return found
+
+
+def exit_url() -> str:
+    """Where "leave this page quickly" goes: town.yaml's exit_url, else the main page of
+    Wikipedia in the reader's language, a page anyone may have open: it shows no ads,
+    loads fast on a slow network and exists in every language of the site. Our pages
+    never load it; only the person's click goes there."""
+    from finder.web.pages import town
+
+    return town().get("exit_url") or f"https://{_lang()}.wikipedia.org/"

@@ -67,9 +67,11 @@ document.addEventListener("DOMContentLoaded", function () {
 document.addEventListener("click", function (event) {
   if (event.target.closest("[data-print]")) window.print();
 });
-document.addEventListener("DOMContentLoaded", function () {
+function showScripted() {
   document.querySelectorAll("[data-print], [data-js]").forEach(function (el) { el.hidden = false; });
-});
+}
+document.addEventListener("DOMContentLoaded", showScripted);
+document.addEventListener("htmx:afterSettle", showScripted);
 // A line typed for the slip shows on it at once, so printing right away prints it too.
 // It stays in this browser: only the button "Zeilen auf den Zettel setzen" sends it.
 document.addEventListener("input", function (event) {
@@ -210,3 +212,35 @@ document.addEventListener("htmx:afterSettle", function () {
   focusAfterClear = null;
   if (heading) heading.focus();
 });
+// Leave this page quickly, modelled on GOV.UK's "Exit this page": the button, or Shift
+// pressed three times within five seconds (not as part of a capital letter), blanks
+// the page at once and replaces it with a neutral one, so that Back does not come here.
+function exitPage(url) {
+  document.body.classList.add("exiting");
+  document.title = "";
+  location.replace(url);
+}
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest("[data-exit]");
+  if (!link) return;
+  event.preventDefault();
+  exitPage(link.href);
+});
+var shiftAlone = false;
+var shifts = [];
+document.addEventListener("keydown", function (event) {
+  shiftAlone = event.key === "Shift" && !event.repeat;
+  if (event.key !== "Shift") shifts = [];
+});
+document.addEventListener("keyup", function (event) {
+  var link = document.querySelector("[data-exit]");
+  if (event.key !== "Shift" || !shiftAlone || !link) return;
+  var now = Date.now();
+  shifts = shifts.filter(function (time) { return now - time < 5000; });
+  shifts.push(now);
+  if (shifts.length >= 3) {
+    shifts = [];
+    exitPage(link.href);
+  }
+});
+window.addEventListener("pageshow", function () { document.body.classList.remove("exiting"); });
