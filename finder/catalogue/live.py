@@ -37,7 +37,8 @@ class Catalogue:
         self._local = threading.local()
         rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
         self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
-                                    "children": json.loads(r["children"])}
+                                    "children": json.loads(r["children"]),
+                                    "names": json.loads(r["names"])}
                           for r in rows}
         self.providers: dict[str, Provider] = {
             r["id"]: Provider.from_record(store.decode_provider(r))

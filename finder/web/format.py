@@ -23,7 +23,7 @@ from finder.model.ages import child_age_words
 
 
 def register(app) -> None:
-    for function in (label, district_name, age_words, schedule_lines, language_name, tel_href,
+    for function in (label, district_name, district_choices, age_words, schedule_lines, language_name, tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
@@ -71,9 +71,14 @@ def label(catalogue, kind: str, key: str) -> str:
     return labels.get(_lang()) or labels.get("de") or key
 
 
-def district_name(catalogue, key: str) -> str:
-    district = catalogue.districts.get(key)
-    return district["name"] if district else key
+def district_name(catalogue, key: str, lang: str | None = None) -> str:
+    """A district's name in the reader's language (or in lang): finder.wording.district_name."""
+    return wording.district_name(catalogue.districts, key, lang or _lang())
+
+
+def district_choices(catalogue) -> list[tuple[str, str]]:
+    """The district choices of the search forms, in the reader's language and order."""
+    return wording.district_choices(catalogue.districts, _lang())
 
 
 def age_words(offer: Offer, lang: str | None = None) -> str:
@@ -117,7 +122,8 @@ def tel_href(phone: str) -> str:
 
 
 def map_href(location: Location) -> str:
-    """A geo: link; the phone's map app opens it. No map is embedded."""
+    """A geo: link, which an Android phone's map app opens (an iPhone does nothing with it:
+    the https link to OpenStreetMap, osm_href, is the main one). No map is embedded."""
     name = quote(f"{location.name or ''} {location.address_1}".strip())
     return f"geo:{location.latitude},{location.longitude}?q={location.latitude}," \
            f"{location.longitude}({name})"
@@ -184,8 +190,8 @@ def emergency_text(name: str) -> str:
 
 
 def osm_href(location: Location) -> str:
-    """The place on OpenStreetMap, for desktop browsers: a link the reader follows;
-    the page itself loads nothing from there."""
+    """The place on OpenStreetMap: the map link that works on every phone and computer
+    (geo: is the extra for map apps); the page itself loads nothing from there."""
     lat, lon = location.latitude, location.longitude
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
 
