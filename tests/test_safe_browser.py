@@ -133,8 +133,8 @@ def test_the_language_switch_keeps_the_filters_set_on_the_results_page(browser, 
     context.close()
 
 
-def test_the_active_filters_are_named_beside_the_results_and_each_can_be_cleared(browser,  # noqa: F811
-                                                                                 server):
+def test_the_active_filters_are_named_beside_the_results_and_each_can_be_cleared(  # noqa: F811
+        browser, server):  # noqa: F811
     """An exact offer name with a language filter still set: the summary says why the
     offer is missing, and one tap clears that filter (the form agrees)."""
     context = browser.new_context(viewport=PHONE)
@@ -196,8 +196,8 @@ def test_the_desk_keeps_filters_and_picks_made_while_a_search_runs(browser, serv
     context.close()
 
 
-def test_the_slip_follows_the_family_language_with_z_and_starts_at_the_first_note(browser,  # noqa: F811
-                                                                                   server):
+def test_the_slip_follows_the_family_language_with_z_and_starts_at_the_first_note(  # noqa: F811
+        browser, server):  # noqa: F811
     context = browser.new_context(viewport=DESK)
     page = context.new_page()
     page.goto(server + "/de/desk?q=Kita&list=elternbriefe,rucksack-kita-talwiesen")

@@ -23,7 +23,8 @@ from finder.model.ages import child_age_words
 
 
 def register(app) -> None:
-    for function in (label, district_name, district_choices, age_words, schedule_lines, language_name, tel_href,
+    for function in (label, district_name, district_choices, age_words, schedule_lines, language_name,
+                     tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
