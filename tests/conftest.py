@@ -97,7 +97,11 @@ def serving(data: Path, *args: str, env: dict | None = None, log: Path | None = 
         yield base
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a browser's open connection holds a worker
+            process.kill()
+            process.wait(timeout=10)
         if log:
             sink.close()
 

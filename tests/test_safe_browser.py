@@ -221,14 +221,17 @@ def test_no_page_scrolls_sideways_at_200_percent_text_or_400_percent_zoom(browse
                                                                          lang):
     pages = {"start": f"/{lang}/", "results": f"/{lang}/search?q=Kita&age=2",
              "offer": f"/{lang}/offer/frauenhaus-schutz",
-             "crisis": f"/{lang}/search?q={LANGS[lang]}", "emergency": f"/{lang}/emergency"}
+             "crisis": f"/{lang}/search?q={LANGS[lang]}", "emergency": f"/{lang}/emergency",
+             "provider": f"/{lang}/provider/hebammenzentrum",
+             "desk": f"/{lang}/desk?q=Kita&list=elternbriefe",
+             "slip": f"/{lang}/slip?list=hebammenvermittlung,jugendchat&family=ar"}
     widths = {}
     for text, viewport in ((2, PHONE), (1, ZOOM_400)):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
         slow(context, page, text=text)
         for name, path in pages.items():
-            page.goto(server + path)
+            assert page.goto(server + path).ok, path
             assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == \
                 f"{16 * text}px"
             widths[(name, viewport["width"], text)] = width = \
@@ -249,6 +252,27 @@ def test_no_page_scrolls_sideways_at_200_percent_text_or_400_percent_zoom(browse
         context.close()
     print(f"\npage widths ({lang}):", json.dumps({f"{k[0]}@{k[1]}px/{k[2] * 100}%": v
                                                    for k, v in widths.items()}))
+
+
+@pytest.mark.parametrize("lang", list(LANGS))
+def test_110_112_and_the_way_out_are_on_the_first_screen_at_200_percent_text(browser, server,  # noqa: F811
+                                                                            lang):
+    """A person in danger with large text on a phone: 110 and 112 can be called, and the
+    page left, without scrolling, on the emergency page and on a crisis search."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    slow(context, page, text=2)
+    for path in (f"/{lang}/emergency", f"/{lang}/search?q={LANGS[lang]}"):
+        page.goto(server + path)
+        for target in ("a[href='tel:110']", "a[href='tel:112']", "[data-exit]"):
+            box = page.locator(target).first.bounding_box()
+            assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], \
+                (path, target, box)
+        header = page.locator("header.site").bounding_box()["height"]
+        call = page.locator("a[href='tel:110']").first.bounding_box()
+        print(f"\n{path} at 200 % text: header {header:.0f} px, 110 from {call['y']:.0f} px")
+        shot(page, f"text200-first-screen-{lang}-{path.split('/')[2].split('?')[0]}")
+    context.close()
 
 
 @pytest.mark.parametrize("lang", list(LANGS))

@@ -85,3 +85,16 @@ def test_the_town_may_choose_the_exit_page_and_it_must_be_https(copy):
     town.write_text(town.read_text().replace("https://www.dwd.de/", "javascript:alert(1)"))
     with pytest.raises(ContentError, match="exit_url must be the https address"):
         load(copy)
+
+
+@pytest.mark.parametrize("lang, shown", [("de", "110"), ("fa", "۱۱۰"), ("ar", "110")])
+def test_110_and_112_are_callable_in_the_first_sentence(client, lang, shown):
+    """The first sentence of the emergency box names 110 and 112 as links, in the digits
+    the translation wrote them in; the emergency page says it once."""
+    page = client.get(f"/{lang}/emergency").get_data(as_text=True)
+    danger = re.search(r'<p class="danger">(.*?)</p>', page, re.S).group(1)
+    assert f'<a class="call-inline" href="tel:110" dir="ltr">{shown}</a>' in danger
+    assert 'href="tel:112"' in danger
+    assert page.count('class="danger"') == 1
+    crisis = client.get(f"/{lang}/search?q=Gewalt").get_data(as_text=True)
+    assert crisis.index('class="danger"') < crisis.index('class="helplines"')

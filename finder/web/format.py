@@ -30,7 +30,7 @@ def register(app) -> None:
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
                      town_name_in, wheelchair_words, attendance_words, where_words, today,
-                     active_filters, exit_url):
+                     active_filters, exit_url, call_links):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
 
@@ -120,6 +120,27 @@ def language_name(code: str, lang: str | None = None) -> str:
 
 def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+EMERGENCY_NUMBERS = re.compile(r"(?<![0-9۰-۹٠-٩])(110|112|۱۱۰|۱۱۲|١١٠|١١٢)(?![0-9۰-۹٠-٩])")
+"""110 and 112 in a sentence, in the digits the translation wrote them in (Persian and
+Arabic-Indic too)."""
+
+
+def call_links(text: str) -> Markup:
+    """A sentence naming 110 and 112 with both numbers callable where they stand, so that
+    they can be called from the first screen, before the list of every helpline."""
+    out, last = [], 0
+    for match in EMERGENCY_NUMBERS.finditer(text):
+        digits = match.group(0).translate(DIGITS)
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<a class="call-inline" href="tel:%s" dir="ltr">%s</a>') % (digits, match.group(0)))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
 def map_href(location: Location) -> str:
