@@ -344,6 +344,32 @@ def test_a_crisis_search_leaves_no_text_behind_and_can_be_left_at_once(browser, 
     context.close()
 
 
+SPAN_ORDER = """(texts) => {
+  const [opens, closes] = texts;
+  const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(opens), to = node.data.indexOf(closes);
+    if (at < 0 || to < 0) continue;
+    const left = (i, n) => { const r = document.createRange(); r.setStart(node, i);
+                             r.setEnd(node, i + n); return r.getBoundingClientRect().left; };
+    return left(at, opens.length) < left(to, closes.length);
+  }
+  return null;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa"])
+def test_opening_hours_read_left_to_right_inside_right_to_left_text(browser, server, lang):  # noqa: F811
+    """"06:00–19:00" inside Arabic or Persian shows 06:00 on the left, as written: never
+    "19:00–06:00", which reads like overnight care."""
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto(server + f"/{lang}/offer/kita-regenbogen-lange-oeffnung")
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.evaluate(SPAN_ORDER, ["06:00", "19:00"]) is True
+    context.close()
+
+
 def test_no_csp_violation_during_a_whole_consultation(browser, server):  # noqa: F811
     """A parent's visit and a desk consultation with every swap, Back and Forward: the
     Content-Security-Policy (no inline styles) is never violated."""
