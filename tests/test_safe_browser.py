@@ -323,7 +323,9 @@ def test_a_crisis_search_leaves_no_text_behind_and_can_be_left_at_once(browser, 
     # Typing capitals with Shift is not leaving.
     page.locator("#q").focus()
     page.keyboard.type(" Hilfe Frauenhaus", delay=60)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(600)  # the typed search is made: it too leaves no entry behind
+    settled(page)
+    assert "Frauenhaus" not in page.url and page.locator(".emergency").count() == 1, page.url
     assert urlsplit(page.url).netloc == urlsplit(server).netloc
     page.locator("main h1").click()
     for _ in range(3):

@@ -24,7 +24,10 @@ document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
   var trigger = config && config.triggeringEvent;
   var typed = !!trigger && trigger.type === "input";
   var same = history.path === location.pathname + location.search;
-  if (history.type === "push" && (same || (typed && typingEntry))) history.type = "replace";
+  // On a crisis page (its entry already made neutral) the next searches take its place
+  // too: leaving the page quickly then leaves no crisis page behind it in the history.
+  var crisis = forgottenPath && location.pathname + location.search === forgottenPath;
+  if (history.type === "push" && (same || crisis || (typed && typingEntry))) history.type = "replace";
   typingEntry = typed;
 });
 document.addEventListener("focusout", function (event) {
@@ -43,10 +46,12 @@ document.addEventListener("htmx:configRequest", function (event) {
 // A search about violence or a crisis is not kept as text in the address bar and the
 // browser's history: its entry is changed to the crisis topic's results, which show
 // the same help without what was typed.
+var forgottenPath = null;
 function forgetCrisisSearch() {
   var box = document.querySelector("[data-forget-search]");
   if (!box) return;
   var path = box.getAttribute("data-forget-search");
+  forgottenPath = path;
   if (location.pathname + location.search !== path) history.replaceState(history.state, "", path);
 }
 document.addEventListener("DOMContentLoaded", forgetCrisisSearch);
