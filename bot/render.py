@@ -70,8 +70,8 @@ def age_question(lang: str) -> tuple[str, InlineKeyboardMarkup]:
 
 
 def district_question(catalogue, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    districts = sorted(catalogue.districts.values(), key=lambda d: d["name"])
-    buttons = [(d["name"], data(DISTRICT, d["id"])) for d in districts]
+    buttons = [(name, data(DISTRICT, key))
+               for key, name in wording.district_choices(catalogue.districts, lang)]
     rows = [[(t(lang, "ganze Stadt"), data(DISTRICT, "all"))]]
     rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     return t(lang, "In welchem Stadtteil wohnen Sie?"), keyboard(rows)
@@ -96,7 +96,7 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
         lines.append(html.escape(t(lang, "Für Ihre genaue Suche gab es nichts. Wir zeigen deshalb:")))
         lines.extend(f"• {html.escape(relaxed_label(step, lang))}" for step in found.relaxed)
     def district_name(key: str) -> str:
-        return catalogue.districts.get(key, {}).get("name", key)
+        return wording.district_name(catalogue.districts, key, lang)
 
     for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
         facts = [hit.offer.ages_in_words(lang),

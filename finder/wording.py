@@ -79,6 +79,22 @@ def town_name(town: dict, lang: str) -> str:
     return town.get("names", {}).get(lang) or town.get("name", "")
 
 
+def district_name(districts: dict, key: str, lang: str) -> str:
+    """A district's name as the town writes it in a language's script (districts.yaml's
+    names: Arabic, Persian, Cyrillic), else its name; the id when it is not known. The
+    website, the desk, the slip and the bot all name districts through this."""
+    district = districts.get(key)
+    if not district:
+        return key
+    return (district.get("names") or {}).get(lang) or district["name"]
+
+
+def district_choices(districts: dict, lang: str) -> list[tuple[str, str]]:
+    """The districts as (id, name) in lang, in that language's alphabetical order."""
+    return sorted(((key, district_name(districts, key, lang)) for key in districts),
+                  key=lambda pair: pair[1].casefold())
+
+
 def where_parts(why: str, offer, lang: str, district_name, searched: str | None) -> list[str]:
     """Where an offer takes place, said once: why it is shown (in the district, citywide,
     in a neighbouring district …), then how it is attended (online, by phone, it comes

@@ -37,7 +37,8 @@ class Catalogue:
         self._local = threading.local()
         rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
         self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
-                                    "children": json.loads(r["children"])}
+                                    "children": json.loads(r["children"]),
+                                    "names": json.loads(r["names"])}
                           for r in rows}
         self.providers: dict[str, Provider] = {
             r["id"]: Provider.from_record(store.decode_provider(r))
@@ -119,6 +120,15 @@ class Catalogue:
                 {**dict(r), **{k: json.loads(r[k]) for k in ("topics", "phases", "districts",
                                                             "service_areas")}} for r in rows]
         return found
+
+    def crisis_lines(self, day: dt.date) -> list[Offer]:
+        """The town's own crisis lines (a women's shelter, the child-protection line): the
+        current offers about crisis and protection that answer by phone day and night.
+        Crisis searches show them beside the national numbers, not below all of them."""
+        ids = [r["id"] for r in self.all_offers() if "crisis_protection" in r["topics"]]
+        return sorted((o for o in self.offers_by_ids(ids).values()
+                       if o.always_reachable and o.phones and o.is_current(day)),
+                      key=lambda o: o.name)
 
     def provider_offer_ids(self, provider_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(

@@ -17,7 +17,7 @@ import sqlite_utils
 from finder.content import Content
 from finder.model import LANGUAGES, Offer
 
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by", "closures")
 JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "closures")
@@ -49,7 +49,8 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
         pk="key",
     )
     db["districts"].insert_all(
-        ({**d, "neighbours": json.dumps(d["neighbours"]), "children": json.dumps(d["children"])}
+        ({**d, "neighbours": json.dumps(d["neighbours"]), "children": json.dumps(d["children"]),
+          "names": json.dumps(d.get("names") or {}, ensure_ascii=False)}
          for d in content.districts), pk="id"
     )
     db["providers"].insert_all(

@@ -10,7 +10,7 @@ from typing import Any
 from finder.content import shapes as geo
 from finder.content.checker import ID, Checker, is_coordinate
 from finder.content.yamlfile import Mapping
-from finder.model import PHASE_IDS
+from finder.model import LANGUAGES, PHASE_IDS
 
 
 def check_districts(c: Checker, data: Any) -> list[dict]:
@@ -37,7 +37,8 @@ def check_districts(c: Checker, data: Any) -> list[dict]:
         if not is_coordinate(lat, 90) or not is_coordinate(lon, 180):
             c.problem(c.line_of(entry), f"district {did!r} needs latitude and longitude")
         result.append({
-            "id": did, "name": name, "latitude": lat, "longitude": lon,
+            "id": did, "name": name, "names": _check_names(c, entry, did),
+            "latitude": lat, "longitude": lon,
             "postal_codes": _check_postal_codes(c, entry, did),
             "neighbours": list(entry.get("neighbours") or []),
             "population": entry.get("population"),
@@ -118,6 +119,28 @@ def check_shapes(c: Checker, path: Path, districts: list[dict]) -> geo.DistrictS
         c.problem(1, f"feature {feature.index + 1} ({feature.label!r}) names no district of "
                      "districts.yaml (its id or name property must be a district's id or name)")
     return shapes
+
+
+def _check_names(c: Checker, entry: Mapping, did: str) -> dict[str, str]:
+    """The district's name as the town writes it in other scripts ({ar: …, fa: …}), for
+    the pages, the bot and the slip in those languages. Optional."""
+    raw = entry.get("names")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        c.problem(c.line_of(entry, "names"), f"names of district {did!r} must be a mapping of "
+                                              "language: name, like {ar: …, uk: …}")
+        return {}
+    names = {}
+    for lang, value in raw.items():
+        if lang not in LANGUAGES:
+            c.problem(c.line_of(raw, lang), f"name of district {did!r} in unsupported language "
+                                            f"{lang!r} (supported: {', '.join(LANGUAGES)})")
+        elif not isinstance(value, str) or not value.strip():
+            c.problem(c.line_of(raw, lang), f"the {lang} name of district {did!r} must be a text")
+        else:
+            names[lang] = value.strip()
+    return names
 
 
 def _check_children(c: Checker, entry: Mapping, did: str) -> dict[str, int]:

@@ -12,10 +12,11 @@ from finder.model import LANDS, LANGUAGES
 DEFAULT_TOWN = {"name": "", "region": None, "languages": list(LANGUAGES),
                 "accent_colour": "#0b5c6b", "imprint": {}, "privacy": {},
                 "corrections_email": None, "notice": {}, "names": {}, "public_url": None,
-                "telegram_bot": None, "land": None}
+                "telegram_bot": None, "land": None, "exit_url": None}
 TOWN_FIELDS = set(DEFAULT_TOWN)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PUBLIC_URL = re.compile(r"^https://[a-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?$")
+EXIT_URL = re.compile(r"^https://[a-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/%-]*)?$")
 BOT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,30}[Bb][Oo][Tt]$")
 
 
@@ -92,6 +93,12 @@ def check_town(c: Checker, data: Any) -> dict:
                                                  "like https://familien.example.org")
     else:
         town["public_url"] = url.rstrip("/") if url else None
+    exit_url = data.get("exit_url")
+    if exit_url is not None and not (isinstance(exit_url, str) and EXIT_URL.match(exit_url)):
+        c.problem(c.line_of(data, "exit_url"), "exit_url must be the https address of a neutral "
+                                               "page, like https://de.wikipedia.org/")
+    else:
+        town["exit_url"] = exit_url
     bot = data.get("telegram_bot")
     if bot is not None and not (isinstance(bot, str) and BOT_NAME.match(bot.lstrip("@"))):
         c.problem(c.line_of(data, "telegram_bot"), "telegram_bot must be the bot's user name, "

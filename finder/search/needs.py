@@ -124,7 +124,7 @@ class NeedVocabulary:
         self.known_words = frozenset(known)
         self.districts: dict[str, str] = {}
         for district_id, district in districts.items():
-            for name in (district_id, district["name"]):
+            for name in (district_id, district["name"], *(district.get("names") or {}).values()):
                 self.districts[fold(name)] = district_id
         self._fuzzy: dict[str, set[str]] | None = None
 
