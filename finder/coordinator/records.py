@@ -8,11 +8,12 @@ confirmations and the figures of the last report. They live in
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 import sqlite_utils
+
+from finder import private
 
 FILE_NAME = "coordinator.db"
 
@@ -28,14 +29,15 @@ def open_db(data_dir: str | Path) -> sqlite_utils.Database:
     """The records of data_dir, with every table there. Raises OSError or sqlite3.Error
     when the file cannot be created or written (a read-only data folder)."""
     file = path(data_dir)
-    conn = sqlite3.connect(file, timeout=10, isolation_level=None)
+    fresh = not file.exists()
+    conn = private.connect(file, timeout=10, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 10000")
     # With WAL, NORMAL loses at most the last moments' counts on a power cut, and spares
     # every counted search a wait for the disk.
     conn.execute("PRAGMA synchronous = NORMAL")
     db = sqlite_utils.Database(conn)
     with _ready_lock:
-        if file not in _ready or not file.exists():
+        if file not in _ready or fresh:
             _create(db)
             _ready.add(file)
     return db
