@@ -686,3 +686,53 @@ def test_the_session_key_is_made_once_in_the_data_folder(data, monkeypatch):
     assert not list(data.glob(".secret-key-*"))
     monkeypatch.setenv("FINDER_SECRET_KEY", "k" * 40)
     assert app_for(data).secret_key == "k" * 40
+
+
+class Forms(HTMLParser):
+    """Every form of a page with its hidden fields and its submit buttons."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action"), "fields": {}, "buttons": []})
+        elif self.forms and tag == "input" and a.get("type") == "hidden":
+            self.forms[-1]["fields"][a["name"]] = a.get("value", "")
+        elif self.forms and tag == "button" and a.get("name"):
+            self.forms[-1]["buttons"].append((a["name"], a.get("value", "")))
+
+
+def forms_of(html: str, action: str) -> list[dict]:
+    parser = Forms()
+    parser.feed(html)
+    return [f for f in parser.forms if f["action"] == action]
+
+
+def test_the_demand_marks_work_as_the_page_sends_them(data, caplog):
+    """The page's own forms, sent as a browser sends them: the filters' JSON survives the
+    HTML attribute, and both marks are kept."""
+    from finder.search import Query
+
+    cat = live(data)
+    for text in ("Reitstall", "Ponyhof"):
+        for _ in range(5):
+            query = Query(text=text, district="nord", ages_months=(48,), free=True)
+            demand.record(query, cat.search(query, TODAY), TODAY, data)
+    browser = Session(with_user(data))
+    browser.login()
+    page = browser.get("/coordinator/demand").get_data(as_text=True)
+    marks = forms_of(page, "/coordinator/demand/mark")
+    assert len(marks) == 2
+    for form, value in zip(marks, ("offer_added", "vocabulary_fixed")):
+        assert ("mark", value) in form["buttons"]
+        sent = browser.post("/coordinator/demand/mark", {**form["fields"], "mark": value})
+        assert sent.status_code == 303, sent.get_data(as_text=True)[:300]
+    assert {n.text: n.mark for n in demand.summary(data).needs} == {
+        "ponyhof": "offer_added", "reitstall": "vocabulary_fixed"}
+    # A broken form is refused with a line in the log (without the search's words).
+    assert browser.post("/coordinator/demand/mark", {"text": "ponyhof", "filters": "{kaputt",
+                                                     "mark": "offer_added"}).status_code == 400
+    assert "demand mark refused" in caplog.text and "ponyhof" not in caplog.text

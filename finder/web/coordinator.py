@@ -273,10 +273,14 @@ def demand_mark():
     try:
         filters = json.loads(request.form.get("filters", ""))
     except ValueError:
-        abort(400)
+        filters = None
     if value not in (None, *demand.MARKS) or not isinstance(filters, dict):
+        # Why, without the search's words: they are the families' and stay in the records.
+        log.warning("demand mark refused: %s", "unknown mark" if isinstance(filters, dict)
+                    else "filters are not a JSON object")
         abort(400)
     if not any(n.text == text and n.filters == filters for n in demand.summary(data_dir()).needs):
+        log.warning("demand mark refused: no such need above the threshold")
         abort(404)
     demand.mark(data_dir(), text, filters, value, g.user)
     return redirect(url_for("coordinator.demand_page"), code=303)
