@@ -117,6 +117,18 @@ DISTRICT_TOPIC = {
 ROWS = ("nord", "sued", "west", "citywide", "online", "at_home")
 
 
+def excel_rows(data: bytes) -> list[dict]:
+    """A CSV download read as German Excel reads it: UTF-8 only with the BOM, columns
+    split at semicolons; and nothing in it that Excel would show as raw JSON."""
+    assert data.startswith(b"\xef\xbb\xbf"), "no BOM: Excel reads Windows-1252"
+    text = data[3:].decode("utf-8")
+    assert "{" not in text and "[" not in text
+    lines = text.split("\r\n")
+    assert lines[-1] == "" and all(line.count(";") == lines[0].count(";") for line in lines[1:-1]
+                                   if '"' not in line)
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+
+
 def counts(matrix) -> dict:
     return {key: cell.count for key, cell in matrix.cells.items() if cell.count}
 
@@ -205,10 +217,16 @@ def test_the_csv_equals_the_page(data, matrix):
     parser.feed(page.get_data(as_text=True))
     download = browser.get(f"/coordinator/coverage.csv?{query}")
     assert download.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
-    from_csv = {(r["row_id"], r["column_id"]): (int(r["offers"]), r["per_1000_children"],
-                                                r["status"]) for r in rows}
+    rows = excel_rows(download.data)
+    status = {"Lücke": "gap", "dünn": "thin", "": "ok"}
+    from_csv = {(r["Zeile-ID"], r["Spalten-ID"]): (int(r["Angebote"]),
+                                                   r["je 1.000 Kinder"].replace(",", "."),
+                                                   status[r["Stand"]]) for r in rows}
     assert from_csv == parser.cells
+    if matrix == "phase_district":
+        sued_kita = next(r for r in rows if (r["Zeile-ID"], r["Spalten-ID"]) == ("sued", "kita"))
+        assert sued_kita["je 1.000 Kinder"] == "40,0"          # a decimal comma
+        assert {r["hoher Bedarf, wenige Angebote"] for r in rows} == {"ja", ""}
     expected = {"phase_district": PHASE_DISTRICT, "phase_topic": PHASE_TOPIC,
                 "district_topic": DISTRICT_TOPIC}[matrix]
     assert {k: v[0] for k, v in from_csv.items() if v[0]} == expected
@@ -324,9 +342,9 @@ def test_the_threshold_hides_rare_searches(data):
     browser.login()
     page = browser.get("/coordinator/demand").get_data(as_text=True)
     assert "zahnarzt" in page and "reitstall" not in page and "tierpark" not in page
-    exported = browser.get("/coordinator/demand.csv").get_data(as_text=True)
-    assert "zahnarzt" in exported and "reitstall" not in exported
-    assert list(csv.reader(io.StringIO(exported)))[-1] == ["(other)", "", "5", "", ""]
+    exported = excel_rows(browser.get("/coordinator/demand.csv").data)
+    assert [r["Suche"] for r in exported] == ["zahnarzt", "(seltener als 5-mal in einer Woche)"]
+    assert exported[-1]["Anzahl"] == "5"
     # The coordinator marks it; the mark is kept with the need, not with the searches.
     marked = browser.post("/coordinator/demand/mark", {"text": "zahnarzt",
                                                        "filters": '{"lang": "de"}',
@@ -709,6 +727,24 @@ def forms_of(html: str, action: str) -> list[dict]:
     parser = Forms()
     parser.feed(html)
     return [f for f in parser.forms if f["action"] == action]
+
+
+def test_the_demand_csv_says_its_filters_in_words(data):
+    from finder.search import Query
+
+    cat = live(data)
+    for _ in range(5):
+        query = Query(text="Reitstall", district="nord", ages_months=(48,), free=True,
+                      topics=("leisure_sport",), lang="tr")
+        demand.record(query, cat.search(query, TODAY), TODAY, data)
+    browser = Session(with_user(data))
+    browser.login()
+    (row, other) = excel_rows(browser.get("/coordinator/demand.csv").data)
+    assert row == {"Suche": "reitstall", "Sprache": "Türkisch", "Lebensphasen": "Kita-Alter",
+                   "Stadtteil": "Nord", "Themen": "Freizeit & Sport",
+                   "weitere Filter": "kostenlos", "Anzahl": "5",
+                   "Wochen": demand.week_of(TODAY), "Stand": ""}
+    assert other["Anzahl"] == "0"
 
 
 def test_the_demand_marks_work_as_the_page_sends_them(data, caplog):

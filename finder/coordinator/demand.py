@@ -13,10 +13,11 @@ import json
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder.coordinator import records
+from finder.coordinator import records, tables
 from finder.model import phases_for_range
 from finder.search.analysis import words
 
@@ -151,3 +152,30 @@ def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: 
                                            timespec="seconds")})
     finally:
         db.conn.close()
+
+
+MARK_WORDS = {"offer_added": "Angebot ergänzt", "vocabulary_fixed": "Suchwörter ergänzt"}
+FLAG_WORDS = {"free": "kostenlos", "wheelchair": "barrierefrei", "weekend": "am Wochenende",
+              "online": "online oder am Telefon"}
+
+
+def to_csv(found: Demand, name: Callable[[str, str], str]) -> bytes:
+    """The needs the page shows, their filters in words, for German Excel. name(kind, id)
+    gives the German name of a phase, topic, district or language."""
+    header = ["Suche", "Sprache", "Lebensphasen", "Stadtteil", "Themen", "weitere Filter",
+              "Anzahl", "Wochen", "Stand"]
+    rows = []
+    for need in found.needs:
+        f = need.filters
+        more = [FLAG_WORDS[k] for k in FLAG_WORDS if f.get(k)]
+        if f.get("lang_spoken"):
+            more.append("gesprochen: " + name("language", f["lang_spoken"]))
+        rows.append([need.text, name("language", f.get("lang", "de")),
+                     ", ".join(name("phase", p) for p in need.phases),
+                     name("district", need.district) if need.district else "",
+                     ", ".join(name("topic", t) for t in f.get("topics", ())),
+                     ", ".join(more), need.count, ", ".join(need.weeks),
+                     MARK_WORDS.get(need.mark or "", "")])
+    rows.append([f"(seltener als {THRESHOLD}-mal in einer Woche)", "", "", "", "", "",
+                 found.other, "", ""])
+    return tables.excel_csv(header, rows)

@@ -14,6 +14,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from babel import Locale
 from flask import (
     Blueprint,
     Response,
@@ -248,20 +249,22 @@ def demand_page():
 
 @bp.route("/demand.csv")
 def demand_csv():
-    import csv
-    import io
-    import json
-
-    found = demand.summary(data_dir())
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["text", "filters", "count", "weeks", "mark"])
-    for need in found.needs:
-        writer.writerow([need.text, json.dumps(need.filters, ensure_ascii=False, sort_keys=True),
-                         need.count, " ".join(need.weeks), need.mark or ""])
-    writer.writerow(["(other)", "", found.other, "", ""])
-    return Response(out.getvalue(), mimetype="text/csv",
+    data = demand.to_csv(demand.summary(data_dir()), german_names(catalogue()))
+    return Response(data, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="ungedeckter-bedarf.csv"'})
+
+
+def german_names(cat):
+    """name(kind, id): the German name of a phase, topic, district or language."""
+    languages = Locale("de").languages
+
+    def name(kind: str, key: str) -> str:
+        if kind == "district":
+            return cat.districts.get(key, {}).get("name", key)
+        if kind == "language":
+            return languages.get(key, key)
+        return cat.vocabulary[kind].get(key, {}).get("labels", {}).get("de", key)
+    return name
 
 
 @bp.route("/demand/mark", methods=["POST"])
