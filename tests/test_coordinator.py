@@ -679,19 +679,49 @@ def run_finder_args():
 
 
 def test_the_report_of_wiesbrueck_is_one_pdf_page(bundled_data, tmp_path):
+    """The PDF a steering group is handed, read back: the town, the period of the demand
+    counts, a legend, offers per 1,000 children and the high-need cells, dates in German,
+    and column headers that break between words only."""
     import shutil
 
+    import pypdf
+
+    from finder.search import Query
     from tests.conftest import ROOT
 
     data = tmp_path / "data"
     shutil.copytree(bundled_data, data, symlinks=True,
                     ignore=shutil.ignore_patterns("coordinator.db*", "secret-key"))
+    cat = live(data)
+    for _ in range(6):
+        query = Query(text="Reitstall", district="hafen")
+        demand.record(query, cat.search(query, TODAY), TODAY, data)
     target = ROOT / "test-artifacts" / "coordinator-report.pdf"
     target.parent.mkdir(exist_ok=True)
     result = run_finder("report", "--pdf", str(target), "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
     assert "(1 page)" in result.stdout
     assert target.read_bytes().startswith(b"%PDF")
+    text = pypdf.PdfReader(target).pages[0].extract_text()
+    flat = " ".join(text.split())
+    assert "Präventionskette Wiesbrück" in flat
+    assert "Stand: 5. Dezember 2026" in flat
+    # The unmet searches were counted in the week of 30 November to 6 December.
+    assert "30. November 2026 bis 6. Dezember 2026" in flat and "reitstall" in flat
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "a date in ISO form"
+    assert "Legende" in flat and "Lücke" in flat and "dünn" in flat
+    assert "je 1.000 Kinder" in flat
+    # Figures of the README's table: Altstadt 0–2 115,1; Weststadt 0–2 15,7 with high need.
+    assert "115,1" in flat and "15,7" in flat and "35,4" in flat
+    assert "Hoher Bedarf, wenige Angebote" in flat and "Weststadt" in flat
+    # Every word of every column header is whole on its line.
+    lines = {line.strip() for line in text.splitlines()}
+    for label in ("Schwangerschaft und Geburt", "Frühe Kindheit", "Weiterführende Schule",
+                  "Übergang Schule – Beruf", "Grundschulalter"):
+        for word in label.split():
+            assert word in flat, word
+        assert not any(line.endswith("-") and line[:-1] and label.startswith(line[:-1])
+                       for line in lines), label
     assert run_finder("report", "--data-dir", str(data)).returncode == 2   # no file named
 
 

@@ -110,6 +110,22 @@ class Demand:
     """Rows whose weekly count reached THRESHOLD, summed over their weeks, most first."""
     other: int
     """The searches of all rows below THRESHOLD, summed."""
+    weeks: tuple[str, str] | None = None
+    """The first and the last week counted (every row, below the threshold too)."""
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The days the counts cover: the Monday of the first week to the Sunday of the
+        last."""
+        if not self.weeks:
+            return None
+        return week_days(self.weeks[0])[0], week_days(self.weeks[1])[1]
+
+
+def week_days(week: str) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of an ISO week like 2026-W49."""
+    year, number = (int(part) for part in week.split("-W"))
+    return dt.date.fromisocalendar(year, number, 1), dt.date.fromisocalendar(year, number, 7)
 
 
 def summary(data_dir: str | Path, since: str | None = None) -> Demand:
@@ -134,7 +150,8 @@ def summary(data_dir: str | Path, since: str | None = None) -> Demand:
                   tuple(r["week"] for r in group), marks.get((text, filters)))
              for (text, filters), group in grouped.items()]
     needs.sort(key=lambda n: (-n.count, n.text, json.dumps(n.filters, sort_keys=True)))
-    return Demand(tuple(needs), other)
+    weeks = (rows[0]["week"], rows[-1]["week"]) if rows else None
+    return Demand(tuple(needs), other, weeks)
 
 
 def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: str) -> None:
