@@ -802,3 +802,28 @@ def test_the_demand_marks_work_as_the_page_sends_them(data, caplog):
     assert browser.post("/coordinator/demand/mark", {"text": "ponyhof", "filters": "{kaputt",
                                                      "mark": "offer_added"}).status_code == 400
     assert "demand mark refused" in caplog.text and "ponyhof" not in caplog.text
+
+
+def test_the_providers_button_confirms_its_running_offers_and_not_the_ended_one(data):
+    """"Alle Angebote von Kitas im Süden sind noch aktuell", pressed on the page: the
+    offers that run are confirmed, the one that ended in 2020 stays expired and
+    unconfirmed, on the page and in the records."""
+    from finder.coordinator import freshness
+
+    browser = Session(with_user(data))
+    browser.login()
+    page = browser.get("/coordinator/freshness").get_data(as_text=True)
+    buttons = [f for f in forms_of(page, "/coordinator/freshness/confirm")
+               if f["fields"].get("kind") == "provider" and f["fields"]["item"] == "kita-sued"]
+    assert len(buttons) == 1
+    assert browser.post("/coordinator/freshness/confirm", buttons[0]["fields"]).status_code == 303
+    after = browser.get("/coordinator/freshness").get_data(as_text=True)
+    expired = re.search(r'<li id="offer-kita-west-alt" class="(\w+)">(.*?)</li>', after, re.S)
+    assert expired and expired.group(1) == "expired" and "bestätigt" not in expired.group(2)
+    assert "bestätigt von koordination" in re.search(
+        r'<li id="offer-kita-mond".*?</li>', after, re.S).group(0)
+    items = {i.offer["id"]: i for g in freshness.compute(live(data), data, TODAY).groups
+             for i in g.items}
+    assert items["kita-west-alt"].confirmed is None and items["kita-west-alt"].state == "expired"
+    assert items["kita-mond"].confirmed["by"] == "koordination"
+    assert "kita-zukunft" not in items        # not yet started, now confirmed: not stale
