@@ -31,7 +31,10 @@ def main() -> None:
 @content_option
 @click.option("--coverage", "show_coverage", is_flag=True,
               help="Also print what is translated: a language x field table.")
-def check(content_dir: str | None, show_coverage: bool) -> None:
+@click.option("--outdated", "show_outdated", is_flag=True,
+              help="Also list translations older than their German text: language, id, "
+                   "field and the hash to write as translated_from once translated anew.")
+def check(content_dir: str | None, show_coverage: bool, show_outdated: bool) -> None:
     """Validate all content files and report every problem with file and line."""
     from finder import content
 
@@ -54,6 +57,22 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
             cells = [f"{done}/{total} ({100 * done // max(total, 1)} %)"
                      for done, total in counts.values()]
             click.echo(f"| {lang} | " + " | ".join(cells) + " |")
+    if show_outdated:
+        _print_outdated(loaded)
+
+
+def _print_outdated(loaded) -> None:
+    """Each translated text whose German changed since (the model's rule)."""
+    from finder.model import LANGUAGES, Offer, Provider, text_hash
+
+    items = [Provider.from_record(p) for p in loaded.providers] + \
+        [Offer.from_record(o) for o in loaded.offers]
+    found = [(lang, item.id, key, text_hash(getattr(item, key)))
+             for lang in LANGUAGES[1:] for item in items
+             for key in item.outdated_translation(lang)]
+    for row in found:
+        click.echo("\t".join(row))
+    click.echo(f"{len(found)} translated text(s) older than the German")
 
 
 @main.command()
