@@ -564,5 +564,101 @@ def content_verifications(dry_run: bool, content_dir: str | None, data_dir: str 
                + ("; run finder check, then commit" if changes and not dry_run else ""))
 
 
+@content_group.command("write-back")
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@content_option
+@data_option
+def content_write_back(dry_run: bool, content_dir: str | None, data_dir: str | None) -> None:
+    """Write the coordinator's decisions into the content: accepted changes of providers
+    (only their lines), confirmations as assured_date, and in the translation files the
+    mark of the German each changed text was translated from. The whole content is
+    checked first; on a problem nothing is written."""
+    from finder.coordinator.changes import WriteBackError, write_back
+
+    root = config.content_dir(content_dir)
+    try:
+        result = write_back(root, config.data_dir(data_dir), dry_run=dry_run)
+    except WriteBackError as error:
+        click.echo(str(error), err=True)
+        click.echo("nothing written: the content would not pass finder check", err=True)
+        sys.exit(1)
+    for file, offer, keys, number in result.written:
+        click.echo(f"{file}: {offer}: {', '.join(keys)} (proposal {number})")
+    for number, why in result.skipped:
+        click.echo(f"proposal {number} not written: {why}", err=True)
+    for lang, offer, key in result.marked:
+        click.echo(f"translations/{lang}.yaml: {offer}: {key} is now older than the German")
+    for change in result.confirmed:
+        click.echo(f"providers/{change.file.name}: {change.offer}: assured_date "
+                   f"{change.old or '(none)'} -> {change.new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(result.files)} file(s) {verb}"
+               + ("; see git diff, then finder build and commit" if result.files and not dry_run
+                  else ""))
+
+
+@main.group("providers")
+def providers_group() -> None:
+    """The providers' private links, through which they check their own offers."""
+
+
+@providers_group.command("links")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_option
+def providers_links(as_json: bool, data_dir: str | None) -> None:
+    """Each provider's working link (a new one where there is none): the address is
+    town.yaml's public_url. JSON: [{"provider": id, "url": ...}]."""
+    from finder.coordinator import links
+
+    base, providers = _town_and_providers(data_dir)
+    data = config.data_dir(data_dir)
+    found = [{"provider": pid, "url": links.current(data, pid, clock.today()).url(base)}
+             for pid in providers]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        for row in found:
+            click.echo(f"{row['provider']}\t{row['url']}")
+
+
+@providers_group.command("renew")
+@click.argument("provider")
+@data_option
+def providers_renew(provider: str, data_dir: str | None) -> None:
+    """A new link for PROVIDER; the old one stops working."""
+    from finder.coordinator import links
+
+    base, providers = _town_and_providers(data_dir)
+    if provider not in providers:
+        raise click.ClickException(f"there is no provider {provider!r}")
+    click.echo(links.issue(config.data_dir(data_dir), provider, clock.today()).url(base))
+
+
+@providers_group.command("revoke")
+@click.argument("provider")
+@data_option
+def providers_revoke(provider: str, data_dir: str | None) -> None:
+    """Stop PROVIDER's link at once (a new one is made by renew, links or remind)."""
+    from finder.coordinator import links
+
+    count = links.revoke(config.data_dir(data_dir), provider, clock.today())
+    click.echo(f"{count} link(s) of {provider} revoked")
+
+
+def _town_and_providers(data_dir: str | None) -> tuple[str, list[str]]:
+    """The live catalogue's public_url (town.yaml) and provider ids."""
+    from finder.catalogue import CatalogueMissing, live
+
+    try:
+        catalogue = live(config.data_dir(data_dir))
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    base = catalogue.town.get("public_url")
+    if not base:
+        raise click.ClickException("town.yaml needs public_url: the address providers open "
+                                   "their links at")
+    return base, sorted(catalogue.providers)
+
+
 if __name__ == "__main__":
     main()

@@ -27,7 +27,17 @@ class EditError(Exception):
     """A change that cannot be written line by line; says where and why."""
 
 
-_KEY = re.compile(r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*):(\s|$)")
+_KEY = re.compile(r"""^(\s*(?:-\s+)?)(?:"([A-Za-z_][\w-]*)"|'([A-Za-z_][\w-]*)'|([A-Za-z_][\w-]*))"""
+                  r"\s*:(\s|$)")
+"""A line that starts a field: its indentation (with a list item's dash) and its key,
+plain or quoted."""
+
+
+def _key_at(line: str) -> tuple[str, str] | None:
+    found = _KEY.match(line)
+    if not found:
+        return None
+    return found.group(1), found.group(2) or found.group(3) or found.group(4)
 
 
 def locate(document: Any, path: Sequence[str | int]) -> Any:
@@ -59,7 +69,7 @@ def edit_mapping(text: str, path: Sequence[str | int], values: dict[str, Any],
             continue
         if old_present:
             first, stop = _span(lines, mapping.lines[key], starts, end, where, key)
-            prefix = _KEY.match(lines[first]).group(1)
+            prefix = _key_at(lines[first])[0]
             if new_value is None:
                 if prefix.strip().startswith("-"):
                     raise EditError(f"{where}:{first + 1}: {key} starts its list item; "
@@ -110,11 +120,12 @@ def _span(lines: list[str], line: int, starts: list[int], end: int, where: str,
     """The 0-based lines [first, stop) of a field: from its key to the next key, without
     the blank lines and the comments about what follows."""
     first = line - 1
-    if not _KEY.match(lines[first]) or _KEY.match(lines[first]).group(2) != key:
+    found = _key_at(lines[first])
+    if found is None or found[1] != key:
         raise EditError(f"{where}:{line}: {key} is not on a line of its own")
     following = [s for s in starts if s > line]
     stop = (following[0] if following else end) - 1
-    indent = len(_KEY.match(lines[first]).group(1))
+    indent = len(found[0])
     while stop > first + 1:
         candidate = lines[stop - 1]
         stripped = candidate.strip()
@@ -134,7 +145,7 @@ def _insert_point(lines: list[str], mapping, key: str, order: Sequence[str], sta
     anchor = max(before, key=lambda k: order.index(k)) if before else \
         max(mapping.lines, key=lambda k: mapping.lines[k])
     _, stop = _span(lines, mapping.lines[anchor], starts, end, where, anchor)
-    indent = len(_KEY.match(lines[mapping.lines[anchor] - 1]).group(1))
+    indent = len(_key_at(lines[mapping.lines[anchor] - 1])[0])
     return stop, indent
 
 

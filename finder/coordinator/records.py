@@ -2,7 +2,8 @@
 
 Builds are thrown away and rebuilt; what the coordinator's work produces must outlive
 them: users and failed logins, sessions, the unmet-demand counts, "still current"
-confirmations and the figures of the last report. They live in
+confirmations and the figures of the last report, providers' links and proposals,
+families' reports and the reminders sent. They live in
 `<data_dir>/coordinator.db`, whose tables are created here, idempotently.
 """
 
@@ -63,3 +64,21 @@ def _create(db: sqlite_utils.Database) -> None:
                                 "at": str}, pk="id", if_not_exists=True)
     db["reports"].create({"id": int, "at": str, "by": str, "figures": str}, pk="id",
                          if_not_exists=True)
+    # Providers' private links: the token is worked out from serial and key, never kept.
+    db["provider_links"].create({"serial": str, "provider": str, "issued": str, "expires": str,
+                                 "revoked": str}, pk="serial", if_not_exists=True)
+    # A provider's corrections of an offer, waiting for the coordinator: per field the
+    # old and new values under their content keys (JSON); accepted ones are written into
+    # the content by `finder content write-back` (written_at).
+    db["proposals"].create({"id": int, "offer": str, "provider": str, "day": str,
+                            "changes": str, "message": str, "status": str, "accepted": str,
+                            "decided_by": str, "decided_at": str, "note": str,
+                            "written_at": str}, pk="id", if_not_exists=True)
+    # Families' "something is wrong": the offer, a reason, a short text with e-mail
+    # addresses and phone numbers taken out, the day. No address, browser, chat or time.
+    db["family_reports"].create({"id": int, "offer": str, "reason": str, "text": str,
+                                 "day": str, "status": str, "decided_by": str,
+                                 "decided_at": str, "note": str}, pk="id", if_not_exists=True)
+    # Reminders sent to providers (whom, which day), so that none is asked twice a month.
+    db["reminders"].create({"provider": str, "day": str}, pk=("provider", "day"),
+                           if_not_exists=True)

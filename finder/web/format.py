@@ -30,6 +30,8 @@ def register(app) -> None:
                      town_name_in, wheelchair_words, attendance_words, where_words, today):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
+    app.jinja_env.globals.update(report_reasons=wording.REPORT_REASONS,
+                                 report_thanks=wording.REPORT_THANKS)
 
 
 def _lang() -> str:
