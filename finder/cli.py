@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -643,6 +644,69 @@ def providers_revoke(provider: str, data_dir: str | None) -> None:
 
     count = links.revoke(config.data_dir(data_dir), provider, clock.today())
     click.echo(f"{count} link(s) of {provider} revoked")
+
+
+@main.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print the messages; send and record nothing.")
+@data_option
+def remind(dry_run: bool, data_dir: str | None) -> None:
+    """E-mail each provider whose offers are due for checking (11 months since the last
+    check, or ending within 30 days) its private link. SMTP from the environment:
+    FINDER_SMTP_HOST, _PORT, _USER, _PASSWORD, _TLS (starttls, ssl or none), _FROM."""
+    import smtplib
+
+    from finder.catalogue import live
+    from finder.coordinator import links, reminders
+
+    base, _ = _town_and_providers(data_dir)
+    data = config.data_dir(data_dir)
+    catalogue = live(data)
+    town, today = catalogue.town, clock.today()
+    try:
+        smtp = None if dry_run else reminders.settings()
+    except reminders.SmtpSettingsError as error:
+        raise click.ClickException(str(error)) from None
+    sender = (smtp.sender if smtp else os.environ.get("FINDER_SMTP_FROM")) or \
+        town.get("corrections_email") or (town.get("imprint") or {}).get("email")
+    if not sender:
+        raise click.ClickException("set FINDER_SMTP_FROM or corrections_email in town.yaml")
+    found = reminders.due(catalogue, data, today)
+    server, sent = None, 0
+    try:
+        for item in (d for d in found if d.address):
+            if dry_run:
+                link = links.latest(data).get(item.provider)
+                soon = (today + dt.timedelta(days=links.RENEW_BEFORE_DAYS)).isoformat()
+                link = link if link and link.valid_on(today) and link.expires >= soon else None
+            else:
+                link = links.current(data, item.provider, today,
+                                     renew_before=links.RENEW_BEFORE_DAYS)
+            mail = reminders.message(item, link, base, town, sender)
+            if dry_run:
+                click.echo(f"To: {mail['To']}\nSubject: {mail['Subject']}\n\n{mail.get_content()}")
+                click.echo("-" * 72)
+                continue
+            if server is None:
+                server = reminders.connect(smtp)
+            server.send_message(mail)
+            reminders.remember(data, item.provider, today)
+            sent += 1
+    except (smtplib.SMTPException, OSError) as error:
+        raise click.ClickException(f"sending failed after {sent} reminder(s): "
+                                   f"{type(error).__name__}: {error}") from None
+    finally:
+        if server is not None:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    for item in (d for d in found if not d.address):
+        click.echo(f"{item.provider}: no e-mail address; please call "
+                   f"({', '.join(catalogue.providers[item.provider].phones) or 'no phone'})", err=True)
+    with_address = sum(1 for d in found if d.address)
+    click.echo(f"{with_address} reminder(s) {'to send' if dry_run else 'sent'}"
+               + (f", {len(found) - with_address} provider(s) without an e-mail address"
+                  if len(found) > with_address else ""))
 
 
 def _town_and_providers(data_dir: str | None) -> tuple[str, list[str]]:

@@ -28,7 +28,7 @@ many machines cannot bury the queue."""
 PROPOSALS_PER_PROVIDER_A_DAY = 50
 MAX_MESSAGE = 1000
 
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NUMBER = re.compile(r"\+?\d[\d /().-]{4,}\d")
 _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})")
 
