@@ -49,8 +49,8 @@ def app_for(data_dir, **settings):
 def form_of(html: str, action_part: str) -> dict:
     """The fields of the first form whose action contains action_part, as a browser
     would send them (text, textarea, checked boxes and radios, hidden)."""
-    start = html.index(action_part)
-    form = html[html.rindex("<form", 0, start):html.index("</form>", start)]
+    start = re.search(r'<form[^>]*action="[^"]*' + re.escape(action_part), html).start()
+    form = html[start:html.index("</form>", start)]
     fields: dict = {}
     for tag in re.findall(r"<input[^>]*>", form):
         name = re.search(r'name="([^"]+)"', tag)
