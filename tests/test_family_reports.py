@@ -5,6 +5,7 @@ offer, and each report reaches the coordinator's queue and counts in freshness."
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 
 import pytest
@@ -59,6 +60,8 @@ def test_a_report_from_the_offer_page_keeps_nothing_about_the_family(data, caplo
     assert "Set-Cookie" not in page.headers
     assert '<details class="report-wrong" id="report">' in html
     assert "Stimmt etwas nicht?" in html
+    # The text box starts empty (the offer page's own names do not leak into it).
+    assert re.search(r'<textarea id="report-text"[^>]*></textarea>', html)
     form = form_of(html, f"/de/offer/{OFFER}/report")
     sent = client.post(f"/de/offer/{OFFER}/report", headers=identifying_headers(), data=form | {
         "reason": "wrong_phone",
@@ -85,9 +88,10 @@ def test_the_report_works_without_javascript_on_its_own_page_in_every_language(d
         assert page.status_code == 200 and words in page.get_data(as_text=True), lang
     form = form_of(client.get(f"/en/offer/{OFFER}/report").get_data(as_text=True),
                    f"/en/offer/{OFFER}/report")
-    missing = client.post(f"/en/offer/{OFFER}/report", data=form)
+    missing = client.post(f"/en/offer/{OFFER}/report", data=form | {"text": "Closed on Mondays"})
     assert missing.status_code == 400
     assert "Please choose what is wrong." in missing.get_data(as_text=True)
+    assert ">Closed on Mondays</textarea>" in missing.get_data(as_text=True)   # kept as typed
     assert proposals.reports(data) == []
     thanks = client.post(f"/en/offer/{OFFER}/report", data=form | {"reason": "closed_moved"})
     assert thanks.status_code == 200 and "Thank you" in thanks.get_data(as_text=True)

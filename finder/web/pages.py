@@ -235,7 +235,7 @@ def report_offer(offer_id: str):
     reason = request.form.get("reason")
     if reason not in proposals.REASONS:
         return _no_store(render_template("report_offer.html", offer=found, state="choose",
-                                         text=text)), 400
+                                         report_text=text)), 400
     try:
         proposals.report(current_app.config["DATA_DIR"], offer_id, reason, text, today())
     except (OSError, sqlite3.Error) as error:
