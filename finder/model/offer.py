@@ -262,9 +262,6 @@ class Offer:
         list."""
         return _outdated(self, lang)
 
-    def translation_outdated(self, lang: str) -> bool:
-        return bool(self.outdated_translation(lang))
-
     # --- time ---------------------------------------------------------------------------
 
     def is_current(self, day: dt.date) -> bool:
