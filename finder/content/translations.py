@@ -3,15 +3,20 @@ of the German is translated."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from finder.content.checker import Checker
+from finder.content.yamlfile import Mapping
 from finder.model import LANGUAGES, TRANSLATABLE
 
 if TYPE_CHECKING:
     from finder.content.load import Content
 
 TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
+MARK = "translated_from"
+"""An entry's note of the German its texts were translated from: {field: hash}."""
+HASH = re.compile(r"^[0-9a-f]{8}$")
 
 
 def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
@@ -46,11 +51,37 @@ def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
                 continue
             if not c.expect_mapping(fields, line, f"{kind} {item_id!r}"):
                 continue
+            texts = Mapping({k: v for k, v in fields.items() if k != MARK})
+            texts.line, texts.lines = fields.line, fields.lines
             original["translations"].setdefault(lang, {}).update(c.translated_fields(
-                fields, kind, lang, f"{kind} {item_id!r}",
+                texts, kind, lang, f"{kind} {item_id!r}",
                 has_original=lambda key, original=original: bool(original.get(key)),
                 tidy=lambda text: " ".join(text.split())))
             original["translated_by"][lang] = str(data.get("translator", ""))
+            if MARK in fields:
+                original["translated_from"][lang] = _marks(c, fields, kind, f"{kind} {item_id!r}")
+
+
+def _marks(c: Checker, fields: Mapping, kind: str, what: str) -> dict[str, str]:
+    """translated_from: per translated text, the hash (finder.model.text_hash) of the
+    German it was translated from."""
+    line = c.line_of(fields, MARK)
+    marks = fields[MARK]
+    if not isinstance(marks, dict):
+        c.problem(line, f"{MARK} of {what} must be a mapping of text: hash")
+        return {}
+    result = {}
+    for key, value in marks.items():
+        if key not in TRANSLATABLE[kind]:
+            c.problem(line, f"{MARK} of {what}: {key!r} cannot be translated")
+        elif not fields.get(key):
+            c.problem(line, f"{MARK} of {what}: {key!r} is not translated here")
+        elif not isinstance(value, str) or not HASH.match(value):
+            c.problem(line, f"{MARK} of {what}: {key} must be the 8-letter hash of the German "
+                            'text in quotes, like "0a1b2c3d" (finder check --outdated prints it)')
+        else:
+            result[key] = value
+    return result
 
 
 def coverage(content: Content) -> list[tuple[str, dict[str, tuple[int, int]]]]:

@@ -12,6 +12,7 @@ from finder.model.offer import (  # noqa: F401
     Provider,
     is_current,
     is_stale,
+    text_hash,
 )
 from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401
 from finder.model.vocabulary import (  # noqa: F401

@@ -10,6 +10,7 @@ coordinator all ask these questions here, so that each is answered one way.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from finder.model import ages, words
@@ -44,6 +45,23 @@ def is_current(valid_from: str | None, valid_to: str | None, day: dt.date) -> bo
 def is_stale(assured_date: str | None, day: dt.date) -> bool:
     """Whether nobody has confirmed the offer for over STALE_DAYS (or ever)."""
     return assured_date is None or assured_date < (day - dt.timedelta(days=STALE_DAYS)).isoformat()
+
+
+def text_hash(text: str | None) -> str:
+    """A short mark of a German text, the same however its lines are wrapped: a
+    translation file keeps it as `translated_from`, naming the German it was made from."""
+    plain = " ".join((text or "").split())
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:8]
+
+
+def _outdated(record, lang: str) -> tuple[str, ...]:
+    """The texts whose translation into lang was made from another German text than
+    today's (the translation file says which by translated_from); a translation without
+    that mark is not known to be older."""
+    marks = record.translated_from.get(lang, {})
+    translated = record.translations.get(lang, {})
+    return tuple(key for key, mark in marks.items()
+                 if translated.get(key) and mark != text_hash(getattr(record, key)))
 
 
 def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool]:
@@ -110,6 +128,8 @@ class Provider:
     translated_by: dict = field(default_factory=dict)
     closures: tuple[Closure, ...] = ()
     source: str = ""
+    translated_from: dict = field(default_factory=dict)
+    """Per language, per text: the hash of the German the translation was made from."""
 
     @classmethod
     def from_record(cls, record: dict) -> Provider:
@@ -122,7 +142,8 @@ class Provider:
                    translations=record.get("translations") or {},
                    translated_by=record.get("translated_by") or {},
                    closures=tuple(Closure.from_record(c) for c in record.get("closures") or ()),
-                   source=record.get("source") or "")
+                   source=record.get("source") or "",
+                   translated_from=record.get("translated_from") or {})
 
     def text_in(self, key: str, lang: str) -> tuple[str, bool]:
         """A text in lang, and whether it is the German because there is no translation."""
@@ -130,6 +151,10 @@ class Provider:
 
     def text(self, key: str, lang: str) -> str:
         return self.text_in(key, lang)[0]
+
+    def outdated_translation(self, lang: str) -> tuple[str, ...]:
+        """The texts whose translation into lang is older than their German."""
+        return _outdated(self, lang)
 
     def as_record(self, lang: str = "de") -> dict:
         """The provider as a plain record (the content's shape), texts in lang."""
@@ -182,6 +207,8 @@ class Offer:
     holidays: Holidays = NO_HOLIDAYS
     """The public holidays of the town's Land: no session takes place on them."""
     source: str = ""
+    translated_from: dict = field(default_factory=dict)
+    """Per language, per text: the hash of the German the translation was made from."""
 
     @classmethod
     def from_record(cls, record: dict, holidays: Holidays = NO_HOLIDAYS,
@@ -212,7 +239,8 @@ class Offer:
             translated_by=record.get("translated_by") or {},
             closures=own + tuple(provider_closures),
             open_on_holidays=bool(record.get("open_on_holidays")),
-            holidays=holidays, source=record.get("source") or "")
+            holidays=holidays, source=record.get("source") or "",
+            translated_from=record.get("translated_from") or {})
 
     # --- texts --------------------------------------------------------------------------
 
@@ -226,6 +254,13 @@ class Offer:
     def translated(self, lang: str) -> bool:
         """Whether the offer has its name in lang (German always)."""
         return lang == "de" or bool(self.translations.get(lang, {}).get("name"))
+
+    def outdated_translation(self, lang: str) -> tuple[str, ...]:
+        """The texts whose translation into lang was made from an older German text
+        (translated_from in the translation file names it): the one rule by which the
+        offer page says "the translation may be out of date" and translators get their
+        list."""
+        return _outdated(self, lang)
 
     # --- time ---------------------------------------------------------------------------
 
