@@ -72,6 +72,8 @@ class Unit:
     counts literally only where all its words are found)."""
     corrected: str | None = None
     """The word this unit was read as when the typed word was misspelt."""
+    text: str = ""
+    """The words of the query this unit was read from (as read: corrected, joined)."""
 
 
 @dataclass
@@ -222,6 +224,7 @@ class NeedVocabulary:
             if unit is not None:
                 reading.units.append(unit)
         for unit in reading.units:
+            unit.text = " ".join(words[i] for i in unit.positions)
             for i in unit.positions:
                 if typed[i] in reading.corrections:
                     unit.corrected = reading.corrections[typed[i]]
@@ -251,6 +254,8 @@ class NeedVocabulary:
         folded = [fold(t) for t in typed]
         used: set[int] = set()
         for i, word in enumerate(folded):
+            if i in used:
+                continue  # a word of an age read before ("2,5 Jahre")
             if word in self.districts and reading.district is None:
                 reading.district = self.districts[word]
                 used.add(i)
