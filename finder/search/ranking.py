@@ -37,6 +37,8 @@ COMPOUND_STRENGTH = 0.8
 LITERAL_BESIDE_MEANING, LITERAL_BONUS = 0.75, 0.25
 """A unit's words found literally count less than what the unit means, and add a
 little to an offer that has both."""
+SITUATION_STRENGTH = 0.9
+"""A word found in the situations an offer helps with, against one in its own texts."""
 AGE_MISFIT = 0.6
 """Relevance kept by an offer whose ages do not fit an age named in the text."""
 KEEP_SHARE = 0.3
@@ -109,8 +111,9 @@ class Scorer:
 
     def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Offers having one term and their strength: 0.5 for any match up to 1 for
-        the best-scored offer. field is "de" (title, provider, body) or "foreign"
-        (translations). Sparse: (document numbers, strengths)."""
+        the best-scored offer. field is "de" (title, provider, body), "foreign"
+        (translations) or "situation" (situations.yaml). Sparse: (document numbers,
+        strengths)."""
         key = (field, text)
         found = self._cached(key)
         if found is not None:
@@ -119,7 +122,7 @@ class Scorer:
         reader = searcher.reader()
         raw: dict[int, float] = {}
         fields = (("title", TITLE_WEIGHT), ("provider", PROVIDER_WEIGHT), ("body", BODY_WEIGHT)) \
-            if field == "de" else (("foreign", 1.0),)
+            if field == "de" else ((field, 1.0),)
         for fieldname, weight in fields:
             if (fieldname, text) not in reader:
                 continue
@@ -224,12 +227,16 @@ class Scorer:
         return np.maximum(strengths, literal) + bonus
 
     def _literal(self, german: tuple[str, ...], foreign: tuple[str, ...]) -> np.ndarray:
-        """The best strength of any of these terms in the German or translated texts."""
+        """The best strength of any of these terms in the German or translated texts, or,
+        a little less, in the situations families describe."""
         literal = np.zeros(self.size, dtype=np.float32)
-        for field, texts in (("de", german), ("foreign", foreign)):
+        # German situations only for the words that may match German texts (gift is no Gift).
+        situation = [k for k in foreign if not k.startswith("de:")] + [f"de:{g}" for g in german]
+        for field, texts, weight in (("de", german, 1.0), ("foreign", foreign, 1.0),
+                                     ("situation", situation, SITUATION_STRENGTH)):
             for text in texts:
                 docs, values = self.term(field, text)
-                literal[docs] = np.maximum(literal[docs], values)
+                literal[docs] = np.maximum(literal[docs], values * weight)
         return literal
 
     def relevance(self, reading: Reading, needs: dict[str, Need],
