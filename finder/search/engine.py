@@ -20,6 +20,7 @@ import numpy as np
 
 from finder.model import COMES_TO_FAMILY, LANGUAGES, PHASE_IDS, REMOTE, TOPIC_IDS, ages, is_current, is_stale
 from finder.search import ranking
+from finder.search.fit import judge
 from finder.search.highlight import highlight
 from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
@@ -42,6 +43,7 @@ class _Match:
     district: str | None
     emergency: bool
     needs: tuple[str, ...]
+    fit: str
 
 
 class Engine:
@@ -262,6 +264,10 @@ class Engine:
             if len(order) or len(taken) == len(applicable):
                 break
             taken.append(applicable[len(taken)])
+        misfit = ~self._fits_ages(reading.ages_months, False) if reading.ages_months \
+            else np.zeros(self.n, dtype=bool)
+        fit = judge(reading, per_unit, scores, order, taken, misfit, ranking.BANDS[0],
+                    self.scorer.own_words)
         found = np.zeros(self.n, dtype=bool)
         found[order] = True
         facets = {
@@ -276,7 +282,7 @@ class Engine:
         return _Match(order.astype(np.int32), scores, why[0], why[1], tuple(taken),
                       self._suggestion(reading, order, per_unit), facets,
                       self._highlight_terms(reading), q.district, emergency,
-                      tuple(sorted(reading.needs)))
+                      tuple(sorted(reading.needs)), fit)
 
     def _suggestion(self, reading: Reading, order: np.ndarray,
                     per_unit: list[np.ndarray]) -> str | None:
@@ -390,4 +396,4 @@ class Engine:
                             "summary": highlight(summary, match.terms)},
             ))
         return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
-                       match.relaxed, match.district, match.emergency, match.needs)
+                       match.relaxed, match.district, match.emergency, match.needs, match.fit)

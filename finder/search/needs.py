@@ -394,7 +394,10 @@ class NeedVocabulary:
                  translit: bool) -> Unit:
         """Add the words' own terms, so that an offer naming them matches too."""
         german, foreign, per_word = [], [], []
-        for i in positions:
+        # In a phrase, stop words say nothing an offer's text must contain ("hits me").
+        content = [i for i in positions if not self._is_stop(fold(words[i]), lang)] \
+            if len(positions) > 1 else list(positions)
+        for i in content or positions:
             word = words[i]
             word_german, word_foreign = [], []
             for language, keys in self._token_keys(word, lang, translit=translit).items():

@@ -240,6 +240,10 @@ class Results:
     emergency numbers on top."""
     needs: tuple[str, ...] = ()
     """The needs read from the text (ids of the need vocabulary)."""
+    fit: str = "strong"
+    """How well the first results answer the query (finder.search.fit): strong (they
+    answer the need), partial (related offers, no exact answer) or none (nothing
+    relevant). A search without words is strong when its filters matched."""
 
     @property
     def pages(self) -> int:
@@ -269,4 +273,5 @@ class Results:
             "district": self.district,
             "emergency": self.emergency,
             "needs": list(self.needs),
+            "fit": self.fit,
         }

@@ -226,6 +226,17 @@ class Scorer:
         bonus = np.where(strengths > 0, LITERAL_BONUS * literal, 0.0)
         return np.maximum(strengths, literal) + bonus
 
+    def own_words(self, unit: Unit) -> np.ndarray:
+        """Each offer's strength for the unit's own words as typed, not for what they
+        mean: a phrase only where all its words are found."""
+        if len(unit.words) > 1:
+            return np.min([self._literal(german, foreign) for german, foreign in unit.words],
+                          axis=0)
+        literal = self._literal(unit.german, unit.foreign)
+        if unit.compound:
+            np.maximum(literal, self.phrase(unit.compound) * COMPOUND_STRENGTH, out=literal)
+        return literal
+
     def _literal(self, german: tuple[str, ...], foreign: tuple[str, ...]) -> np.ndarray:
         """The best strength of any of these terms in the German or translated texts, or,
         a little less, in the situations families describe."""

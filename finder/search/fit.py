@@ -1,0 +1,85 @@
+"""How well the results answer the query: strong, partial or none, from the ranking's own
+evidence.
+
+A family's text is read as units (finder.search.needs), and every offer gets a strength
+for each unit (finder.search.ranking). The fit asks of the first few offers how much of
+the meaningful query each of them answers:
+
+- a unit is answered by an offer as far as its strength reaches ANSWERED;
+- a need or topic recognised from the family's words counts fully only where the offer
+  itself holds those words (in its texts, translations or the situations it helps with,
+  situations.yaml); elsewhere it counts INEXACT. "Karate" is read as the need for sport
+  and every sports club answers sport, but none of them says karate;
+- a plain word no offer holds (an inflected verb, a typo, "Kinderreisepass") cannot be
+  answered by any offer: beside a recognised need it is left out, alone it counts;
+- an offer whose ages do not fit an age named in the text counts less, as in the ranking;
+- plain words only, and many offers about as good as the best: everyday words matched.
+
+The best of the first offers decides: strong (its share of the query reaches
+STRONG_FROM: the results answer the need), partial (related offers, no exact answer),
+none (nothing relevant). A search without words is strong when its filters matched
+without relaxing them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from finder.search.needs import Reading, Unit
+from finder.search.ranking import AGE_MISFIT
+
+FITS = ("strong", "partial", "none")
+TOP = 3
+"""How many of the first offers are asked."""
+ANSWERED = 0.5
+"""A unit's strength from which an offer answers it fully (0.5 is any literal match)."""
+INEXACT = 0.6
+"""What an answer to a recognised need counts when the offer does not hold the family's
+own words for it."""
+STRONG_FROM = 0.7
+PARTIAL_FROM = 0.35
+"""Shares of the meaningful query the best offer must answer for each fit."""
+FLAT = 8
+"""Plain words only, and at least this many offers about as good as the best: chance."""
+
+
+def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
+          order: np.ndarray, relaxed: Sequence[str], misfit: np.ndarray, band: float,
+          own_words: Callable[[Unit], np.ndarray]) -> str:
+    """The fit of one search (see the module's docstring). `misfit` marks offers whose
+    ages do not fit an age named in the text, `own_words` gives each offer's strength for
+    a unit's own words, `band` is the share of the best relevance an offer needs to count
+    as about as good."""
+    if not len(order):
+        return "none"
+    if not reading.has_text:
+        return "partial" if relaxed else "strong"
+    if "no_words" in relaxed:
+        return "none"
+    units = [(u, s) for u, s in zip(reading.units, per_unit) if u.weight > 0]
+    recognised = [(u, s) for u, s in units if u.meanings]
+    plain = [(u, s) for u, s in units if not u.meanings]
+    counted = recognised + [(u, s) for u, s in plain if not recognised or float(s.max()) > 0]
+    total = sum(u.weight for u, _ in counted) or 1.0
+    exact = {id(u): own_words(u) > 0 for u, _ in recognised}
+    best = 0.0
+    for doc in (int(d) for d in order[:TOP]):
+        share = 0.0
+        for unit, strengths in counted:
+            answered = min(1.0, float(strengths[doc]) / ANSWERED)
+            if unit.meanings and not exact[id(unit)][doc]:
+                answered *= INEXACT
+            share += unit.weight * answered
+        share /= total
+        if misfit[doc]:
+            share *= AGE_MISFIT
+        best = max(best, share)
+    if not recognised:
+        first = float(scores[int(order[0])])
+        if np.count_nonzero(scores[order] >= first * band) >= FLAT:
+            best = min(best, PARTIAL_FROM)
+    if best >= STRONG_FROM:
+        return "strong"
+    return "partial" if best >= PARTIAL_FROM else "none"
