@@ -26,6 +26,8 @@ from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
 
 CACHE_SIZE = 512
+FIRST_CONTACTS = 3
+"""How many places that help with any question a search shows when nothing fits exactly."""
 
 
 @dataclass
@@ -61,7 +63,7 @@ class Engine:
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
             "open_evenings, "
             "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
-            "translated_languages FROM offers").fetchall()
+            "translated_languages, first_contact FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
@@ -81,6 +83,8 @@ class Engine:
         appointments); online: every offer from afar (online, by phone)."""
         self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
         self.evening_mask = mask()
+        self.first_contact = mask()
+        """Places that help with any question: shown first when nothing fits exactly."""
         self.lang_masks: dict[str, np.ndarray] = {}
         self.translated = {lang: mask() for lang in LANGUAGES}
         self.low = np.zeros(n, dtype=np.int16)
@@ -133,6 +137,7 @@ class Engine:
         self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
         self.weekend_mask[doc] = bool(r["open_weekends"])
         self.evening_mask[doc] = bool(r["open_evenings"])
+        self.first_contact[doc] = bool(r["first_contact"])
         for lang in json.loads(r["languages"]):
             self.lang_masks.setdefault(lang, np.zeros(self.n, dtype=bool))[doc] = True
         for lang in json.loads(r["translated_languages"]):
@@ -376,10 +381,25 @@ class Engine:
         # np.lexsort sorts by the last key first: the rules in reverse.
         return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
 
-    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
-        start = (q.page - 1) * q.page_size
-        docs = match.order[start:start + q.page_size]
-        docs = [int(d) for d in docs]
+    def _first_contact(self, q: Query, district: str | None, scores: np.ndarray,
+                       today: dt.date) -> list[int]:
+        """The town's places that help with any question, best first: in the family's
+        district or for the whole town before those further away, those speaking the
+        reader's language, then those nearer to what was asked; at most FIRST_CONTACTS."""
+        docs = np.flatnonzero(self.first_contact & self._today(today)[0])
+        if not len(docs):
+            return []
+        if district:
+            _labels, tier = self._district_tiers(district, frozenset({"nearby_districts",
+                                                                      "whole_town"}))
+            where = tier[docs]
+        else:
+            where = np.where(self.citywide[docs], 0, 1)
+        speaks = self.lang_masks.get(q.lang, np.zeros(self.n, dtype=bool))[docs]
+        order = np.lexsort((self.id_rank[docs], -np.round(scores[docs], 2), ~speaks, where))
+        return [int(d) for d in docs[order][:FIRST_CONTACTS]]
+
+    def _hits(self, q: Query, match: _Match, docs: list[int], today: dt.date) -> tuple[Hit, ...]:
         offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
         stale = self._today(today)[1]
         hits = []
@@ -395,5 +415,13 @@ class Engine:
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},
             ))
-        return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
-                       match.relaxed, match.district, match.emergency, match.needs, match.fit)
+        return tuple(hits)
+
+    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
+        start = (q.page - 1) * q.page_size
+        docs = [int(d) for d in match.order[start:start + q.page_size]]
+        first = self._first_contact(q, match.district, match.scores, today) \
+            if match.fit != "strong" else []
+        return Results(q, self._hits(q, match, docs, today), len(match.order), match.facets,
+                       match.suggestion, match.relaxed, match.district, match.emergency,
+                       match.needs, match.fit, self._hits(q, match, first, today))
