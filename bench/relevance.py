@@ -99,7 +99,8 @@ def run(catalogue: Catalogue, entry: dict, today=TODAY) -> dict:
         "precision1": bool(ids) and ids[0] in relevant,
         "ndcg5": dcg / ideal if ideal else 0.0,
         "not_first": bool(ids) and ids[0] in set(entry.get("not_first") or ()),
-        "related3": any(i in set(entry.get("related") or ()) | relevant for i in ids[:3]),
+        "related3": any(i in set(entry.get("related") or ()) | relevant
+                        for i in [*ids[:3], *(h.id for h in results.first_contact)]),
         "suggestion": results.suggestion,
         "fit": getattr(results, "fit", None),
         "total": results.total,

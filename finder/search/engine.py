@@ -46,6 +46,8 @@ class _Match:
     emergency: bool
     needs: tuple[str, ...]
     fit: str
+    first_contact: list[int]
+    """When the fit is not strong: places that help with any question (not in order)."""
 
 
 class Engine:
@@ -271,8 +273,13 @@ class Engine:
             taken.append(applicable[len(taken)])
         misfit = ~self._fits_ages(reading.ages_months, False) if reading.ages_months \
             else np.zeros(self.n, dtype=bool)
+        translated = np.ones(self.n, dtype=bool) if q.lang == "de" else self.translated[q.lang]
         fit = judge(reading, per_unit, scores, order, taken, misfit, ranking.BANDS[0],
-                    self.scorer.own_words)
+                    self.scorer.own_words, q.lang, translated)
+        first = self._first_contact(q, scores, today) if fit != "strong" else []
+        if first:
+            # Shown first, apart from the related offers: never twice.
+            order = order[~np.isin(order, first)]
         found = np.zeros(self.n, dtype=bool)
         found[order] = True
         facets = {
@@ -287,7 +294,7 @@ class Engine:
         return _Match(order.astype(np.int32), scores, why[0], why[1], tuple(taken),
                       self._suggestion(reading, order, per_unit), facets,
                       self._highlight_terms(reading), q.district, emergency,
-                      tuple(sorted(reading.needs)), fit)
+                      tuple(sorted(reading.needs)), fit, first)
 
     def _suggestion(self, reading: Reading, order: np.ndarray,
                     per_unit: list[np.ndarray]) -> str | None:
@@ -381,17 +388,16 @@ class Engine:
         # np.lexsort sorts by the last key first: the rules in reverse.
         return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
 
-    def _first_contact(self, q: Query, district: str | None, scores: np.ndarray,
-                       today: dt.date) -> list[int]:
+    def _first_contact(self, q: Query, scores: np.ndarray, today: dt.date) -> list[int]:
         """The town's places that help with any question, best first: in the family's
         district or for the whole town before those further away, those speaking the
         reader's language, then those nearer to what was asked; at most FIRST_CONTACTS."""
         docs = np.flatnonzero(self.first_contact & self._today(today)[0])
         if not len(docs):
             return []
-        if district:
-            _labels, tier = self._district_tiers(district, frozenset({"nearby_districts",
-                                                                      "whole_town"}))
+        if q.district:
+            _labels, tier = self._district_tiers(q.district, frozenset({"nearby_districts",
+                                                                        "whole_town"}))
             where = tier[docs]
         else:
             where = np.where(self.citywide[docs], 0, 1)
@@ -420,8 +426,7 @@ class Engine:
     def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
         start = (q.page - 1) * q.page_size
         docs = [int(d) for d in match.order[start:start + q.page_size]]
-        first = self._first_contact(q, match.district, match.scores, today) \
-            if match.fit != "strong" else []
+        first = match.first_contact
         return Results(q, self._hits(q, match, docs, today), len(match.order), match.facets,
                        match.suggestion, match.relaxed, match.district, match.emergency,
                        match.needs, match.fit, self._hits(q, match, first, today))

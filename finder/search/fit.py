@@ -9,7 +9,10 @@ the meaningful query each of them answers:
 - a need or topic recognised from the family's words counts fully only where the offer
   itself holds those words (in its texts, translations or the situations it helps with,
   situations.yaml); elsewhere it counts INEXACT. "Karate" is read as the need for sport
-  and every sports club answers sport, but none of them says karate;
+  and every sports club answers sport, but none of them says karate. Where the offer
+  could not hold them (it is not translated into the reader's language, or the family
+  typed Arabic, Persian, Russian or Ukrainian in Latin letters), their absence says
+  nothing;
 - a plain word no offer holds (an inflected verb, a typo, "Kinderreisepass") cannot be
   answered by any offer: beside a recognised need it is left out, alone it counts;
 - an offer whose ages do not fit an age named in the text counts less, as in the ranking;
@@ -27,6 +30,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from finder.search.analysis import fold, script
 from finder.search.needs import Reading, Unit
 from finder.search.ranking import AGE_MISFIT
 
@@ -41,17 +45,21 @@ own words for it."""
 STRONG_FROM = 0.7
 PARTIAL_FROM = 0.35
 """Shares of the meaningful query the best offer must answer for each fit."""
+LATIN_TYPED = ("ar", "fa", "ru", "uk")
+"""Languages whose translations are never written in Latin letters."""
 FLAT = 8
 """Plain words only, and at least this many offers about as good as the best: chance."""
 
 
 def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
           order: np.ndarray, relaxed: Sequence[str], misfit: np.ndarray, band: float,
-          own_words: Callable[[Unit], np.ndarray]) -> str:
+          own_words: Callable[[Unit], np.ndarray], lang: str,
+          translated: np.ndarray) -> str:
     """The fit of one search (see the module's docstring). `misfit` marks offers whose
     ages do not fit an age named in the text, `own_words` gives each offer's strength for
     a unit's own words, `band` is the share of the best relevance an offer needs to count
-    as about as good."""
+    as about as good, `translated` marks the offers translated into the reader's
+    language `lang`."""
     if not len(order):
         return "none"
     if not reading.has_text:
@@ -63,7 +71,8 @@ def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
     plain = [(u, s) for u, s in units if not u.meanings]
     counted = recognised + [(u, s) for u, s in plain if not recognised or float(s.max()) > 0]
     total = sum(u.weight for u, _ in counted) or 1.0
-    exact = {id(u): own_words(u) > 0 for u, _ in recognised}
+    exact = {id(u): (own_words(u) > 0) | ~_could_hold(u, lang, translated)
+             for u, _ in recognised}
     best = 0.0
     for doc in (int(d) for d in order[:TOP]):
         share = 0.0
@@ -83,3 +92,10 @@ def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
     if best >= STRONG_FROM:
         return "strong"
     return "partial" if best >= PARTIAL_FROM else "none"
+
+
+def _could_hold(unit: Unit, lang: str, translated: np.ndarray) -> np.ndarray:
+    """Per offer: whether it could hold the unit's words as the family typed them."""
+    if lang in LATIN_TYPED and script(fold(unit.text)) == "latin":
+        return np.zeros(len(translated), dtype=bool)
+    return translated

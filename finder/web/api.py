@@ -168,10 +168,12 @@ def services():
     cat, index = _catalogue()
     query = _query(cat)
     results = cat.search(query, clock.today())
-    contents = [index.mapper.service(h.offer.as_record(query.lang), full=False)
-                for h in results.hits]
-    return jsonify(_page(contents, results.total, query.page, query.page_size,
-                         relaxed=list(results.relaxed), suggestion=results.suggestion))
+    def listed(hits) -> list[dict]:
+        return [index.mapper.service(h.offer.as_record(query.lang), full=False) for h in hits]
+
+    return jsonify(_page(listed(results.hits), results.total, query.page, query.page_size,
+                         relaxed=list(results.relaxed), suggestion=results.suggestion,
+                         fit=results.fit, first_contact=listed(results.first_contact)))
 
 
 @bp.get("/services/<service_id>")

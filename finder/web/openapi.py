@@ -8,6 +8,7 @@ from functools import cache
 
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS
+from finder.search.fit import FITS
 
 S = {"type": "string"}
 NUM = {"type": "number"}
@@ -158,6 +159,15 @@ RELAXED_TEXT = ("When nothing matched the exact search, the filters relaxed to f
                     f"{step} relaxes {name}" for step, name in RELAXATIONS) + ".")
 
 
+FIT_TEXT = ("How well the results answer the query: strong (the first results answer the "
+            "need), partial (related offers, none answers it exactly) or none (nothing "
+            "relevant). Say so to the reader: partial and none results are no answers. A "
+            "search without words is strong when its filters matched without relaxing.")
+FIRST_CONTACT_TEXT = ("When fit is not strong: the town's places that help with any question "
+                      "(a family office, first-contact advice, a family centre), nearest "
+                      "first; show them before the related offers. Empty when fit is strong.")
+
+
 @cache
 def query_parameters(path: str) -> frozenset[str]:
     """The query parameters an endpoint takes, as this document lists them; the API refuses
@@ -187,7 +197,9 @@ def document(server: str, districts: list[str]) -> dict:
                 "ServiceList", relaxed={"type": "array", "items": {"type": "string",
                                                                    "enum": RELAXED_CODES},
                                         "description": RELAXED_TEXT},
-                suggestion={"type": ["string", "null"]})),
+                suggestion={"type": ["string", "null"]},
+                fit={"type": "string", "enum": list(FITS), "description": FIT_TEXT},
+                first_contact={**many("ServiceList"), "description": FIRST_CONTACT_TEXT})),
             "/services/{id}": get("get service", [*by_id("service"), LANG], ref("Service"),
                                   {**ERRORS, **NOT_FOUND}),
             "/organizations": get("list organizations", [LANG, *PAGING],
