@@ -228,9 +228,9 @@ class Scorer:
 
     def own_words(self, unit: Unit) -> np.ndarray:
         """Each offer's strength for the unit's own words as typed, not for what they
-        mean: a phrase only where all its words are found."""
+        mean (for a phrase, the best of its words: "ebe arıyorum" is found where "ebe" is)."""
         if len(unit.words) > 1:
-            return np.min([self._literal(german, foreign) for german, foreign in unit.words],
+            return np.max([self._literal(german, foreign) for german, foreign in unit.words],
                           axis=0)
         literal = self._literal(unit.german, unit.foreign)
         if unit.compound:
