@@ -26,6 +26,10 @@ from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
 
 CACHE_SIZE = 512
+ADULT_MONTHS = 18 * 12
+TEEN_PARENTS = 0.75
+"""Relevance kept by an offer for parents when a young person asks for themselves
+("ich bin 15 und meine Eltern streiten nur"): offers for them come first."""
 FIRST_CONTACTS = 3
 """How many places that help with any question a search shows when nothing fits exactly."""
 
@@ -65,7 +69,7 @@ class Engine:
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
             "open_evenings, "
             "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
-            "translated_languages, first_contact FROM offers").fetchall()
+            "translated_languages, first_contact, always_reachable FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
@@ -87,6 +91,9 @@ class Engine:
         self.evening_mask = mask()
         self.first_contact = mask()
         """Places that help with any question: shown first when nothing fits exactly."""
+        self.for_parents, self.for_adults, self.always_reachable = mask(), mask(), mask()
+        """Offers for the parents (not the child); offers an adult may use for themselves
+        (for parents or families, or with no upper age under 18); lines open day and night."""
         self.lang_masks: dict[str, np.ndarray] = {}
         self.translated = {lang: mask() for lang in LANGUAGES}
         self.low = np.zeros(n, dtype=np.int16)
@@ -140,6 +147,10 @@ class Engine:
         self.weekend_mask[doc] = bool(r["open_weekends"])
         self.evening_mask[doc] = bool(r["open_evenings"])
         self.first_contact[doc] = bool(r["first_contact"])
+        self.for_parents[doc] = r["audience"] == "parents"
+        self.for_adults[doc] = r["audience"] != "child" or r["max_age_months"] is None or \
+            r["max_age_months"] >= ADULT_MONTHS
+        self.always_reachable[doc] = bool(r["always_reachable"])
         for lang in json.loads(r["languages"]):
             self.lang_masks.setdefault(lang, np.zeros(self.n, dtype=bool))[doc] = True
         for lang in json.loads(r["translated_languages"]):
@@ -275,7 +286,7 @@ class Engine:
             else np.zeros(self.n, dtype=bool)
         translated = np.ones(self.n, dtype=bool) if q.lang == "de" else self.translated[q.lang]
         fit = judge(reading, per_unit, scores, order, taken, misfit, ranking.BANDS[0],
-                    self.scorer.own_words, q.lang, translated)
+                    self.scorer.own_words, q.lang, translated, self._meets)
         first = self._first_contact(q, scores, today) if fit != "strong" else []
         if first:
             # Shown first, apart from the related offers: never twice.
@@ -347,6 +358,8 @@ class Engine:
             if reading.ages_months:
                 misfit = ~self._fits_ages(reading.ages_months, False)
                 scores[misfit] *= ranking.AGE_MISFIT
+            if reading.who == "teen":
+                scores[self.for_parents] *= TEEN_PARENTS
             best = float(scores.max()) if self.n else 0.0
             floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
             docs &= scores >= floor
@@ -387,6 +400,20 @@ class Engine:
                 "fresh": stale, "id": self.id_rank[candidates]}
         # np.lexsort sorts by the last key first: the rules in reverse.
         return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
+
+    def _meets(self, qualifier, unit) -> np.ndarray:
+        """Per offer: whether it meets a qualifier of the text (finder.search.qualifiers):
+        a language asked for is spoken there or named in it, an audience is its own, it is
+        reachable at night."""
+        named = self.scorer.own_words(unit) > 0 if unit is not None \
+            else np.zeros(self.n, dtype=bool)
+        if qualifier.kind == "language":
+            return named | self.lang_masks.get(qualifier.value, np.zeros(self.n, dtype=bool))
+        if qualifier.kind == "audience" and qualifier.value == "adults":
+            return named | self.for_adults
+        if qualifier.kind == "time":
+            return named | self.always_reachable
+        return named
 
     def _first_contact(self, q: Query, scores: np.ndarray, today: dt.date) -> list[int]:
         """The town's places that help with any question, best first: in the family's

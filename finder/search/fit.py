@@ -16,6 +16,9 @@ the meaningful query each of them answers:
 - a plain word no offer holds (an inflected verb, a typo, "Kinderreisepass") cannot be
   answered by any offer: beside a recognised need it is left out, alone it counts;
 - an offer whose ages do not fit an age named in the text counts less, as in the ranking;
+- so does one that does not meet a qualifier of the text (finder.search.qualifiers): a
+  language asked for ("русская школа"), who it is for ("for adults", "for women"), the
+  night;
 - plain words only, and many offers about as good as the best: everyday words matched.
 
 The best of the first offers decides: strong (its share of the query reaches
@@ -45,6 +48,9 @@ own words for it."""
 STRONG_FROM = 0.7
 PARTIAL_FROM = 0.35
 """Shares of the meaningful query the best offer must answer for each fit."""
+QUALIFIER_MISSED = 0.6
+"""What an offer's share keeps for each qualifier it does not meet (a Russian school asked
+for, and it is Ukrainian; swimming for adults, and it is for children)."""
 LATIN_TYPED = ("ar", "fa", "ru", "uk")
 """Languages whose translations are never written in Latin letters."""
 FLAT = 8
@@ -54,12 +60,12 @@ FLAT = 8
 def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
           order: np.ndarray, relaxed: Sequence[str], misfit: np.ndarray, band: float,
           own_words: Callable[[Unit], np.ndarray], lang: str,
-          translated: np.ndarray) -> str:
+          translated: np.ndarray, meets: Callable | None = None) -> str:
     """The fit of one search (see the module's docstring). `misfit` marks offers whose
     ages do not fit an age named in the text, `own_words` gives each offer's strength for
     a unit's own words, `band` is the share of the best relevance an offer needs to count
     as about as good, `translated` marks the offers translated into the reader's
-    language `lang`."""
+    language `lang`, `meets` says per offer whether it meets a qualifier."""
     if not len(order):
         return "none"
     if not reading.has_text:
@@ -73,6 +79,8 @@ def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
     total = sum(u.weight for u, _ in counted) or 1.0
     exact = {id(u): (own_words(u) > 0) | ~_could_hold(u, lang, translated)
              for u, _ in recognised}
+    wanted = [meets(q, unit) for q, unit in reading.qualifiers if not q.spoken] \
+        if meets is not None else []
     best = 0.0
     for doc in (int(d) for d in order[:TOP]):
         share = 0.0
@@ -84,6 +92,7 @@ def judge(reading: Reading, per_unit: Sequence[np.ndarray], scores: np.ndarray,
         share /= total
         if misfit[doc]:
             share *= AGE_MISFIT
+        share *= QUALIFIER_MISSED ** sum(1 for met in wanted if not met[doc])
         best = max(best, share)
     if not recognised:
         first = float(scores[int(order[0])])

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from finder.search import qualifiers
 from finder.search.ages import age_at
+from finder.search.qualifiers import Qualifier
 from finder.search.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
 from finder.search.transliteration import ARABIZI, cyrillic_spellings
 from finder.search.typos import edit_distance, fuzzy_index, near_words, typo_limit
@@ -74,6 +76,8 @@ class Unit:
     """The word this unit was read as when the typed word was misspelt."""
     text: str = ""
     """The words of the query this unit was read from (as read: corrected, joined)."""
+    telling: int = 0
+    """Which of a phrase's words says most (the rarest): "karate" in "karate club"."""
 
 
 @dataclass
@@ -89,6 +93,17 @@ class Reading:
     emergency: bool = False
     words: tuple[str, ...] = ()
     """The typed words, lower-case, as the suggestion is built from them."""
+    qualifiers: list[tuple[Qualifier, Unit | None]] = field(default_factory=list)
+    """What an answer must be besides being about the need (finder.search.qualifiers), each
+    with the unit of its word (None for a language the family speaks: no word to find)."""
+    who: str | None = None
+    """Who is typing, when the text says so: staff, grandparent, foster or teen."""
+
+    @property
+    def speaks(self) -> tuple[str, ...]:
+        """The languages the family speaks, named in the text ("spricht nur Arabisch")."""
+        return tuple(sorted({q.value for q, _ in self.qualifiers
+                             if q.kind == "language" and q.spoken}))
 
     @property
     def needs(self) -> set[str]:
@@ -223,6 +238,7 @@ class NeedVocabulary:
             unit = self._free_word(word, i, lang, translit)
             if unit is not None:
                 reading.units.append(unit)
+        self._qualify(reading, words, lang, translit)
         for unit in reading.units:
             unit.text = " ".join(words[i] for i in unit.positions)
             for i in unit.positions:
@@ -230,6 +246,33 @@ class NeedVocabulary:
                     unit.corrected = reading.corrections[typed[i]]
         reading.units.sort(key=lambda u: u.positions)
         return reading
+
+    def _qualify(self, reading: Reading, words: list[str], lang: str, translit: bool) -> None:
+        """Qualifiers and who is asking, read from the words no need was recognised in:
+        a language the family speaks and the words for who is typing are taken out of what
+        an offer must contain; the other qualifiers stay words to find and are kept for the
+        fit (finder.search.qualifiers)."""
+        folded = [fold(w) for w in words]
+        free = {u.positions[0]: u for u in reading.units if not u.meanings
+                and len(u.positions) == 1}
+        dropped: set[int] = set()
+        for qualifier in qualifiers.read(folded, lang):
+            if qualifier.kind == "language" and qualifier.spoken:
+                reading.qualifiers.append((qualifier, None))
+                # Neither the language's name nor the words for speaking are to be found.
+                for position in qualifiers.speaking_words(folded, qualifier.position):
+                    if position in free:
+                        dropped.add(id(free[position]))
+                continue
+            own = self._literal(Unit(0.0, (qualifier.position,)), words,
+                                (qualifier.position,), lang, translit)
+            reading.qualifiers.append((qualifier, own))
+        for position, unit in free.items():
+            who = qualifiers.who_of(folded[position])
+            if who is not None:
+                reading.who = reading.who or who
+                dropped.add(id(unit))
+        reading.units = [u for u in reading.units if id(u) not in dropped]
 
     def _join_split_compounds(self, typed: list[str]) -> list[str]:
         """German compounds typed apart ("kinder geld", "frauen haus") joined again
@@ -263,6 +306,8 @@ class NeedVocabulary:
             age = age_at(folded, i)
             if age is not None:
                 months, spots = age
+                if qualifiers.own_age(folded, i) and qualifiers.is_teen(months // 12):
+                    reading.who = "teen"  # "ich bin 15": a young person asking for themselves
                 ages.append(months)
                 used |= spots
         reading.ages_months = tuple(sorted(set(ages)))[:4]
@@ -414,6 +459,10 @@ class NeedVocabulary:
             foreign += word_foreign
             per_word.append((tuple(dict.fromkeys(word_german)), tuple(dict.fromkeys(word_foreign))))
         unit.words = tuple(per_word)
+        kept = content or list(positions)
+        if len(kept) > 1:
+            unit.telling = max(range(len(kept)), key=lambda n: self._specificity(
+                fold(words[kept[n]]), commonest_language(fold(words[kept[n]]))[0]))
         unit.german, unit.foreign = tuple(dict.fromkeys(german)), tuple(dict.fromkeys(foreign))
         if len(positions) == 1 and unit.german and script(fold(words[positions[0]])) == "latin":
             parts = self.split(fold(words[positions[0]]))

@@ -228,10 +228,11 @@ class Scorer:
 
     def own_words(self, unit: Unit) -> np.ndarray:
         """Each offer's strength for the unit's own words as typed, not for what they
-        mean (for a phrase, the best of its words: "ebe arıyorum" is found where "ebe" is)."""
+        mean; for a phrase, its word that says most ("ebe arıyorum" is found where "ebe"
+        is, "karate club" only where "karate" is)."""
         if len(unit.words) > 1:
-            return np.max([self._literal(german, foreign) for german, foreign in unit.words],
-                          axis=0)
+            german, foreign = unit.words[min(unit.telling, len(unit.words) - 1)]
+            return self._literal(german, foreign)
         literal = self._literal(unit.german, unit.foreign)
         if unit.compound:
             np.maximum(literal, self.phrase(unit.compound) * COMPOUND_STRENGTH, out=literal)
