@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from finder.search import qualifiers
 from finder.search.ages import age_at
-from finder.search.qualifiers import Qualifier
 from finder.search.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
+from finder.search.qualifiers import Qualifier
 from finder.search.transliteration import ARABIZI, cyrillic_spellings
 from finder.search.typos import edit_distance, fuzzy_index, near_words, typo_limit
 from finder.search.wordlists import commonest_language, is_real_word, is_stop_word, zipf
