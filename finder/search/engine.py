@@ -373,6 +373,8 @@ class Engine:
         score = scores[candidates]
         best = float(score.max()) if len(score) else 0.0
         band = ranking.bands(score, best)
+        if q.district and reading.has_text:
+            band = self._lift_own_district(band, tier[candidates], candidates)
         if reading.emergency:
             crisis = ~(self.topic_masks["crisis_protection"][candidates] & (band <= 1))
         else:
@@ -400,6 +402,21 @@ class Engine:
                 "fresh": stale, "id": self.id_rank[candidates]}
         # np.lexsort sorts by the last key first: the rules in reverse.
         return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
+
+    def _lift_own_district(self, band: np.ndarray, tier: np.ndarray,
+                           candidates: np.ndarray) -> np.ndarray:
+        """Bands in which an offer of the family's own district (tier 0) of a kind that
+        answers the need best (the main topic of an offer in the first band) counts as
+        answering as well as the best when it is in the second band: the Kita next door
+        says a little less about itself than one across town, and is no worse a Kita.
+        A weaker match of another kind stays below (a computer course for "Deutschkurs")."""
+        kinds = np.unique(self.first_topic[candidates][band == 0])
+        lift = (tier == 0) & (band == 1) & np.isin(self.first_topic[candidates], kinds)
+        if not lift.any():
+            return band
+        band = band.copy()
+        band[lift] = 0
+        return band
 
     def _meets(self, qualifier, unit) -> np.ndarray:
         """Per offer: whether it meets a qualifier of the text (finder.search.qualifiers):

@@ -57,7 +57,9 @@ than a mention in its description."""
 RULES = (
     ("band", "relevance band: offers answering the need about as well as the best one (at "
              "least 85 % of its relevance), then 60 %, then the rest; nothing below can lift a "
-             "weaker match above a stronger one"),
+             "weaker match above a stronger one; with words and a district, an offer of the "
+             "family's district of the kind that answers best (the main topic of an offer in the first "
+             "band) joins the first band from the second"),
     ("crisis", "in a crisis, the offers that answer the crisis"),
     ("district", "where: the family's district, city-wide, online or by phone, coming to the "
                  "family, neighbouring districts, further away (with words, only within a band)"),
