@@ -70,3 +70,30 @@ def test_no_age_where_the_number_says_something_else(catalogue, text, lang):
 ])
 def test_a_district_in_the_text(catalogue, text, lang, district):
     assert catalogue.engine.read(text, lang).district == district
+
+
+def kita_weight(catalogue, text: str, lang: str) -> float:
+    reading = catalogue.engine.read(text, lang)
+    return max(u.weight for u in reading.units
+               if any(m.id == "childcare_place" for m in u.meanings))
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("mein sohn weint jeden morgen in der kita und spielt mit keinem", "de"),
+    ("she cries every morning at nursery and has no friends", "en"),
+    ("oğlum kreşte hep ağlıyor ve kimseyle oynamıyor", "tr"),
+    ("сын каждый день плачет в садике и ни с кем не играет", "ru"),
+])
+def test_a_kita_named_as_where_a_worry_happens_is_no_place_wanted(catalogue, text, lang):
+    assert kita_weight(catalogue, text, lang) < 0.5
+    assert catalogue.engine.read(text, lang).ages_months      # a Kita child's age, as a hint
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("wir suchen einen platz in der kita für unseren sohn", "de"),
+    ("looking for a place at nursery for my son", "en"),
+    ("Kita in der Nordstadt", "de"),
+    ("oğlum için kreş arıyorum", "tr"),
+])
+def test_a_kita_wanted_stays_the_need(catalogue, text, lang):
+    assert kita_weight(catalogue, text, lang) == 1.0

@@ -29,6 +29,12 @@ MAX_TOKENS = 24
 MAX_ENTRY_GAP = 4
 """How many other words may stand between the words of a vocabulary phrase."""
 NEED_WEIGHT, TOPIC_WEIGHT, PHASE_WEIGHT, WORD_WEIGHT = 1.0, 0.8, 0.5, 0.6
+SCENE_NEEDS = ("childcare_place",)
+"""Needs read from the name of a place a child attends (Kita, nursery, kreş, садик)."""
+SCENE_WEIGHT, SCENE_WORDS, SCENE_AGE_MONTHS = 0.2, 5, 48
+"""What such a place weighs when a sentence of at least SCENE_WORDS words names it as
+where the child already is (finder.search.qualifiers.at_place), and the age it hints at
+when the text gives none (a Kita child, four years old)."""
 MIN_PREFIX = 4
 """Turkish suffixes pile up (kreşlerde, doktorları): a vocabulary word of at least
 this many letters also matches as the start of a Turkish word."""
@@ -273,6 +279,21 @@ class NeedVocabulary:
                 reading.who = reading.who or who
                 dropped.add(id(unit))
         reading.units = [u for u in reading.units if id(u) not in dropped]
+        self._place_as_scene(reading, folded, lang)
+
+    def _place_as_scene(self, reading: Reading, folded: list[str], lang: str) -> None:
+        """A place the child already attends, named as the scene of a worry in a sentence
+        ("mein Sohn weint in der Kita und spielt mit keinem"), is no place wanted: it says
+        where, and the worry says what. It then weighs as a hint, not as the need."""
+        if len(folded) < SCENE_WORDS:
+            return
+        for unit in reading.units:
+            if not any(m.kind == "need" and m.id in SCENE_NEEDS for m in unit.meanings):
+                continue
+            if qualifiers.at_place(folded, unit.positions[0], lang):
+                unit.weight = min(unit.weight, SCENE_WEIGHT)
+                # A child at the Kita is of Kita age, when the text gives no age.
+                reading.ages_months = reading.ages_months or (SCENE_AGE_MONTHS,)
 
     def _join_split_compounds(self, typed: list[str]) -> list[str]:
         """German compounds typed apart ("kinder geld", "frauen haus") joined again

@@ -95,6 +95,33 @@ TEEN_YEARS = (12, 21)
 """Own ages read as a young person asking for themselves."""
 
 
+_AT_BEFORE = ("in der", "in die", "im", "in", "at", "at the", "at his", "at her", "in the",
+              "from", "from the", "в", "у", "на", "تو", "در", "توی", "في", "فی", "بال", "بـ")
+"""Words before a place that make it where the child already is ("weint in der Kita", "at
+nursery", "в садике", "تو مهدکودک")."""
+_AT_SUFFIXES = ("te", "de", "ta", "da", "teki", "deki")
+"""Turkish locative endings (kreşte, okulda): the child is there."""
+_AT_PREFIXES = ("بال", "في")
+"""Arabic words fused with "in the" (بالروضة, فيالحضانة)."""
+_WANTING = ("platz", "place", "spot", "yer", "место", "місце", "جا", "مكان", "مکان", "suche",
+            "looking", "need")
+"""Words that make a place named after them the place wanted ("Platz in der Kita")."""
+
+
+def at_place(words: list[str], i: int, lang: str) -> bool:
+    """Whether the place named at i is where the child already is, told as the scene of a
+    worry ("weint jeden Morgen in der Kita", "kreşte ağlıyor"), not a place wanted."""
+    before = words[max(0, i - 4):i]
+    if any(_is(w, _WANTING) for w in before):
+        return False
+    one = words[i - 1] if i else ""
+    two = " ".join(words[max(0, i - 2):i])
+    word = words[i]
+    return (one in _AT_BEFORE or two in _AT_BEFORE
+            or (lang == "tr" and any(word.endswith(s) for s in _AT_SUFFIXES))
+            or (lang == "ar" and any(word.startswith(p) for p in _AT_PREFIXES)))
+
+
 @dataclass(frozen=True)
 class Qualifier:
     """Something an answer must be: kind is language (value a language code; spoken when
