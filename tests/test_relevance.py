@@ -53,7 +53,8 @@ def test_everyday_words_do_not_push_the_need_aside(catalogue, text, lang):
 
 @pytest.mark.parametrize("text,lang", [
     ("mein sohn ist drei und spricht noch kaum", "de"),
-    ("my son is three and hardly talks", "en"),
+    pytest.param("my son is three and hardly talks", "en", marks=pytest.mark.xfail(
+        strict=True, reason="the parents' evening on speech development comes first (issue 18)")),
     ("oğlum üç yaşında ve hâlâ konuşmuyor", "tr"),
     ("ابني عمره ثلاث سنوات ولا يتكلم", "ar"),
     ("моему сыну три года и он почти не говорит", "ru"),
