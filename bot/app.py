@@ -75,6 +75,8 @@ CALLBACKS = {
     render.MAP: details.on_map,
     render.WRONG: details.on_wrong,
     render.REPORTED: details.on_reported,
+    render.CALL: details.on_call,
+    render.HOURS: details.on_hours,
     render.LANG: settings.on_language,
     render.FORGET: settings.on_forget,
 }

@@ -146,6 +146,31 @@ async def on_map(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str)
         address=f"{place.address_1}, {place.postal_code} {place.city}")
 
 
+def _first_contact(context: ContextTypes.DEFAULT_TYPE, value: str):
+    offer = finder(context).catalogue().offer(value) if OFFER_ID.match(value) else None
+    if offer is None or not offer.phones:
+        raise render.StaleButton(value)
+    return offer
+
+
+async def on_call(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """A first-contact place's phone as a contact card: one tap on it calls."""
+    lang = lang_of(update, context)
+    offer = _first_contact(context, value)
+    await update.callback_query.answer()
+    await update.effective_chat.send_contact(phone_number=offer.phones[0],
+                                             first_name=render.fit(offer.text("name", lang), 64))
+
+
+async def on_hours(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """A first-contact place's opening hours, shown at once over the chat."""
+    lang = lang_of(update, context)
+    offer = _first_contact(context, value)
+    when = render.hours(offer, lang, clock.today()) or [t(lang, "Termine nach Vereinbarung.")]
+    text = f"{offer.text('name', lang)}: {'; '.join(when)}"
+    await update.callback_query.answer(render.fit(text, 200), show_alert=True)
+
+
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """@bot Hebamme in any chat: offers to share, each with a link that opens the bot."""
     query = update.inline_query

@@ -21,6 +21,8 @@ PAGE_SIZE = 5
 AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE = "a d t p o m l f c".split()
 WRONG, REPORTED = "w", "r"
 """An offer's "Stimmt etwas nicht?" (w:<offer>) and the reason chosen (r:<n><offer>)."""
+CALL, HOURS = "k", "h"
+"""A first-contact place's phone as a contact card, and its opening hours."""
 
 AGE_GROUPS = {
     # group: (label, the child's ages in whole years the search is asked for)
@@ -86,12 +88,18 @@ def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMar
     return t(lang, "Welches Thema?"), keyboard(rows)
 
 
-def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    """Up to five offers as short cards, with buttons for details, paging and filters."""
+def results(catalogue, found: Results, lang: str,
+            today: dt.date) -> tuple[str, InlineKeyboardMarkup]:
+    """Up to five offers as short cards, with buttons for details, paging and filters.
+    When nothing fits exactly, it says so and shows first the places that help with any
+    question (their phone and hours as buttons), then the offers as related ones."""
     q = found.query
-    count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
     lines = emergency_lines(catalogue, lang) if found.emergency else []
-    lines.append(f"<b>{html.escape(count)}</b>")
+    if found.exact:
+        count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
+        lines.append(f"<b>{html.escape(count)}</b>")
+    else:
+        lines.extend(no_fit_lines(found, lang, today))
     if found.suggestion:
         lines.append(f"{html.escape(t(lang, 'Meinten Sie:'))} <i>{html.escape(found.suggestion)}</i>?")
     if found.relaxed:
@@ -100,6 +108,10 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
     def district_name(key: str) -> str:
         return wording.district_name(catalogue.districts, key, lang)
 
+    if not found.exact and found.hits:
+        related = tn(lang, "%(num)d verwandtes Angebot – es passt nicht genau",
+                     "%(num)d verwandte Angebote – sie passen nicht genau", found.total)
+        lines.append(f"\n<b>{html.escape(related)}</b>")
     for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
         facts = [hit.offer.ages_in_words(lang),
                  *wording.where_parts(hit.why, hit.offer, lang, district_name, found.district)]
@@ -120,7 +132,37 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
         nav.append((t(lang, "weiter") + " ▶", data(PAGE, str(q.page + 1))))
     change = [(t(lang, "Alter"), data(CHANGE, "age")), (t(lang, "Stadtteil"), data(CHANGE, "district")),
               (t(lang, "Thema"), data(CHANGE, "topic"))]
-    return fit("\n".join(lines)), keyboard([detail_row, nav, change])
+    places = [[("📞 " + fit(hit.title, 40), data(CALL, hit.id)),
+               ("🕘 " + t(lang, "Öffnungszeiten"), data(HOURS, hit.id))]
+              for hit in found.first_contact if hit.offer.phones]
+    return fit("\n".join(lines)), keyboard([*places, detail_row, nav, change])
+
+
+def no_fit_lines(found: Results, lang: str, today: dt.date) -> list[str]:
+    """Nothing fits exactly: said so, then the places that help with any question, each
+    with its phone and opening hours."""
+    if found.query.text:
+        said = t(lang, "Für „%(words)s“ haben wir kein Angebot gefunden, das genau passt.",
+                 words=found.query.text)
+    else:
+        said = t(lang, "Für Ihre Auswahl haben wir kein Angebot gefunden, das genau passt.")
+    lines = [f"<b>{html.escape(t(lang, 'Kein Angebot passt genau'))}</b>", html.escape(said)]
+    if not found.first_contact:
+        return lines
+    lines.append(html.escape(t(lang, "Hier hilft man Ihnen bei jeder Frage weiter und weiß, "
+                                     "wer zuständig ist:")))
+    for hit in found.first_contact:
+        facts = [*hit.offer.phones[:1], *hours(hit.offer, lang, today)]
+        lines.append(f"☎️ <b>{html.escape(hit.title)}</b>\n{html.escape(hit.summary)}\n"
+                     f"<i>{html.escape(' · '.join(facts))}</i>")
+    return lines
+
+
+def hours(offer: Offer, lang: str, today: dt.date) -> list[str]:
+    """When someone is there: around the clock, the opening hours, or the next dates."""
+    if offer.always_reachable:
+        return [t(lang, wording.ALWAYS_REACHABLE)]
+    return offer.hours_in_words(today, lang) or offer.next_dates_in_words(today, lang)
 
 
 def emergency_lines(catalogue, lang: str) -> list[str]:

@@ -48,7 +48,7 @@ async def show_results(update: Update, context: ContextTypes.DEFAULT_TYPE, page:
         found = catalogue.search(build_query(chat, lang, last.get("text", ""),
                                              last.get("topic"), page), today)
     demand.record(found.query, found, today, finder(context).data_dir)
-    text, markup = render.results(catalogue, found, lang)
+    text, markup = render.results(catalogue, found, lang, today)
     if edit and update.callback_query and update.callback_query.message:
         await update.callback_query.edit_message_text(text, parse_mode=ParseMode.HTML,
                                                       reply_markup=markup)

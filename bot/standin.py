@@ -223,7 +223,7 @@ class BotApiStandIn:
     def _result(self, method: str, params: dict):
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "sendVenue", "editMessageText"):
+        if method in ("sendMessage", "sendVenue", "sendContact", "editMessageText"):
             message = {
                 "message_id": int(params.get("message_id") or next(self._message_ids)),
                 "date": int(time.time()), "from": BOT_USER,
@@ -233,6 +233,9 @@ class BotApiStandIn:
                 message["venue"] = {"location": {"latitude": float(params["latitude"]),
                                                  "longitude": float(params["longitude"])},
                                     "title": params["title"], "address": params["address"]}
+            elif method == "sendContact":
+                message["contact"] = {"phone_number": params["phone_number"],
+                                      "first_name": params["first_name"]}
             else:
                 message["text"] = params.get("text", "")
             if params.get("reply_markup"):

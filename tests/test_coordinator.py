@@ -302,9 +302,12 @@ def test_unmet_searches_on_the_website_hold_only_text_filters_week_and_count(dat
     client.get("/de/search?q=Kita&topic=crisis_protection&page=2")  # a second page: no
     columns, rows = demand_rows(data)
     assert columns == ["text", "filters", "week", "count"]
+    # Kept beside the filters: how the search went unmet and the need recognised in it.
     assert [(r["text"], json.loads(r["filters"]), r["count"]) for r in rows] == [
-        ("kita", {"lang": "de", "topics": ["crisis_protection"]}, 1),
-        ("zahnarztin notdienst", {"district": "west", "lang": "de", "phases": ["kita"]}, 5),
+        ("kita", {"lang": "de", "topics": ["crisis_protection"], "fit": "relaxed",
+                  "needs": ["childcare_place"]}, 1),
+        ("zahnarztin notdienst", {"district": "west", "lang": "de", "phases": ["kita"],
+                                  "fit": "none", "needs": ["dental"]}, 5),
     ]
     assert all(WEEK.match(r["week"]) for r in rows)
     assert "0301234567" not in json.dumps(rows)
@@ -322,7 +325,7 @@ def test_unmet_searches_from_the_bot_are_counted_the_same_way(data, tmp_path):
     columns, rows = demand_rows(data)
     assert columns == ["text", "filters", "week", "count"]
     assert [(r["text"], json.loads(r["filters"]), r["count"]) for r in rows] == [
-        ("zahnarztin notdienst", {"lang": "de"}, 5)]
+        ("zahnarztin notdienst", {"lang": "de", "fit": "none", "needs": ["dental"]}, 5)]
     stored = json.dumps(rows)
     assert not any(str(chat) in stored for chat in range(7001, 7006))
 
@@ -346,14 +349,14 @@ def test_the_threshold_hides_rare_searches(data):
     assert [r["Suche"] for r in exported] == ["zahnarzt", "(seltener als 5-mal in einer Woche)"]
     assert exported[-1]["Anzahl"] == "5"
     # The coordinator marks it; the mark is kept with the need, not with the searches.
-    marked = browser.post("/coordinator/demand/mark", {"text": "zahnarzt",
-                                                       "filters": '{"lang": "de"}',
-                                                       "mark": "offer_added"})
+    marked = browser.post("/coordinator/demand/mark", {
+        "text": "zahnarzt", "filters": '{"fit": "none", "lang": "de", "needs": ["dental"]}',
+        "mark": "offer_added"})
     assert marked.status_code == 303
     assert demand.summary(data).needs[0].mark == "offer_added"
     # A row below the threshold cannot be marked (nor found out that way).
     assert browser.post("/coordinator/demand/mark", {"text": "reitstall",
-                                                     "filters": '{"lang": "de"}',
+                                                     "filters": '{"fit": "none", "lang": "de"}',
                                                      "mark": "offer_added"}).status_code == 404
 
 

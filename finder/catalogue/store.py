@@ -63,7 +63,7 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
     offers = sorted(content.offers, key=lambda o: o["id"])
     # Column types said here: the first rows may hold None (wheelchair access not known).
     flags = ("wheelchair_accessible", "open_weekends", "open_evenings", "always_reachable",
-             "open_on_holidays", "free", "registration_required")
+             "open_on_holidays", "free", "registration_required", "first_contact")
     numbers = ("min_age_months", "max_age_months", "capacity")
     db["offers"].insert_all((offer_row(o) for o in offers), pk="id",
                             columns={k: int for k in flags + numbers},
@@ -120,7 +120,7 @@ def decode_offer(row: sqlite3.Row) -> dict:
     for key in (*JSON_OFFER_FIELDS, "districts"):
         offer[key] = json.loads(offer[key])
     for key in ("free", "registration_required", "open_weekends", "open_evenings",
-                "always_reachable", "open_on_holidays"):
+                "always_reachable", "open_on_holidays", "first_contact"):
         offer[key] = bool(offer[key])
     if offer["wheelchair_accessible"] is not None:
         offer["wheelchair_accessible"] = bool(offer["wheelchair_accessible"])

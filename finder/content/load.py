@@ -3,7 +3,7 @@ the result plain, normalised records for the build."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from finder.content import shapes as geo
 from finder.content.checker import Checker
 from finder.content.districts import Districts, check_districts, check_shapes
 from finder.content.offers import check_offer, check_provider
+from finder.content.situations import check_situations
 from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
 from finder.content.translations import merge_translations
 from finder.content.vocabulary import check_needs, check_vocabulary
@@ -30,6 +31,9 @@ class Content:
     """National emergency and advice numbers, shown on top of crisis searches."""
     town: dict
     """The town: name, languages, imprint, privacy contact, colour (town.yaml)."""
+    situations: dict = field(default_factory=dict)
+    """Per offer id and language, how families describe the situations it helps with
+    (situations.yaml)."""
 
 
 def load(root: Path) -> Content:
@@ -91,6 +95,10 @@ def load(root: Path) -> Content:
     for path in sorted((root / "translations").glob("*.yaml")):
         merge_translations(checker, read(path), path.stem, providers, offers)
 
+    situations = {}
+    if (root / "situations.yaml").exists():
+        situations = check_situations(checker, read(root / "situations.yaml"),
+                                      {o["id"] for o in offers})
     if checker.problems:
         raise ContentError(sorted(set(checker.problems)))
     for offer in offers:
@@ -99,7 +107,7 @@ def load(root: Path) -> Content:
     for provider in providers:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
-    return Content(vocabulary, districts, providers, offers, helplines, town)
+    return Content(vocabulary, districts, providers, offers, helplines, town, situations)
 
 
 def places_without_coordinates(content: Content) -> list[str]:

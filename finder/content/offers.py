@@ -22,7 +22,7 @@ OFFER_FIELDS = {
     "locations", "schedules", "schedule_description", "free", "fees_description",
     "languages", "phones", "email", "url", "registration_required",
     "application_process", "valid_from", "valid_to", "assured_date", "translations", "audience",
-    "capacity", "closures", "open_on_holidays",
+    "capacity", "closures", "open_on_holidays", "first_contact",
 }
 AUDIENCES = ("child", "parents", "family")
 """Who an offer is for: the child or young person (its ages are theirs), the parents
@@ -121,6 +121,7 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         "assured_date": c.date(raw, "assured_date", what),
         "closures": _check_closures(c, raw, what),
         "open_on_holidays": c.flag(raw, "open_on_holidays", what),
+        "first_contact": c.flag(raw, "first_contact", what),
         "translations": c.translations(raw, "offer", what),
         "translated_by": {},
         "translated_from": {},

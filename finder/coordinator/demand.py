@@ -1,9 +1,12 @@
 """Unmet demand: what families searched for and did not find, with no personal data.
 
-A search that found nothing, or found something only after its filters were relaxed,
-is counted per normalised text + filters + ISO week. Nothing else is stored: no
-address, browser, chat, session or time of day. A row is shown and exported only once
-its count reaches THRESHOLD; smaller counts are summed into "other".
+A search is unmet when the search itself says its results do not answer it (its fit is
+none or partial, in any language: a Turkish search that matched only the word "group" is
+as unmet as a German one that found nothing), or when it found something only after its
+filters were relaxed. It is counted per normalised text + filters (with how it went
+unmet and the needs recognised in it) + ISO week. Nothing else is stored: no address,
+browser, chat, session or time of day. A row is shown and exported only once its count
+reaches THRESHOLD; smaller counts are summed into "other".
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from finder.coordinator import records, tables
@@ -23,6 +26,9 @@ from finder.search.analysis import words
 
 THRESHOLD = 5
 MARKS = ("offer_added", "vocabulary_fixed")
+KINDS = ("none", "partial", "relaxed")
+"""How a search went unmet: nothing relevant, only related offers, or an answer only after
+relaxing its filters."""
 _LONG_NUMBER = re.compile(r"^\d{4,}$")
 
 log = logging.getLogger(__name__)
@@ -60,8 +66,20 @@ def week_of(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def unmet(results) -> bool:
-    return results.total == 0 or bool(results.relaxed)
+def unmet(results) -> str | None:
+    """How the search went unmet (one of KINDS), or None when its results answer it."""
+    if results.fit != "strong":
+        return results.fit
+    return "relaxed" if results.relaxed else None
+
+
+def key_of(query, results) -> dict:
+    """What is kept of an unmet search besides its text: its coarsened filters, how it went
+    unmet and the needs recognised in it."""
+    found = {**filters_of(query), "fit": unmet(results)}
+    if results.needs:
+        found["needs"] = sorted(results.needs)
+    return found
 
 
 def record(query, results, today: dt.date, data_dir: str | Path | None = None) -> bool:
@@ -76,7 +94,7 @@ def record(query, results, today: dt.date, data_dir: str | Path | None = None) -
         db.execute(
             "INSERT INTO demand (text, filters, week, count) VALUES (?, ?, ?, 1) "
             "ON CONFLICT (text, filters, week) DO UPDATE SET count = count + 1",
-            [normalise(query.text), json.dumps(filters_of(query), sort_keys=True),
+            [normalise(query.text), json.dumps(key_of(query, results), sort_keys=True),
              week_of(today)])
         db.conn.close()
     except (OSError, sqlite3.Error) as error:
@@ -103,6 +121,21 @@ class Need:
     def district(self) -> str | None:
         return self.filters.get("district")
 
+    @property
+    def lang(self) -> str:
+        return self.filters.get("lang", "de")
+
+    @property
+    def fit(self) -> str:
+        """How it went unmet (KINDS); rows from before the fit was kept were "none" or
+        "relaxed", which they cannot tell apart."""
+        return self.filters.get("fit", "none")
+
+    @property
+    def needs_read(self) -> tuple[str, ...]:
+        """The needs recognised in the search (ids of the need vocabulary)."""
+        return tuple(self.filters.get("needs", ()))
+
 
 @dataclass(frozen=True)
 class Demand:
@@ -112,6 +145,8 @@ class Demand:
     """The searches of all rows below THRESHOLD, summed."""
     weeks: tuple[str, str] | None = None
     """The first and the last week counted (every row, below the threshold too)."""
+    by_language: dict = field(default_factory=dict)
+    """Language → how it went unmet (KINDS) → searches, every row counted (counts only)."""
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:
@@ -141,7 +176,12 @@ def summary(data_dir: str | Path, since: str | None = None) -> Demand:
         db.conn.close()
     grouped: dict[tuple[str, str], list] = {}
     other = 0
+    by_language: dict[str, dict[str, int]] = {}
     for row in rows:
+        kept = json.loads(row["filters"])
+        counts = by_language.setdefault(kept.get("lang", "de"), dict.fromkeys(KINDS, 0))
+        kind = kept.get("fit", "none")
+        counts[kind] = counts.get(kind, 0) + row["count"]
         if row["count"] < THRESHOLD:
             other += row["count"]
             continue
@@ -151,7 +191,7 @@ def summary(data_dir: str | Path, since: str | None = None) -> Demand:
              for (text, filters), group in grouped.items()]
     needs.sort(key=lambda n: (-n.count, n.text, json.dumps(n.filters, sort_keys=True)))
     weeks = (rows[0]["week"], rows[-1]["week"]) if rows else None
-    return Demand(tuple(needs), other, weeks)
+    return Demand(tuple(needs), other, weeks, by_language)
 
 
 def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: str) -> None:

@@ -21,7 +21,7 @@ from babel import Locale
 from finder.content import EMAIL, PHONE, SPOKEN_LANGUAGE, URL
 from finder.interop.sheet_mapping import Row
 from finder.interop.sheet_records import _schedules as read_schedule_cell
-from finder.interop.sheet_records import clean_phone
+from finder.interop.sheet_values import clean_phone
 from finder.interop.sheets import format_schedules
 from finder.model import MAX_MONTHS, MIN_MONTHS, Offer
 from finder.model.ages import age_range_words

@@ -46,6 +46,8 @@ FIELDS = {
     "capacity": "Places (a Kita's, for example): a whole number.",
     "closure": "Days closed: link_type is FIRST/LAST (YYYY-MM-DD), the value the reason.",
     "open_on_holidays": "true when the offer takes place on public holidays too.",
+    "first_contact": "true for a place that helps with any question (a family office, "
+                     "first-contact advice, a family centre).",
     "translation": "A translated text; link_type is <language>:<field>.",
     "translator": "Who translated into a language; link_type is the language.",
 }
@@ -263,9 +265,9 @@ class Mapper:
                 attributes.append(self._attribute(sid, "service", "fields", key, value=offer[key]))
         attributes.append(self._attribute(sid, "service", "fields", "registration_required",
                                           value=str(bool(offer["registration_required"])).lower()))
-        if offer.get("open_on_holidays"):
-            attributes.append(self._attribute(sid, "service", "fields", "open_on_holidays",
-                                              value="true"))
+        for flag in ("open_on_holidays", "first_contact"):
+            if offer.get(flag):
+                attributes.append(self._attribute(sid, "service", "fields", flag, value="true"))
         attributes += self._translations(sid, "service", offer)
         attributes += self._closures(sid, "service", offer)
         schedules = [self.schedule(s, sid, i) for i, s in enumerate(offer["schedules"])]

@@ -254,8 +254,9 @@ class _Converter:
             value = self.field(attributes, key)
             if value:
                 offer[key] = value
-        if self.field(attributes, "open_on_holidays") == "true":
-            offer["open_on_holidays"] = True
+        for flag in ("open_on_holidays", "first_contact"):
+            if self.field(attributes, flag) == "true":
+                offer[flag] = True
         if self.closures(attributes):
             offer["closures"] = self.closures(attributes)
         for key, years, completed in (("min_age_months", service.get("minimum_age"), False),

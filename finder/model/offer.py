@@ -204,6 +204,9 @@ class Offer:
     closures: tuple[Closure, ...] = ()
     """The offer's own closures and its provider's."""
     open_on_holidays: bool = False
+    first_contact: bool = False
+    """A place that helps with any question (a family office, first-contact advice, the
+    youth office's social service, a family centre): shown first when nothing fits exactly."""
     holidays: Holidays = NO_HOLIDAYS
     """The public holidays of the town's Land: no session takes place on them."""
     source: str = ""
@@ -239,6 +242,7 @@ class Offer:
             translated_by=record.get("translated_by") or {},
             closures=own + tuple(provider_closures),
             open_on_holidays=bool(record.get("open_on_holidays")),
+            first_contact=bool(record.get("first_contact")),
             holidays=holidays, source=record.get("source") or "",
             translated_from=record.get("translated_from") or {})
 
@@ -349,7 +353,7 @@ class Offer:
             "id", "provider_id", "min_age_months", "max_age_months", "audience",
             "attending_type", "free", "email", "url", "registration_required", "capacity",
             "valid_from", "valid_to", "assured_date", "translations", "translated_by",
-            "source", "open_on_holidays")}
+            "source", "open_on_holidays", "first_contact")}
         record.update({k: list(getattr(self, k)) for k in (
             "topics", "phases", "service_areas", "languages", "phones", "districts")})
         record["locations"] = [loc.as_record() for loc in self.locations]

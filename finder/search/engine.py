@@ -20,11 +20,18 @@ import numpy as np
 
 from finder.model import COMES_TO_FAMILY, LANGUAGES, PHASE_IDS, REMOTE, TOPIC_IDS, ages, is_current, is_stale
 from finder.search import ranking
+from finder.search.fit import judge
 from finder.search.highlight import highlight
 from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
 
 CACHE_SIZE = 512
+ADULT_MONTHS = 18 * 12
+TEEN_PARENTS = 0.75
+"""Relevance kept by an offer for parents when a young person asks for themselves
+("ich bin 15 und meine Eltern streiten nur"): offers for them come first."""
+FIRST_CONTACTS = 3
+"""How many places that help with any question a search shows when nothing fits exactly."""
 
 
 @dataclass
@@ -42,6 +49,9 @@ class _Match:
     district: str | None
     emergency: bool
     needs: tuple[str, ...]
+    fit: str
+    first_contact: list[int]
+    """When the fit is not strong: places that help with any question (not in order)."""
 
 
 class Engine:
@@ -59,7 +69,7 @@ class Engine:
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
             "open_evenings, "
             "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
-            "translated_languages FROM offers").fetchall()
+            "translated_languages, first_contact, always_reachable FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
@@ -79,6 +89,11 @@ class Engine:
         appointments); online: every offer from afar (online, by phone)."""
         self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
         self.evening_mask = mask()
+        self.first_contact = mask()
+        """Places that help with any question: shown first when nothing fits exactly."""
+        self.for_parents, self.for_adults, self.always_reachable = mask(), mask(), mask()
+        """Offers for the parents (not the child); offers an adult may use for themselves
+        (for parents or families, or with no upper age under 18); lines open day and night."""
         self.lang_masks: dict[str, np.ndarray] = {}
         self.translated = {lang: mask() for lang in LANGUAGES}
         self.low = np.zeros(n, dtype=np.int16)
@@ -131,6 +146,11 @@ class Engine:
         self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
         self.weekend_mask[doc] = bool(r["open_weekends"])
         self.evening_mask[doc] = bool(r["open_evenings"])
+        self.first_contact[doc] = bool(r["first_contact"])
+        self.for_parents[doc] = r["audience"] == "parents"
+        self.for_adults[doc] = r["audience"] != "child" or r["max_age_months"] is None or \
+            r["max_age_months"] >= ADULT_MONTHS
+        self.always_reachable[doc] = bool(r["always_reachable"])
         for lang in json.loads(r["languages"]):
             self.lang_masks.setdefault(lang, np.zeros(self.n, dtype=bool))[doc] = True
         for lang in json.loads(r["translated_languages"]):
@@ -262,6 +282,15 @@ class Engine:
             if len(order) or len(taken) == len(applicable):
                 break
             taken.append(applicable[len(taken)])
+        misfit = ~self._fits_ages(reading.ages_months, False) if reading.ages_months \
+            else np.zeros(self.n, dtype=bool)
+        translated = np.ones(self.n, dtype=bool) if q.lang == "de" else self.translated[q.lang]
+        fit = judge(reading, per_unit, scores, order, taken, misfit, ranking.BANDS[0],
+                    self.scorer.own_words, q.lang, translated, self._meets)
+        first = self._first_contact(q, scores, today) if fit != "strong" else []
+        if first:
+            # Shown first, apart from the related offers: never twice.
+            order = order[~np.isin(order, first)]
         found = np.zeros(self.n, dtype=bool)
         found[order] = True
         facets = {
@@ -276,7 +305,7 @@ class Engine:
         return _Match(order.astype(np.int32), scores, why[0], why[1], tuple(taken),
                       self._suggestion(reading, order, per_unit), facets,
                       self._highlight_terms(reading), q.district, emergency,
-                      tuple(sorted(reading.needs)))
+                      tuple(sorted(reading.needs)), fit, first)
 
     def _suggestion(self, reading: Reading, order: np.ndarray,
                     per_unit: list[np.ndarray]) -> str | None:
@@ -329,6 +358,8 @@ class Engine:
             if reading.ages_months:
                 misfit = ~self._fits_ages(reading.ages_months, False)
                 scores[misfit] *= ranking.AGE_MISFIT
+            if reading.who == "teen":
+                scores[self.for_parents] *= TEEN_PARENTS
             best = float(scores.max()) if self.n else 0.0
             floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
             docs &= scores >= floor
@@ -342,6 +373,8 @@ class Engine:
         score = scores[candidates]
         best = float(score.max()) if len(score) else 0.0
         band = ranking.bands(score, best)
+        if q.district and reading.has_text:
+            band = self._lift_own_district(band, tier[candidates], candidates)
         if reading.emergency:
             crisis = ~(self.topic_masks["crisis_protection"][candidates] & (band <= 1))
         else:
@@ -370,10 +403,53 @@ class Engine:
         # np.lexsort sorts by the last key first: the rules in reverse.
         return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
 
-    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
-        start = (q.page - 1) * q.page_size
-        docs = match.order[start:start + q.page_size]
-        docs = [int(d) for d in docs]
+    def _lift_own_district(self, band: np.ndarray, tier: np.ndarray,
+                           candidates: np.ndarray) -> np.ndarray:
+        """Bands in which an offer of the family's own district (tier 0) of a kind that
+        answers the need best (the main topic of an offer in the first band) counts as
+        answering as well as the best when it is in the second band: the Kita next door
+        says a little less about itself than one across town, and is no worse a Kita.
+        A weaker match of another kind stays below (a computer course for "Deutschkurs")."""
+        kinds = np.unique(self.first_topic[candidates][band == 0])
+        lift = (tier == 0) & (band == 1) & np.isin(self.first_topic[candidates], kinds)
+        if not lift.any():
+            return band
+        band = band.copy()
+        band[lift] = 0
+        return band
+
+    def _meets(self, qualifier, unit) -> np.ndarray:
+        """Per offer: whether it meets a qualifier of the text (finder.search.qualifiers):
+        a language asked for is spoken there or named in it, an audience is its own, it is
+        reachable at night."""
+        named = self.scorer.own_words(unit) > 0 if unit is not None \
+            else np.zeros(self.n, dtype=bool)
+        if qualifier.kind == "language":
+            return named | self.lang_masks.get(qualifier.value, np.zeros(self.n, dtype=bool))
+        if qualifier.kind == "audience" and qualifier.value == "adults":
+            return named | self.for_adults
+        if qualifier.kind == "time":
+            return named | self.always_reachable
+        return named
+
+    def _first_contact(self, q: Query, scores: np.ndarray, today: dt.date) -> list[int]:
+        """The town's places that help with any question, best first: in the family's
+        district or for the whole town before those further away, those speaking the
+        reader's language, then those nearer to what was asked; at most FIRST_CONTACTS."""
+        docs = np.flatnonzero(self.first_contact & self._today(today)[0])
+        if not len(docs):
+            return []
+        if q.district:
+            _labels, tier = self._district_tiers(q.district, frozenset({"nearby_districts",
+                                                                        "whole_town"}))
+            where = tier[docs]
+        else:
+            where = np.where(self.citywide[docs], 0, 1)
+        speaks = self.lang_masks.get(q.lang, np.zeros(self.n, dtype=bool))[docs]
+        order = np.lexsort((self.id_rank[docs], -np.round(scores[docs], 2), ~speaks, where))
+        return [int(d) for d in docs[order][:FIRST_CONTACTS]]
+
+    def _hits(self, q: Query, match: _Match, docs: list[int], today: dt.date) -> tuple[Hit, ...]:
         offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
         stale = self._today(today)[1]
         hits = []
@@ -389,5 +465,12 @@ class Engine:
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},
             ))
-        return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
-                       match.relaxed, match.district, match.emergency, match.needs)
+        return tuple(hits)
+
+    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
+        start = (q.page - 1) * q.page_size
+        docs = [int(d) for d in match.order[start:start + q.page_size]]
+        first = match.first_contact
+        return Results(q, self._hits(q, match, docs, today), len(match.order), match.facets,
+                       match.suggestion, match.relaxed, match.district, match.emergency,
+                       match.needs, match.fit, self._hits(q, match, first, today))

@@ -36,7 +36,7 @@ from finder import clock, keys, wording
 from finder.catalogue import CatalogueMissing, live
 from finder.coordinator import coverage, demand, freshness, links, offer_form, proposals, users
 from finder.coordinator import report as reports
-from finder.model import PHASE_IDS, STALE_DAYS, TOPIC_IDS
+from finder.model import LANGUAGES, PHASE_IDS, STALE_DAYS, TOPIC_IDS
 from finder.web.format import today
 
 PREFIX = "/coordinator"
@@ -126,7 +126,13 @@ def private(response):
 @bp.context_processor
 def context():
     return {"lang": "de", "dir": "ltr", "csrf_token": generate_csrf,
-            "user": getattr(g, "user", None)}
+            "user": getattr(g, "user", None), "kind_label": kind_label}
+
+
+def kind_label(kind: str) -> str:
+    """How an unmet search went (finder.coordinator.demand.KINDS), for the coordinator."""
+    return {"none": _("Nichts Passendes"), "partial": _("Nur verwandte Angebote"),
+            "relaxed": _("Erst nach Lockern der Filter")}.get(kind, kind)
 
 
 def _safe_next(value: str | None) -> str:
@@ -237,14 +243,19 @@ def coverage_csv():
 def demand_page():
     cat = catalogue()
     found = demand.summary(data_dir())
-    groups: dict[tuple, list] = {}
+    # How it went unmet, then by the need recognised (searches without one last).
+    groups: dict[tuple[str, str], list] = {}
     for need in found.needs:
-        key = (need.phases[0] if need.phases else "", need.district or "")
-        groups.setdefault(key, []).append(need)
-    order = {p: i for i, p in enumerate(("",) + PHASE_IDS)}
-    keys = sorted(groups, key=lambda k: (order.get(k[0], 99), k[1]))
+        groups.setdefault((need.fit, need.needs_read[0] if need.needs_read else ""),
+                          []).append(need)
+    kinds = {k: i for i, k in enumerate(demand.KINDS)}
+    keys = sorted(groups, key=lambda k: (kinds.get(k[0], 99), k[1] == "",
+                                         -sum(n.count for n in groups[k]), k[1]))
+    languages = sorted(found.by_language, key=lambda lang: (LANGUAGES.index(lang)
+                                                            if lang in LANGUAGES else 99, lang))
     return render_template("coordinator/demand.html", catalogue=cat, demand=found,
-                           groups=[(k, groups[k]) for k in keys], threshold=demand.THRESHOLD)
+                           groups=[(k, groups[k]) for k in keys], threshold=demand.THRESHOLD,
+                           kinds=demand.KINDS, languages=languages)
 
 
 @bp.route("/demand.csv")
