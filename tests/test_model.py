@@ -203,3 +203,44 @@ def test_outreach_in_schools_is_not_a_home_visit(catalogue):
     assert catalogue.offer("zahnprophylaxe-kita").attending_type == "outreach"
     assert catalogue.offer("familienhebammen").attending_type == "at_home"
     assert catalogue.offer("elterntelefon").attending_type == "phone"
+
+
+# ---- translations: reviewed, unreviewed, older than the German -----------------------
+
+def reviewed_offer(german_description="Kommen Sie vorbei.", translated=None, review=None,
+                   **fields) -> Offer:
+    """An offer with an English translation and, if given, its review as a translation
+    file records it (fingerprints of the German and of the translation that was checked)."""
+    texts = translated or {"name": "X", "summary": "s", "description": "Come along."}
+    base = {"id": "x", "provider_id": "p", "name": "X", "summary": "s",
+            "description": german_description, "topics": ["meeting_places"], "phases": []}
+    return Offer.from_record({**base, "translations": {"en": texts},
+                              "reviews": {"en": review} if review else {}, **fields})
+
+
+def test_a_translation_is_reviewed_only_against_the_german_it_was_checked_with():
+    from finder.model import german_texts, review_fingerprints
+
+    stamped = review_fingerprints(german_texts(
+        {"name": "X", "summary": "s", "description": "Kommen Sie vorbei."}, "offer"),
+        {"name": "X", "summary": "s", "description": "Come along."})
+    review = {"by": "second AI review", "on": "2026-12-01", **stamped}
+    assert reviewed_offer(review=review).translation_state("en") == "reviewed"
+    assert reviewed_offer(review=None).translation_state("en") == "unreviewed"
+    assert reviewed_offer(review=review).translation_state("de") == "original"
+    assert reviewed_offer(review=review).translation_state("tr") == "missing"
+    # The German changed after the review: the translation is older than the German.
+    changed = reviewed_offer("Kommen Sie vorbei, ab 3 Jahren.", review=review)
+    assert changed.translation_state("en") == "outdated"
+    # Line breaks and spaces are no change.
+    rewrapped = reviewed_offer("Kommen  Sie\nvorbei.", review=review)
+    assert rewrapped.translation_state("en") == "reviewed"
+    # The translation changed after the review: what is there now was not checked.
+    edited = reviewed_offer(review=review, translated={"name": "X", "summary": "s",
+                                                       "description": "Come by."})
+    assert edited.translation_state("en") == "unreviewed"
+    # A change of the German recorded with its day (the coordinator's accepted proposal).
+    assert reviewed_offer(review=review, german_changed="2026-12-02").translation_state(
+        "en") == "outdated"
+    assert reviewed_offer(review=review, german_changed="2026-11-30").translation_state(
+        "en") == "reviewed"

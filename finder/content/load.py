@@ -3,18 +3,20 @@ the result plain, normalised records for the build."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from finder.content import shapes as geo
 from finder.content.checker import Checker
 from finder.content.districts import Districts, check_districts, check_shapes
+from finder.content.glossary import check_glossary
 from finder.content.offers import check_offer, check_provider
 from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
 from finder.content.translations import merge_translations
 from finder.content.vocabulary import check_needs, check_vocabulary
 from finder.content.yamlfile import ContentError, Problem, load_yaml
+from finder.model.glossary import Glossary
 
 
 @dataclass
@@ -30,6 +32,11 @@ class Content:
     """National emergency and advice numbers, shown on top of crisis searches."""
     town: dict
     """The town: name, languages, imprint, privacy contact, colour (town.yaml)."""
+    glossary: list[dict] = field(default_factory=list)
+    """The German terms families meet, explained, with their renderings (glossary.yaml)."""
+    notes: list[Problem] = field(default_factory=list)
+    """What a person should look at, with file and line: numbers that differ between a
+    translation and its German."""
 
 
 def load(root: Path) -> Content:
@@ -58,6 +65,10 @@ def load(root: Path) -> Content:
     helplines = []
     if (root / "helplines.yaml").exists():
         helplines = check_helplines(checker, read(root / "helplines.yaml"))
+    glossary = []
+    if (root / "glossary.yaml").exists():
+        glossary = check_glossary(checker, read(root / "glossary.yaml"))
+        checker.glossary = Glossary.from_records(glossary)
     districts = check_districts(checker, read(root / "districts.yaml"))
     district_ids = Districts(d["id"] for d in districts)
     if (root / geo.FILE_NAME).exists():
@@ -99,4 +110,5 @@ def load(root: Path) -> Content:
     for provider in providers:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
-    return Content(vocabulary, districts, providers, offers, helplines, town)
+    return Content(vocabulary, districts, providers, offers, helplines, town, glossary,
+                   sorted(checker.notes))

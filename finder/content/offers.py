@@ -68,6 +68,7 @@ def check_provider(c: Checker, data: Any, districts: set[str], seen: dict) -> di
         "accessibility": c.text(data, "accessibility", what, required=False),
         "translations": c.translations(data, "provider", what),
         "translated_by": {},
+        "reviews": {},
         "closures": _check_closures(c, data, what),
         "source": c.file,
     }
@@ -122,6 +123,7 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         "open_on_holidays": c.flag(raw, "open_on_holidays", what),
         "translations": c.translations(raw, "offer", what),
         "translated_by": {},
+        "reviews": {},
         "source": f"{c.file}:{c.line_of(raw)}",
     }
 

@@ -3,22 +3,27 @@ of the German is translated."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any
 
 from finder.content.checker import Checker
+from finder.content.yamlfile import Mapping, Problem
 from finder.model import LANGUAGES, TRANSLATABLE
 
 if TYPE_CHECKING:
     from finder.content.load import Content
 
 TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
+REVIEW_FIELDS = {"by", "on", "german", "translation"}
+FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
 
 
 def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
                         offers: list[dict]) -> None:
     """translations/<lang>.yaml: one language's texts for any provider and offer, kept
-    apart from the German so that a translator works in one file. A text here wins over
-    one written into the provider file."""
+    apart from the German so that a translator works in one file, each with its review.
+    A field translated here must not also be translated in the provider file."""
     if data is None or not c.expect_mapping(data, 1, f"translations/{lang}.yaml"):
         return
     if lang not in LANGUAGES or lang == "de":
@@ -46,11 +51,62 @@ def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
                 continue
             if not c.expect_mapping(fields, line, f"{kind} {item_id!r}"):
                 continue
-            original["translations"].setdefault(lang, {}).update(c.translated_fields(
-                fields, kind, lang, f"{kind} {item_id!r}",
-                has_original=lambda key, original=original: bool(original.get(key)),
-                tidy=lambda text: " ".join(text.split())))
+            what = f"{kind} {item_id!r}"
+            review = _check_review(c, fields, lang, what)
+            texts = c.translated_fields(
+                _without(fields, "reviewed"), kind, lang, what, original=original.get,
+                tidy=lambda text: " ".join(text.split()))
+            _one_source(c, texts, fields, lang, what)
+            original["translations"].setdefault(lang, {}).update(texts)
             original["translated_by"][lang] = str(data.get("translator", ""))
+            if review:
+                original.setdefault("reviews", {})[lang] = review
+
+
+def _without(fields: Mapping, key: str) -> Mapping:
+    """A mapping without one key, its lines kept."""
+    rest = Mapping({k: v for k, v in fields.items() if k != key})
+    rest.line, rest.lines = fields.line, fields.lines
+    return rest
+
+
+def _one_source(c: Checker, texts: dict, fields: Mapping, lang: str, what: str) -> None:
+    """A text is translated in one place only: an older copy in a provider file would come
+    back the day its entry here is removed."""
+    for key in texts:
+        inline = c.inline.get((what, lang, key))
+        if inline:
+            c.problems.append(Problem(inline[0], inline[1], (
+                f"translation {lang}.{key} of {what} is also in {c.file}:"
+                f"{c.line_of(fields, key)}; keep it in one place (remove this one)")))
+
+
+def _check_review(c: Checker, fields: Mapping, lang: str, what: str) -> dict | None:
+    """`reviewed:` of an entry: who checked the translation against the German, on which day,
+    and the fingerprints of both as they were (finder translations reviewed writes them)."""
+    raw = fields.get("reviewed")
+    if raw is None:
+        return None
+    line = c.line_of(fields, "reviewed")
+    if not c.expect_mapping(raw, line, f"reviewed of {lang} {what}"):
+        return None
+    c.unknown_fields(raw, REVIEW_FIELDS, f"reviewed of {lang} {what}")
+    review = {"by": raw.get("by"), "on": raw.get("on"), "german": raw.get("german"),
+              "translation": raw.get("translation")}
+    if not isinstance(review["by"], str) or not review["by"].strip():
+        c.problem(line, f"reviewed of {lang} {what}: say who reviewed it (by)")
+        return None
+    if isinstance(review["on"], dt.date):
+        review["on"] = review["on"].isoformat()
+    if not isinstance(review["on"], str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["on"]):
+        c.problem(line, f"reviewed of {lang} {what}: `on` must be a date like 2026-12-05")
+        return None
+    for key in ("german", "translation"):
+        if not isinstance(review[key], str) or not FINGERPRINT.match(review[key]):
+            c.problem(line, f"reviewed of {lang} {what}: `{key}` must be the fingerprint that "
+                            "`finder translations reviewed` writes")
+            return None
+    return review
 
 
 def coverage(content: Content) -> list[tuple[str, dict[str, tuple[int, int]]]]:

@@ -7,11 +7,15 @@ from finder.model.offer import (  # noqa: F401
     REMOTE,
     STALE_DAYS,
     TRANSLATABLE,
+    TRANSLATION_STATES,
     Location,
     Offer,
     Provider,
+    german_texts,
     is_current,
     is_stale,
+    review_fingerprints,
+    translation_state,
 )
 from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401
 from finder.model.vocabulary import (  # noqa: F401

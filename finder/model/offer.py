@@ -10,6 +10,8 @@ coordinator all ask these questions here, so that each is answered one way.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from finder.model import ages, words
@@ -34,6 +36,48 @@ TRANSLATABLE = {
 """The texts of providers and offers that can be translated."""
 
 
+TRANSLATION_STATES = ("original", "missing", "unreviewed", "outdated", "reviewed")
+"""How far a reader can trust a text in their language: the German itself; no translation
+(the German is shown); translated but nobody has checked it against the German yet; checked,
+but the German (or the translation) has changed since; checked against the German as it is."""
+
+
+def fingerprint(texts: Iterable[str | None]) -> str:
+    """A short fingerprint of some texts, blind to line breaks and spacing: a review records
+    the German it was checked against and the translation it checked, so that an edit to
+    either later shows."""
+    joined = "\x1f".join(" ".join((text or "").split()) for text in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
+
+
+def review_fingerprints(german: dict[str, str], translated: dict[str, str]) -> dict[str, str]:
+    """What a review records: the fingerprints of the German texts and of their translation,
+    field by field in a fixed order."""
+    keys = sorted(german)
+    return {"german": fingerprint(german[k] for k in keys),
+            "translation": fingerprint(translated.get(k) for k in keys)}
+
+
+def translation_state(german: dict, translated: dict, review: dict | None,
+                      german_changed: str | None = None) -> str:
+    """The state of one language's texts (see TRANSLATION_STATES), from the German texts, the
+    translated ones and the review record (`by`, `on`, `german` and `translation`
+    fingerprints). The German counts as newer than the review when its fingerprint differs or
+    when it changed after the review's day (german_changed, for changes recorded with a day)."""
+    if not any(translated.values()):
+        return "missing"
+    if not review:
+        return "unreviewed"
+    now = review_fingerprints(german, translated)
+    if review.get("translation") != now["translation"]:
+        return "unreviewed"
+    if review.get("german") != now["german"]:
+        return "outdated"
+    if german_changed and str(review.get("on") or "") < german_changed:
+        return "outdated"
+    return "reviewed"
+
+
 def is_current(valid_from: str | None, valid_to: str | None, day: dt.date) -> bool:
     """Whether an offer runs on that day: from valid_from to valid_to, both included;
     without them it runs until further notice."""
@@ -54,6 +98,19 @@ def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool
             return translated, False
     german = getattr(record, key) or ""
     return german, lang != "de" and bool(german)
+
+
+def german_texts(record: dict, kind: str) -> dict[str, str]:
+    """The German texts of a provider or offer record that a translation renders."""
+    return {key: record.get(key) or "" for key in TRANSLATABLE[kind]}
+
+
+def _state(record, kind: str, lang: str, german_changed: str | None = None) -> str:
+    if lang == "de":
+        return "original"
+    german = {key: getattr(record, key) or "" for key in TRANSLATABLE[kind]}
+    return translation_state(german, record.translations.get(lang, {}),
+                             record.reviews.get(lang), german_changed)
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,6 +165,9 @@ class Provider:
     accessibility: str | None = None
     translations: dict = field(default_factory=dict)
     translated_by: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)
+    """Per language, the review of its texts: by whom, on which day, and the fingerprints
+    of the German and of the translation it checked."""
     closures: tuple[Closure, ...] = ()
     source: str = ""
 
@@ -121,12 +181,18 @@ class Provider:
                    accessibility=record.get("accessibility"),
                    translations=record.get("translations") or {},
                    translated_by=record.get("translated_by") or {},
+                   reviews=record.get("reviews") or {},
                    closures=tuple(Closure.from_record(c) for c in record.get("closures") or ()),
                    source=record.get("source") or "")
 
     def text_in(self, key: str, lang: str) -> tuple[str, bool]:
         """A text in lang, and whether it is the German because there is no translation."""
         return _text_in(self, self.translations, key, lang)
+
+    def translation_state(self, lang: str) -> str:
+        """Whether the provider's texts in lang are the German, missing, unreviewed, older
+        than the German or reviewed (TRANSLATION_STATES)."""
+        return _state(self, "provider", lang)
 
     def text(self, key: str, lang: str) -> str:
         return self.text_in(key, lang)[0]
@@ -176,6 +242,11 @@ class Offer:
     assured_date: str | None = None
     translations: dict = field(default_factory=dict)
     translated_by: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)
+    """Per language, the review of its texts: by whom, on which day, and the fingerprints
+    of the German and of the translation it checked."""
+    german_changed: str | None = None
+    """The day the German texts last changed, where the content records it."""
     closures: tuple[Closure, ...] = ()
     """The offer's own closures and its provider's."""
     open_on_holidays: bool = False
@@ -210,6 +281,7 @@ class Offer:
             valid_to=record.get("valid_to"), assured_date=record.get("assured_date"),
             translations=record.get("translations") or {},
             translated_by=record.get("translated_by") or {},
+            reviews=record.get("reviews") or {}, german_changed=record.get("german_changed"),
             closures=own + tuple(provider_closures),
             open_on_holidays=bool(record.get("open_on_holidays")),
             holidays=holidays, source=record.get("source") or "")
@@ -226,6 +298,11 @@ class Offer:
     def translated(self, lang: str) -> bool:
         """Whether the offer has its name in lang (German always)."""
         return lang == "de" or bool(self.translations.get(lang, {}).get("name"))
+
+    def translation_state(self, lang: str) -> str:
+        """Whether the offer's texts in lang are the German, missing, unreviewed, older than
+        the German or reviewed (TRANSLATION_STATES): the offer page warns of the middle two."""
+        return _state(self, "offer", lang, self.german_changed)
 
     # --- time ---------------------------------------------------------------------------
 

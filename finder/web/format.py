@@ -17,8 +17,9 @@ from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from finder import clock, i18n, wording
-from finder.model import RTL, Location, Offer, Provider
+from finder.model import RTL, TRANSLATABLE, Location, Offer, Provider
 from finder.model.ages import child_age_words
+from finder.model.glossary import Term
 
 
 def register(app) -> None:
@@ -27,7 +28,8 @@ def register(app) -> None:
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
-                     town_name_in, wheelchair_words, attendance_words, where_words, today):
+                     town_name_in, wheelchair_words, attendance_words, where_words, today,
+                     offer_terms, term_explanation):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
 
@@ -245,3 +247,14 @@ def town_name_in(lang: str) -> str:
     from finder.web.pages import town
 
     return wording.town_name(town(), lang)
+
+
+def offer_terms(catalogue, offer: Offer) -> list[Term]:
+    """The glossary's German terms that the offer's German texts use (Jugendamt,
+    Kinderzuschlag …): the offer page explains each on tap."""
+    return catalogue.glossary.terms_in(getattr(offer, key) for key in TRANSLATABLE["offer"])
+
+
+def term_explanation(term: Term) -> tuple[str, bool]:
+    """A term's explanation in the reader's language, and whether it is the German one."""
+    return term.explanation_in(_lang())
