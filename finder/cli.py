@@ -66,6 +66,10 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
                    "look at each, fix it or say why it is right")
         for note in loaded.notes:
             click.echo(f"  {note}")
+        click.echo(f"\nNumbers that differ, explained in the translation files "
+                   f"(numbers_differ, {len(loaded.explained)}):")
+        for note in loaded.explained:
+            click.echo(f"  {note}")
 
 
 @main.command()

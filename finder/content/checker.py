@@ -32,6 +32,8 @@ class Checker:
         self.notes: list[Problem] = []
         """What a person should look at but need not stop a build: numbers that differ
         between a translation and its German."""
+        self.explained: list[Problem] = []
+        """Numbers that differ, with the reason a translation file gives (numbers_differ)."""
         self.inline: dict[tuple[str, str, str], tuple[str, int]] = {}
         """Where a provider file itself translates a field: (what, lang, field) -> file, line."""
 
@@ -94,7 +96,7 @@ class Checker:
         return result
 
     def translated_fields(self, fields: Mapping, kind: str, lang: str, what: str,
-                          original, tidy) -> dict[str, str]:
+                          original, tidy, reasons: dict | None = None) -> dict[str, str]:
         """One language's texts of a provider or offer, each checked: a field that can
         be translated, not empty, with a German original, true to the glossary; numbers
         that differ from the German's are noted."""
@@ -112,16 +114,27 @@ class Checker:
                 texts[key] = tidy(value) if key != "description" else value.strip()
                 for message in self.glossary.problems(german, texts[key], lang):
                     self.problem(line, f"translation {lang}.{key} of {what}: {message}")
-                self.compare_numbers(german, texts[key], line, f"{lang}.{key} of {what}")
+                self.compare_numbers(german, texts[key], line, f"{lang}.{key} of {what}",
+                                     (reasons or {}).get(key))
         return texts
 
-    def compare_numbers(self, german: str, translated: str, line: int, what: str) -> None:
+    def compare_numbers(self, german: str, translated: str, line: int, what: str,
+                        reason: str | None = None) -> None:
+        """Note a translation whose numbers differ from the German's; with the reason the
+        translation file gives, it is listed apart as explained."""
         missing, extra = numbers.differences(german, translated)
-        if missing or extra:
-            said = [f"missing {', '.join(missing)}" if missing else "",
-                    f"not in the German {', '.join(extra)}" if extra else ""]
-            self.notes.append(Problem(self.file, line, f"numbers of {what} differ from the "
-                                                       f"German: {'; '.join(filter(None, said))}"))
+        if not missing and not extra:
+            if reason:
+                self.notes.append(Problem(self.file, line, f"numbers_differ explains a "
+                                          f"difference in {what} that is no longer there"))
+            return
+        said = [f"missing {', '.join(missing)}" if missing else "",
+                f"not in the German {', '.join(extra)}" if extra else ""]
+        message = f"numbers of {what} differ from the German: {'; '.join(filter(None, said))}"
+        if reason:
+            self.explained.append(Problem(self.file, line, f"{message} – {reason}"))
+        else:
+            self.notes.append(Problem(self.file, line, message))
 
     def phones(self, mapping: Mapping, what: str) -> list[str]:
         raw = mapping.get("phones", [])

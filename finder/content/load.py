@@ -37,6 +37,8 @@ class Content:
     notes: list[Problem] = field(default_factory=list)
     """What a person should look at, with file and line: numbers that differ between a
     translation and its German."""
+    explained: list[Problem] = field(default_factory=list)
+    """Numbers that differ from the German, with the reason the translation file gives."""
 
 
 def load(root: Path) -> Content:
@@ -111,4 +113,4 @@ def load(root: Path) -> Content:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
     return Content(vocabulary, districts, providers, offers, helplines, town, glossary,
-                   sorted(checker.notes))
+                   sorted(checker.notes), sorted(checker.explained))

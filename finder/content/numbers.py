@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹٫٬", "01234567890123456789.,")
-_THOUSANDS = re.compile(r"(?<![\d.,:])\d{1,3}(?:[.,\u202f\u00a0]\d{3})+(?![\d.,:]?\d)")
+_THOUSANDS = re.compile(r"(?<![\d.,:])\d{1,3}(?:[.,\u202f\u00a0 ]\d{3})+(?![\d.,:]?\d)")
 _DECIMAL = re.compile(r"(?<![\d.,:])(\d+)[.,:](\d{1,2})(?!\d)")
 _CLOCK_12 = re.compile(r"(?<![\d.,:])(\d{1,2})(?:[.:](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
 _NUMBER = re.compile(r"\d+")

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
 REVIEW_FIELDS = {"by", "on", "german", "translation"}
+ENTRY_RECORDS = ("reviewed", "numbers_differ")
+"""What an entry of a translation file holds besides texts: its review, and the reasons why
+a field's numbers may differ from the German's."""
 FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
 
 
@@ -54,8 +57,9 @@ def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
             what = f"{kind} {item_id!r}"
             review = _check_review(c, fields, lang, what)
             texts = c.translated_fields(
-                _without(fields, "reviewed"), kind, lang, what, original=original.get,
-                tidy=lambda text: " ".join(text.split()))
+                _without(fields, *ENTRY_RECORDS), kind, lang, what, original=original.get,
+                tidy=lambda text: " ".join(text.split()),
+                reasons=_number_reasons(c, fields, kind, what))
             _one_source(c, texts, fields, lang, what)
             original["translations"].setdefault(lang, {}).update(texts)
             original["translated_by"][lang] = str(data.get("translator", ""))
@@ -63,9 +67,9 @@ def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
                 original.setdefault("reviews", {})[lang] = review
 
 
-def _without(fields: Mapping, key: str) -> Mapping:
-    """A mapping without one key, its lines kept."""
-    rest = Mapping({k: v for k, v in fields.items() if k != key})
+def _without(fields: Mapping, *keys: str) -> Mapping:
+    """A mapping without some keys, its lines kept."""
+    rest = Mapping({k: v for k, v in fields.items() if k not in keys})
     rest.line, rest.lines = fields.line, fields.lines
     return rest
 
@@ -79,6 +83,25 @@ def _one_source(c: Checker, texts: dict, fields: Mapping, lang: str, what: str) 
             c.problems.append(Problem(inline[0], inline[1], (
                 f"translation {lang}.{key} of {what} is also in {c.file}:"
                 f"{c.line_of(fields, key)}; keep it in one place (remove this one)")))
+
+
+def _number_reasons(c: Checker, fields: Mapping, kind: str, what: str) -> dict[str, str]:
+    """`numbers_differ:` of an entry: per field, why its numbers rightly differ from the
+    German's ("rund um die Uhr" said as "24 hours"); such a difference is listed as explained."""
+    raw = fields.get("numbers_differ")
+    if raw is None:
+        return {}
+    line = c.line_of(fields, "numbers_differ")
+    if not c.expect_mapping(raw, line, f"numbers_differ of {what}"):
+        return {}
+    reasons = {}
+    for key, why in raw.items():
+        if key not in TRANSLATABLE[kind] or not isinstance(why, str) or not why.strip():
+            c.problem(c.line_of(raw, key), f"numbers_differ of {what}: say per translated "
+                                           f"field why its numbers differ ({key!r})")
+            continue
+        reasons[key] = " ".join(why.split())
+    return reasons
 
 
 def _check_review(c: Checker, fields: Mapping, lang: str, what: str) -> dict | None:

@@ -44,11 +44,12 @@ class Term:
     @property
     def pattern(self) -> re.Pattern:
         """The German forms at the start of a word; a compound that begins with one counts
-        (Kita finds Kitas and Kita-Platz, Ausbildung finds Ausbildungsplatz)."""
+        (Kita finds Kitas and Kita-Platz, Ausbildung finds Ausbildungsplatz), one that
+        ends with one does not (Erste-Hilfe-Ausbildung is no apprenticeship)."""
         found = self.__dict__.get("_pattern")
         if found is None:
             forms = sorted(self.forms, key=len, reverse=True)
-            found = re.compile(r"(?<!\w)(?:" + "|".join(
+            found = re.compile(r"(?<![\w-])(?:" + "|".join(
                 re.escape(form).replace(r"\ ", " ").replace(" ", r"\s+") for form in forms) + ")")
             object.__setattr__(self, "_pattern", found)
         return found
