@@ -224,7 +224,7 @@ def test_a_translation_is_reviewed_only_against_the_german_it_was_checked_with()
     stamped = review_fingerprints(german_texts(
         {"name": "X", "summary": "s", "description": "Kommen Sie vorbei."}, "offer"),
         {"name": "X", "summary": "s", "description": "Come along."})
-    review = {"by": "second AI review", "on": "2026-12-01", **stamped}
+    review = {"by": "second AI review", "date": "2026-12-01", **stamped}
     assert reviewed_offer(review=review).translation_state("en") == "reviewed"
     assert reviewed_offer(review=None).translation_state("en") == "unreviewed"
     assert reviewed_offer(review=review).translation_state("de") == "original"

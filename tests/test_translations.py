@@ -182,7 +182,7 @@ def test_a_review_is_recorded_and_the_german_changing_afterwards_shows(copy, tmp
     block = tr[tr.index(f"\n  {offer}:\n"):]
     block = block[:block.index("\n  ", 3)]
     assert re.search(r'reviewed: \{by: "second AI review, not yet a native speaker", '
-                     r"on: 2026-12-05, german: [0-9a-f]{12}, translation: [0-9a-f]{12}\}", block)
+                     r'date: 2026-12-05, german: "[0-9a-f]{12}", translation: "[0-9a-f]{12}"\}', block)
     assert check(copy).returncode == 0
     build(copy, tmp_path / "data")
     assert live(tmp_path / "data").offer(offer).translation_state("tr") == "reviewed"
@@ -219,7 +219,7 @@ def test_a_bad_review_record_is_reported_with_its_line(copy):
     lines = [line for i, line in enumerate(lines)
              if not (i > entry - 1 and line.startswith("    reviewed:") and
                      i < entry + 8)]
-    lines.insert(entry, '    reviewed: {by: "", on: yesterday}')
+    lines.insert(entry, '    reviewed: {by: "", date: yesterday}')
     tr.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = check(copy)
     assert result.returncode == 1

@@ -1,7 +1,7 @@
 """Reviews of translations: how many texts of each language are reviewed, unreviewed or
 older than their German, and writing a review into a translation file.
 
-A review is the line `reviewed: {by: …, on: …, german: …, translation: …}` in an entry of
+A review is the line `reviewed: {by: …, date: …, german: …, translation: …}` in an entry of
 translations/<lang>.yaml: who checked the translation against the German, on which day,
 and the fingerprints of both as they were then (finder.model.review_fingerprints). The
 offer page reads the state from it (Offer.translation_state); a change of either text
@@ -73,8 +73,8 @@ def write_reviews(root: Path, lang: str, ids: list[str] | None, by: str, day: dt
             prints = review_fingerprints(german_texts(record, kind),
                                          record["translations"].get(lang, {}))
             line = (f"    reviewed: {{by: {json.dumps(by.strip(), ensure_ascii=False)}, "
-                    f"on: {day.isoformat()}, german: {prints['german']}, "
-                    f"translation: {prints['translation']}}}")
+                    f"date: {day.isoformat()}, german: \"{prints['german']}\", "
+                    f"translation: \"{prints['translation']}\"}}")  # quoted: all digits read as a number
             stamps.append(Stamp(kind, item_id, line))
             _replace_review(lines, start, end, line)
     missing = (wanted or set()) - {s.id for s in stamps}

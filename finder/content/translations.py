@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from finder.content.load import Content
 
 TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
-REVIEW_FIELDS = {"by", "on", "german", "translation"}
+REVIEW_FIELDS = {"by", "date", "german", "translation"}
 ENTRY_RECORDS = ("reviewed", "numbers_differ")
 """What an entry of a translation file holds besides texts: its review, and the reasons why
 a field's numbers may differ from the German's."""
@@ -114,15 +114,15 @@ def _check_review(c: Checker, fields: Mapping, lang: str, what: str) -> dict | N
     if not c.expect_mapping(raw, line, f"reviewed of {lang} {what}"):
         return None
     c.unknown_fields(raw, REVIEW_FIELDS, f"reviewed of {lang} {what}")
-    review = {"by": raw.get("by"), "on": raw.get("on"), "german": raw.get("german"),
+    review = {"by": raw.get("by"), "date": raw.get("date"), "german": raw.get("german"),
               "translation": raw.get("translation")}
     if not isinstance(review["by"], str) or not review["by"].strip():
         c.problem(line, f"reviewed of {lang} {what}: say who reviewed it (by)")
         return None
-    if isinstance(review["on"], dt.date):
-        review["on"] = review["on"].isoformat()
-    if not isinstance(review["on"], str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["on"]):
-        c.problem(line, f"reviewed of {lang} {what}: `on` must be a date like 2026-12-05")
+    if isinstance(review["date"], dt.date):
+        review["date"] = review["date"].isoformat()
+    if not isinstance(review["date"], str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["date"]):
+        c.problem(line, f"reviewed of {lang} {what}: `date` must be a day like 2026-12-05")
         return None
     for key in ("german", "translation"):
         if not isinstance(review[key], str) or not FINGERPRINT.match(review[key]):

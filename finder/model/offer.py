@@ -61,7 +61,7 @@ def review_fingerprints(german: dict[str, str], translated: dict[str, str]) -> d
 def translation_state(german: dict, translated: dict, review: dict | None,
                       german_changed: str | None = None) -> str:
     """The state of one language's texts (see TRANSLATION_STATES), from the German texts, the
-    translated ones and the review record (`by`, `on`, `german` and `translation`
+    translated ones and the review record (`by`, `date`, `german` and `translation`
     fingerprints). The German counts as newer than the review when its fingerprint differs or
     when it changed after the review's day (german_changed, for changes recorded with a day)."""
     if not any(translated.values()):
@@ -73,7 +73,7 @@ def translation_state(german: dict, translated: dict, review: dict | None,
         return "unreviewed"
     if review.get("german") != now["german"]:
         return "outdated"
-    if german_changed and str(review.get("on") or "") < german_changed:
+    if german_changed and str(review.get("date") or "") < german_changed:
         return "outdated"
     return "reviewed"
 
