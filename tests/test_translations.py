@@ -13,7 +13,7 @@ import pytest
 from finder.content import ContentError, load
 from finder.content.numbers import differences, numbers_in
 from finder.model import LANGUAGES
-from tests.conftest import BUNDLED, run_finder
+from tests.conftest import BUNDLED, TODAY, run_finder
 
 
 def line_of(path: Path, text: str) -> int:
@@ -135,6 +135,7 @@ offers:
     summary: Eltern treffen sich.
     description: Eltern treffen sich dienstags.
     topics: [meeting_places]
+    free: true
     translations:
       en: {name: Parents' meeting, summary: Parents meet.}
 """)
@@ -175,12 +176,19 @@ def test_a_review_is_recorded_and_the_german_changing_afterwards_shows(copy, tmp
     from finder.catalogue.build import build
 
     offer = "kita-anmeldung-servicestelle"
+    tr_file = copy / "translations" / "tr.yaml"
+    tr_file.write_text("".join(line for line in tr_file.read_text(encoding="utf-8")
+                               .splitlines(keepends=True) if not line.startswith("    reviewed:")),
+                       encoding="utf-8")
+    build(copy, tmp_path / "data")
+    assert live(tmp_path / "data").offer(offer).translation_state("tr") == "unreviewed"
     result = run_finder("translations", "reviewed", "tr", offer, "--by",
                         "second AI review, not yet a native speaker", "--content", str(copy))
     assert result.returncode == 0, result.stderr
-    tr = (copy / "translations" / "tr.yaml").read_text(encoding="utf-8")
-    block = tr[tr.index(f"\n  {offer}:\n"):]
-    block = block[:block.index("\n  ", 3)]
+    tr = tr_file.read_text(encoding="utf-8")
+    assert tr.count("    reviewed:") == 1
+    block = tr[tr.index(f"\n  {offer}:\n") + 1:]
+    block = block[:re.search(r"\n  \S", block).start()]
     assert re.search(r'reviewed: \{by: "second AI review, not yet a native speaker", '
                      r'date: 2026-12-05, german: "[0-9a-f]{12}", translation: "[0-9a-f]{12}"\}', block)
     assert check(copy).returncode == 0
@@ -250,3 +258,66 @@ def test_without_reviews_every_translation_is_unreviewed(copy_without_reviews):
 
     for lang, counts in states(load(copy_without_reviews)):
         assert counts["reviewed"] == 0 and counts["unreviewed"] > 150, (lang, counts)
+
+
+# ---- the offer page ---------------------------------------------------------------------
+
+def offer_page(data: Path, lang: str, offer: str) -> str:
+    from finder.web import create_app
+
+    response = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client().get(
+        f"/{lang}/offer/{offer}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def terms_section(html: str) -> str:
+    start = html.index('class="terms"')
+    return html[start:html.index("</section>", start)]
+
+
+def test_the_offer_page_explains_its_terms_on_tap_without_javascript(bundled_data):
+    offer = "kita-anmeldung-servicestelle"
+    english = terms_section(offer_page(bundled_data, "en", offer))
+    found = re.search(r'<details id="term-kita"><summary>day nursery \(Kita\)</summary>\s*'
+                      r"<p>The day-care centre for children from about 1 year [^<]*</p></details>",
+                      english)
+    assert found, english
+    assert '<details id="term-rechtsanspruch-auf-einen-betreuungsplatz">' in english
+    assert "<script" not in english and "onclick" not in english
+    # In Arabic the German in the brackets is isolated, the explanation is Arabic.
+    arabic = terms_section(offer_page(bundled_data, "ar", offer))
+    assert '(<bdi dir="ltr">Kita</bdi>)</summary>' in arabic
+    assert "دار رعاية نهارية" in arabic
+    german = terms_section(offer_page(bundled_data, "de", offer))
+    assert "<summary>Kita</summary>" in german and "Die Kindertagesstätte" in german
+
+
+def test_a_reviewed_translation_carries_no_note(bundled_data):
+    for lang in LANGUAGES:
+        assert "translation-state" not in offer_page(bundled_data, lang, "jobcenter-u25"), lang
+
+
+def test_the_offer_page_says_when_a_translation_is_unreviewed_or_older_than_the_german(
+        copy_without_reviews, tmp_path):
+    from finder.catalogue.build import build
+    from finder.content.reviews import write_reviews
+
+    copy, offer = copy_without_reviews, "kita-anmeldung-servicestelle"
+    build(copy, tmp_path / "unreviewed")
+    html = offer_page(tmp_path / "unreviewed", "en", offer)
+    note = re.search(r'<p class="note translation-state">(.*?)</p>', html, re.S)
+    assert note and "not been checked yet" in note.group(1), html
+    assert f'href="/de/offer/{offer}"' in note.group(1)
+    assert "translation-state" not in offer_page(tmp_path / "unreviewed", "de", offer)
+
+    write_reviews(copy, "en", [offer], "second AI review, not yet a native speaker", TODAY)
+    build(copy, tmp_path / "reviewed")
+    assert "translation-state" not in offer_page(tmp_path / "reviewed", "en", offer)
+
+    replace_in(copy / "providers" / "jugendamt.yaml", "sechs Monate vorher an.",
+               "neun Monate vorher an.")
+    build(copy, tmp_path / "outdated")
+    html = offer_page(tmp_path / "outdated", "en", offer)
+    note = re.search(r'<p class="note translation-state">(.*?)</p>', html, re.S)
+    assert note and "older than the German text" in note.group(1), html
