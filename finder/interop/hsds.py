@@ -9,6 +9,7 @@ attributes whose taxonomy term names our field. The same functions feed
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from functools import lru_cache
@@ -45,6 +46,9 @@ FIELDS = {
     "open_on_holidays": "true when the offer takes place on public holidays too.",
     "translation": "A translated text; link_type is <language>:<field>.",
     "translator": "Who translated into a language; link_type is the language.",
+    "translation_review": "Who checked the translation into a language against the German, "
+                          "when, and the fingerprints of both; link_type is the language, the "
+                          "value JSON.",
 }
 CITYWIDE = "citywide"
 PROVIDER_ID_SCHEME = "familienwegweiser"
@@ -169,6 +173,9 @@ class Mapper:
                                               f"{lang}:{field}", text))
         for lang, translator in sorted((record.get("translated_by") or {}).items()):
             result.append(self._attribute(link_id, entity, "fields", "translator", lang, translator))
+        for lang, review in sorted((record.get("reviews") or {}).items()):
+            result.append(self._attribute(link_id, entity, "fields", "translation_review", lang,
+                                          json.dumps(review, ensure_ascii=False, sort_keys=True)))
         return result
 
     def phone(self, number: str, owner: str, key: str) -> dict:

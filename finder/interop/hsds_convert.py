@@ -5,12 +5,14 @@ whatever cannot be mapped goes into the report.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from finder import content as content_module
 from finder.content import EMAIL, PHONE, URL
+from finder.content.translations import REVIEW_FIELDS
 from finder.interop.hsds import CITYWIDE, FIELDS, PROVIDER_ID_SCHEME, taxonomy_id, term_id
 from finder.interop.hsds_mapping import mapping_key
 from finder.model import MAX_MONTHS, PHASE_IDS, TOPIC_IDS
@@ -128,6 +130,20 @@ class _Converter:
                 translators[link_type] = value
         return texts, translators, german
 
+    def reviews(self, attributes) -> dict[str, dict]:
+        """The reviews of the translations, per language, from our own export (a value that
+        is no review is left out: the translation then counts as not yet reviewed)."""
+        found = {}
+        for taxonomy, code, link_type, value in attributes:
+            if taxonomy == "fields" and code == "translation_review" and link_type:
+                try:
+                    review = json.loads(value)
+                except ValueError:
+                    continue
+                if isinstance(review, dict) and set(review) == REVIEW_FIELDS:
+                    found[link_type] = review
+        return found
+
     def unique_id(self, wanted: str | None, name: str, kind: str) -> str:
         base = wanted if wanted and content_module.ID.match(wanted) else \
             self.mapping["id_prefix"] + _slug(name or kind)
@@ -180,6 +196,7 @@ class _Converter:
         if texts:
             provider["translations"] = texts
         provider["_translated_by"] = translators
+        provider["_reviews"] = self.reviews(attributes)
         return provider
 
     # --- services ---
@@ -219,6 +236,7 @@ class _Converter:
         if texts:
             offer["translations"] = texts
         offer["_translated_by"] = translators
+        offer["_reviews"] = self.reviews(attributes)
         return offer
 
     def topics_and_phases(self, attributes, what: str, name: str) -> tuple[list, list] | None:
