@@ -73,6 +73,8 @@ CALLBACKS = {
     render.CHANGE: search_flow.on_change,
     render.OFFER: details.on_offer,
     render.MAP: details.on_map,
+    render.WRONG: details.on_wrong,
+    render.REPORTED: details.on_reported,
     render.LANG: settings.on_language,
     render.FORGET: settings.on_forget,
 }

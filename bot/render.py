@@ -19,6 +19,8 @@ PAGE_SIZE = 5
 
 # Callback-data prefixes: one letter, a colon, a value.
 AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE = "a d t p o m l f c".split()
+WRONG, REPORTED = "w", "r"
+"""An offer's "Stimmt etwas nicht?" (w:<offer>) and the reason chosen (r:<n><offer>)."""
 
 AGE_GROUPS = {
     # group: (label, the child's ages in whole years the search is asked for)
@@ -186,7 +188,21 @@ def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, Inli
     if offer.locations:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer.id))])
+    if len(f"{REPORTED}:0{offer.id}".encode()) <= MAX_CALLBACK:
+        rows.append([InlineKeyboardButton(t(lang, wording.REPORT_TITLE),
+                                          callback_data=data(WRONG, offer.id))])
     return text, InlineKeyboardMarkup(rows)
+
+
+def report_choice(offer: Offer, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The short choice of what is wrong with an offer: one button per reason."""
+    text = (f"<b>{html.escape(t(lang, wording.REPORT_TITLE))}</b>\n"
+            f"{html.escape(offer.text('name', lang))}\n\n"
+            + html.escape(t(lang, "Was stimmt nicht? Ihr Hinweis geht ohne Ihren Namen und ohne "
+                                  "Ihre Chat-Nummer an die Koordinierungsstelle.")))
+    rows = [[(t(lang, words), data(REPORTED, f"{index}{offer.id}"))]
+            for index, words in enumerate(wording.REPORT_REASONS.values())]
+    return text, keyboard(rows)
 
 
 def referral_list(offers: list[Offer], lang: str, asked: int) -> tuple[str, InlineKeyboardMarkup]:

@@ -7,13 +7,12 @@ No message text is ever stored. A chat's row is deleted on /forget and expires a
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder import clock
+from finder import clock, private
 
 EXPIRY_DAYS = 90
 
@@ -33,7 +32,7 @@ class ChatStore:
     def __init__(self, path: Path, today: Callable[[], dt.date] = clock.today):
         self.today = today
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.conn = private.connect(path, check_same_thread=False, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute(
             "CREATE TABLE IF NOT EXISTS chats (chat_id INTEGER PRIMARY KEY, lang TEXT, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -33,7 +34,10 @@ def main() -> None:
               help="Also print what is translated (a language x field table), how much of it "
                    "is reviewed, and every translated text whose numbers differ from the "
                    "German's.")
-def check(content_dir: str | None, show_coverage: bool) -> None:
+@click.option("--outdated", "show_outdated", is_flag=True,
+              help="Also list translations older than their German text: language, id, "
+                   "field and the hash to write as translated_from once translated anew.")
+def check(content_dir: str | None, show_coverage: bool, show_outdated: bool) -> None:
     """Validate all content files and report every problem with file and line."""
     from finder import content
     from finder.content.reviews import states
@@ -70,6 +74,22 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
                    f"(numbers_differ, {len(loaded.explained)}):")
         for note in loaded.explained:
             click.echo(f"  {note}")
+    if show_outdated:
+        _print_outdated(loaded)
+
+
+def _print_outdated(loaded) -> None:
+    """Each translated text whose German changed since (the model's rule)."""
+    from finder.model import LANGUAGES, Offer, Provider, text_hash
+
+    items = [Provider.from_record(p) for p in loaded.providers] + \
+        [Offer.from_record(o) for o in loaded.offers]
+    found = [(lang, item.id, key, text_hash(getattr(item, key)))
+             for lang in LANGUAGES[1:] for item in items
+             for key in item.outdated_translation(lang)]
+    for row in found:
+        click.echo("\t".join(row))
+    click.echo(f"{len(found)} translated text(s) older than the German")
 
 
 @main.command()
@@ -598,6 +618,165 @@ def translations_reviewed(lang: str, ids: tuple[str, ...], every: bool, by: str,
     verb = "would record" if dry_run else "recorded"
     click.echo(f"{verb} the review of {len(stamps)} {lang} translation(s) in "
                f"translations/{lang}.yaml")
+
+
+@content_group.command("write-back")
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@content_option
+@data_option
+def content_write_back(dry_run: bool, content_dir: str | None, data_dir: str | None) -> None:
+    """Write the coordinator's decisions into the content: accepted changes of providers
+    (only their lines), confirmations as assured_date, and in the translation files the
+    mark of the German each changed text was translated from. The whole content is
+    checked first; on a problem nothing is written."""
+    from finder.coordinator.changes import WriteBackError, write_back
+
+    root = config.content_dir(content_dir)
+    try:
+        result = write_back(root, config.data_dir(data_dir), dry_run=dry_run)
+    except WriteBackError as error:
+        click.echo(str(error), err=True)
+        click.echo("nothing written: the content would not pass finder check", err=True)
+        sys.exit(1)
+    for file, offer, keys, number in result.written:
+        click.echo(f"{file}: {offer}: {', '.join(keys)} (proposal {number})")
+    for number, why in result.skipped:
+        click.echo(f"proposal {number} not written: {why}", err=True)
+    for lang, offer, key in result.marked:
+        click.echo(f"translations/{lang}.yaml: {offer}: {key} is now older than the German")
+    for change in result.confirmed:
+        click.echo(f"providers/{change.file.name}: {change.offer}: assured_date "
+                   f"{change.old or '(none)'} -> {change.new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(result.files)} file(s) {verb}"
+               + ("; see git diff, then finder build and commit" if result.files and not dry_run
+                  else ""))
+
+
+@main.group("providers")
+def providers_group() -> None:
+    """The providers' private links, through which they check their own offers."""
+
+
+@providers_group.command("links")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_option
+def providers_links(as_json: bool, data_dir: str | None) -> None:
+    """Each provider's working link (a new one where there is none): the address is
+    town.yaml's public_url. JSON: [{"provider": id, "url": ...}]."""
+    from finder.coordinator import links
+
+    base, providers = _town_and_providers(data_dir)
+    data = config.data_dir(data_dir)
+    found = [{"provider": pid, "url": links.current(data, pid, clock.today()).url(base)}
+             for pid in providers]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        for row in found:
+            click.echo(f"{row['provider']}\t{row['url']}")
+
+
+@providers_group.command("renew")
+@click.argument("provider")
+@data_option
+def providers_renew(provider: str, data_dir: str | None) -> None:
+    """A new link for PROVIDER; the old one stops working."""
+    from finder.coordinator import links
+
+    base, providers = _town_and_providers(data_dir)
+    if provider not in providers:
+        raise click.ClickException(f"there is no provider {provider!r}")
+    click.echo(links.issue(config.data_dir(data_dir), provider, clock.today()).url(base))
+
+
+@providers_group.command("revoke")
+@click.argument("provider")
+@data_option
+def providers_revoke(provider: str, data_dir: str | None) -> None:
+    """Stop PROVIDER's link at once (a new one is made by renew, links or remind)."""
+    from finder.coordinator import links
+
+    count = links.revoke(config.data_dir(data_dir), provider, clock.today())
+    click.echo(f"{count} link(s) of {provider} revoked")
+
+
+@main.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print the messages; send and record nothing.")
+@data_option
+def remind(dry_run: bool, data_dir: str | None) -> None:
+    """E-mail each provider whose offers are due for checking (11 months since the last
+    check, or ending within 30 days) its private link. SMTP from the environment:
+    FINDER_SMTP_HOST, _PORT, _USER, _PASSWORD, _TLS (starttls, ssl or none), _FROM."""
+    import smtplib
+
+    from finder.catalogue import live
+    from finder.coordinator import links, reminders
+
+    base, _ = _town_and_providers(data_dir)
+    data = config.data_dir(data_dir)
+    catalogue = live(data)
+    town, today = catalogue.town, clock.today()
+    try:
+        smtp = None if dry_run else reminders.settings()
+    except reminders.SmtpSettingsError as error:
+        raise click.ClickException(str(error)) from None
+    sender = (smtp.sender if smtp else os.environ.get("FINDER_SMTP_FROM")) or \
+        town.get("corrections_email") or (town.get("imprint") or {}).get("email")
+    if not sender:
+        raise click.ClickException("set FINDER_SMTP_FROM or corrections_email in town.yaml")
+    found = reminders.due(catalogue, data, today)
+    server, sent = None, 0
+    try:
+        for item in (d for d in found if d.address):
+            if dry_run:
+                link = links.latest(data).get(item.provider)
+                soon = (today + dt.timedelta(days=links.RENEW_BEFORE_DAYS)).isoformat()
+                link = link if link and link.valid_on(today) and link.expires >= soon else None
+            else:
+                link = links.current(data, item.provider, today,
+                                     renew_before=links.RENEW_BEFORE_DAYS)
+            mail = reminders.message(item, link, base, town, sender)
+            if dry_run:
+                click.echo(f"To: {mail['To']}\nSubject: {mail['Subject']}\n\n{mail.get_content()}")
+                click.echo("-" * 72)
+                continue
+            if server is None:
+                server = reminders.connect(smtp)
+            server.send_message(mail)
+            reminders.remember(data, item.provider, today)
+            sent += 1
+    except (smtplib.SMTPException, OSError) as error:
+        raise click.ClickException(f"sending failed after {sent} reminder(s): "
+                                   f"{type(error).__name__}: {error}") from None
+    finally:
+        if server is not None:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    for item in (d for d in found if not d.address):
+        click.echo(f"{item.provider}: no e-mail address; please call "
+                   f"({', '.join(catalogue.providers[item.provider].phones) or 'no phone'})", err=True)
+    with_address = sum(1 for d in found if d.address)
+    click.echo(f"{with_address} reminder(s) {'to send' if dry_run else 'sent'}"
+               + (f", {len(found) - with_address} provider(s) without an e-mail address"
+                  if len(found) > with_address else ""))
+
+
+def _town_and_providers(data_dir: str | None) -> tuple[str, list[str]]:
+    """The live catalogue's public_url (town.yaml) and provider ids."""
+    from finder.catalogue import CatalogueMissing, live
+
+    try:
+        catalogue = live(config.data_dir(data_dir))
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    base = catalogue.town.get("public_url")
+    if not base:
+        raise click.ClickException("town.yaml needs public_url: the address providers open "
+                                   "their links at")
+    return base, sorted(catalogue.providers)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,19 @@ RELAXED = {
 """What a relaxation step (finder.search.RELAXATIONS) shows instead."""
 
 
+REPORT_REASONS = {
+    "wrong_phone": N_("Die Telefonnummer stimmt nicht"),
+    "closed_moved": N_("Das Angebot gibt es nicht mehr oder es ist umgezogen"),
+    "wrong_times": N_("Die Zeiten stimmen nicht"),
+    "other": N_("Etwas anderes"),
+}
+"""What a family can say is wrong with an offer (finder.coordinator.proposals.REASONS)."""
+REPORT_TITLE = N_("Stimmt etwas nicht?")
+REPORT_THANKS = N_("Danke! Ihr Hinweis ist bei der Koordinierungsstelle angekommen. Sie prüft "
+                   "das Angebot. Wir wissen nicht, wer Sie sind: Deshalb bekommen Sie keine "
+                   "Antwort.")
+
+
 ATTENDANCE = {
     "online": N_("online"),
     "phone": N_("am Telefon"),

@@ -189,8 +189,10 @@ def test_a_review_is_recorded_and_the_german_changing_afterwards_shows(copy, tmp
     assert tr.count("    reviewed:") == 1
     block = tr[tr.index(f"\n  {offer}:\n") + 1:]
     block = block[:re.search(r"\n  \S", block).start()]
-    assert re.search(r'reviewed: \{by: "second AI review, not yet a native speaker", '
-                     r'date: 2026-12-05, german: "[0-9a-f]{12}", translation: "[0-9a-f]{12}"\}', block)
+    assert re.search(r'\n    translated_from: \{name: "[0-9a-f]{8}", summary: "[0-9a-f]{8}", '
+                     r'description: "[0-9a-f]{8}"[^}]*\}\n'
+                     r'    reviewed: \{by: "second AI review, not yet a native speaker", '
+                     r'date: 2026-12-05, translation: "[0-9a-f]{12}"\}', block), block
     assert check(copy).returncode == 0
     build(copy, tmp_path / "data")
     assert live(tmp_path / "data").offer(offer).translation_state("tr") == "reviewed"
@@ -321,3 +323,19 @@ def test_the_offer_page_says_when_a_translation_is_unreviewed_or_older_than_the_
     html = offer_page(tmp_path / "outdated", "en", offer)
     note = re.search(r'<p class="note translation-state">(.*?)</p>', html, re.S)
     assert note and "older than the German text" in note.group(1), html
+
+
+def test_a_review_without_the_marks_of_its_german_is_refused(copy):
+    """A review names the German it checked by translated_from (the marks outdated_translation
+    reads); without them a later change of the German could not show."""
+    tr = copy / "translations" / "tr.yaml"
+    entry = line_of(tr, "  kita-anmeldung-servicestelle:")
+    lines = tr.read_text(encoding="utf-8").splitlines()
+    at = next(i for i in range(entry, len(lines)) if lines[i].startswith("    translated_from:"))
+    del lines[at]
+    tr.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = check(copy)
+    assert result.returncode == 1
+    assert (f"content/translations/tr.yaml:{at + 1}: reviewed of tr offer "
+            f"'kita-anmeldung-servicestelle': no translated_from mark for name, summary"
+            ) in result.stderr, result.stderr

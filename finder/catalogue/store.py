@@ -19,9 +19,10 @@ from finder.model import LANGUAGES, Offer
 
 SCHEMA_VERSION = "10"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
-                     "schedules", "translations", "translated_by", "reviews", "closures")
+                     "schedules", "translations", "translated_by", "reviews", "closures",
+                     "translated_from")
 JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "reviews",
-                        "closures")
+                        "closures", "translated_from")
 
 
 def offer_row(offer: dict) -> dict:

@@ -69,6 +69,7 @@ def check_provider(c: Checker, data: Any, districts: set[str], seen: dict) -> di
         "translations": c.translations(data, "provider", what),
         "translated_by": {},
         "reviews": {},
+        "translated_from": {},
         "closures": _check_closures(c, data, what),
         "source": c.file,
     }
@@ -124,6 +125,7 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         "translations": c.translations(raw, "offer", what),
         "translated_by": {},
         "reviews": {},
+        "translated_from": {},
         "source": f"{c.file}:{c.line_of(raw)}",
     }
 

@@ -1,11 +1,13 @@
 """Reviews of translations: how many texts of each language are reviewed, unreviewed or
 older than their German, and writing a review into a translation file.
 
-A review is the line `reviewed: {by: …, date: …, german: …, translation: …}` in an entry of
-translations/<lang>.yaml: who checked the translation against the German, on which day,
-and the fingerprints of both as they were then (finder.model.review_fingerprints). The
-offer page reads the state from it (Offer.translation_state); a change of either text
-afterwards shows without anyone having to remember it.
+A review is two lines in an entry of translations/<lang>.yaml: `translated_from: {field:
+hash, …}`, the marks of the German texts it was checked against (finder.model.text_hash,
+the same marks a translator writes and the coordinator's write-back adds), and `reviewed:
+{by: …, date: …, translation: …}`, who checked, on which day, and the fingerprint of the
+translation as it was (finder.model.translation_fingerprint). The offer page reads the
+state from them (Offer.translation_state); a change of either text afterwards shows
+without anyone having to remember it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finder.content.load import Content, load
-from finder.model import LANGUAGES, german_texts, review_fingerprints, translation_state
+from finder.model import LANGUAGES, Offer, text_hash, translation_fingerprint
+from finder.model.offer import TRANSLATABLE
 
 SECTIONS = (("providers", "provider"), ("offers", "offer"))
 
@@ -30,15 +33,9 @@ class ReviewError(Exception):
 def states(content: Content) -> list[tuple[str, Counter]]:
     """Per language, how many offers' texts are reviewed, unreviewed, outdated (older than
     the German) or missing."""
-    result = []
-    for lang in LANGUAGES[1:]:
-        counts: Counter = Counter()
-        for offer in content.offers:
-            counts[translation_state(german_texts(offer, "offer"),
-                                     offer["translations"].get(lang, {}),
-                                     offer.get("reviews", {}).get(lang))] += 1
-        result.append((lang, counts))
-    return result
+    offers = [Offer.from_record(offer) for offer in content.offers]
+    return [(lang, Counter(offer.translation_state(lang) for offer in offers))
+            for lang in LANGUAGES[1:]]
 
 
 @dataclass(frozen=True)
@@ -70,11 +67,13 @@ def write_reviews(root: Path, lang: str, ids: list[str] | None, by: str, day: dt
             if wanted is not None and item_id not in wanted:
                 continue
             record = records[(kind, item_id)]
-            prints = review_fingerprints(german_texts(record, kind),
-                                         record["translations"].get(lang, {}))
-            line = (f"    reviewed: {{by: {json.dumps(by.strip(), ensure_ascii=False)}, "
-                    f"date: {day.isoformat()}, german: \"{prints['german']}\", "
-                    f"translation: \"{prints['translation']}\"}}")  # quoted: all digits read as a number
+            translated = record["translations"].get(lang, {})
+            marks = ", ".join(f'{key}: "{text_hash(record.get(key))}"'  # quoted: digits read as a number
+                              for key in TRANSLATABLE[kind] if translated.get(key))
+            line = (f"    translated_from: {{{marks}}}\n"
+                    f"    reviewed: {{by: {json.dumps(by.strip(), ensure_ascii=False)}, "
+                    f"date: {day.isoformat()}, "
+                    f"translation: \"{translation_fingerprint(kind, translated)}\"}}")
             stamps.append(Stamp(kind, item_id, line))
             _replace_review(lines, start, end, line)
     missing = (wanted or set()) - {s.id for s in stamps}
@@ -115,8 +114,9 @@ def _block_end(lines: list[str], start: int, stop: int) -> int:
 
 
 def _replace_review(lines: list[str], start: int, end: int, review: str) -> None:
+    """The entry's marks and review replaced by new ones, at its end."""
     for i in range(end - 1, start, -1):
-        if lines[i].startswith("    reviewed:"):
+        if lines[i].startswith(("    reviewed:", "    translated_from:")):
             del lines[i]
             end -= 1
-    lines.insert(end, review)
+    lines[end:end] = review.split("\n")

@@ -15,11 +15,15 @@ if TYPE_CHECKING:
     from finder.content.load import Content
 
 TRANSLATION_FILE_FIELDS = {"language", "translator", "providers", "offers"}
-REVIEW_FIELDS = {"by", "date", "german", "translation"}
-ENTRY_RECORDS = ("reviewed", "numbers_differ")
-"""What an entry of a translation file holds besides texts: its review, and the reasons why
-a field's numbers may differ from the German's."""
+REVIEW_FIELDS = {"by", "date", "translation"}
+MARK = "translated_from"
+"""An entry's note of the German its texts were translated from (or last checked against):
+{field: hash}."""
+ENTRY_RECORDS = (MARK, "reviewed", "numbers_differ")
+"""What an entry of a translation file holds besides texts: the marks of the German it was
+made from, its review, and the reasons why a field's numbers may differ from the German's."""
 FINGERPRINT = re.compile(r"^[0-9a-f]{12}$")
+HASH = re.compile(r"^[0-9a-f]{8}$")
 
 
 def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
@@ -63,8 +67,46 @@ def merge_translations(c: Checker, data: Any, lang: str, providers: list[dict],
             _one_source(c, texts, fields, lang, what)
             original["translations"].setdefault(lang, {}).update(texts)
             original["translated_by"][lang] = str(data.get("translator", ""))
+            marks = _marks(c, fields, kind, what) if MARK in fields else {}
+            if MARK in fields:
+                original["translated_from"][lang] = marks
             if review:
+                _reviewed_with_marks(c, fields, texts, marks, lang, what)
                 original.setdefault("reviews", {})[lang] = review
+
+
+def _reviewed_with_marks(c: Checker, fields: Mapping, texts: dict, marks: dict, lang: str,
+                         what: str) -> None:
+    """A review names the German it checked against by the marks of translated_from, so
+    that a later change of the German shows (Offer.outdated_translation); a reviewed text
+    without its mark could not show it."""
+    unmarked = [key for key in texts if key not in marks]
+    if unmarked:
+        c.problem(c.line_of(fields, "reviewed"), (
+            f"reviewed of {lang} {what}: no translated_from mark for {', '.join(unmarked)}; "
+            "record the review with finder translations reviewed, which writes them"))
+
+
+def _marks(c: Checker, fields: Mapping, kind: str, what: str) -> dict[str, str]:
+    """translated_from: per translated text, the hash (finder.model.text_hash) of the
+    German it was translated from."""
+    line = c.line_of(fields, MARK)
+    marks = fields[MARK]
+    if not isinstance(marks, dict):
+        c.problem(line, f"{MARK} of {what} must be a mapping of text: hash")
+        return {}
+    result = {}
+    for key, value in marks.items():
+        if key not in TRANSLATABLE[kind]:
+            c.problem(line, f"{MARK} of {what}: {key!r} cannot be translated")
+        elif not fields.get(key):
+            c.problem(line, f"{MARK} of {what}: {key!r} is not translated here")
+        elif not isinstance(value, str) or not HASH.match(value):
+            c.problem(line, f"{MARK} of {what}: {key} must be the 8-letter hash of the German "
+                            'text in quotes, like "0a1b2c3d" (finder check --outdated prints it)')
+        else:
+            result[key] = value
+    return result
 
 
 def _without(fields: Mapping, *keys: str) -> Mapping:
@@ -106,7 +148,8 @@ def _number_reasons(c: Checker, fields: Mapping, kind: str, what: str) -> dict[s
 
 def _check_review(c: Checker, fields: Mapping, lang: str, what: str) -> dict | None:
     """`reviewed:` of an entry: who checked the translation against the German, on which day,
-    and the fingerprints of both as they were (finder translations reviewed writes them)."""
+    and the fingerprint of the translation as it was (finder translations reviewed writes it,
+    and the marks of the German in translated_from)."""
     raw = fields.get("reviewed")
     if raw is None:
         return None
@@ -114,8 +157,7 @@ def _check_review(c: Checker, fields: Mapping, lang: str, what: str) -> dict | N
     if not c.expect_mapping(raw, line, f"reviewed of {lang} {what}"):
         return None
     c.unknown_fields(raw, REVIEW_FIELDS, f"reviewed of {lang} {what}")
-    review = {"by": raw.get("by"), "date": raw.get("date"), "german": raw.get("german"),
-              "translation": raw.get("translation")}
+    review = {"by": raw.get("by"), "date": raw.get("date"), "translation": raw.get("translation")}
     if not isinstance(review["by"], str) or not review["by"].strip():
         c.problem(line, f"reviewed of {lang} {what}: say who reviewed it (by)")
         return None
@@ -124,11 +166,10 @@ def _check_review(c: Checker, fields: Mapping, lang: str, what: str) -> dict | N
     if not isinstance(review["date"], str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["date"]):
         c.problem(line, f"reviewed of {lang} {what}: `date` must be a day like 2026-12-05")
         return None
-    for key in ("german", "translation"):
-        if not isinstance(review[key], str) or not FINGERPRINT.match(review[key]):
-            c.problem(line, f"reviewed of {lang} {what}: `{key}` must be the fingerprint that "
-                            "`finder translations reviewed` writes")
-            return None
+    if not isinstance(review["translation"], str) or not FINGERPRINT.match(review["translation"]):
+        c.problem(line, f"reviewed of {lang} {what}: `translation` must be the fingerprint that "
+                        "`finder translations reviewed` writes")
+        return None
     return review
 
 

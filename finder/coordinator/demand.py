@@ -13,10 +13,11 @@ import json
 import logging
 import re
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder.coordinator import records
+from finder.coordinator import records, tables
 from finder.model import phases_for_range
 from finder.search.analysis import words
 
@@ -109,6 +110,22 @@ class Demand:
     """Rows whose weekly count reached THRESHOLD, summed over their weeks, most first."""
     other: int
     """The searches of all rows below THRESHOLD, summed."""
+    weeks: tuple[str, str] | None = None
+    """The first and the last week counted (every row, below the threshold too)."""
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The days the counts cover: the Monday of the first week to the Sunday of the
+        last."""
+        if not self.weeks:
+            return None
+        return week_days(self.weeks[0])[0], week_days(self.weeks[1])[1]
+
+
+def week_days(week: str) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of an ISO week like 2026-W49."""
+    year, number = (int(part) for part in week.split("-W"))
+    return dt.date.fromisocalendar(year, number, 1), dt.date.fromisocalendar(year, number, 7)
 
 
 def summary(data_dir: str | Path, since: str | None = None) -> Demand:
@@ -133,7 +150,8 @@ def summary(data_dir: str | Path, since: str | None = None) -> Demand:
                   tuple(r["week"] for r in group), marks.get((text, filters)))
              for (text, filters), group in grouped.items()]
     needs.sort(key=lambda n: (-n.count, n.text, json.dumps(n.filters, sort_keys=True)))
-    return Demand(tuple(needs), other)
+    weeks = (rows[0]["week"], rows[-1]["week"]) if rows else None
+    return Demand(tuple(needs), other, weeks)
 
 
 def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: str) -> None:
@@ -151,3 +169,30 @@ def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: 
                                            timespec="seconds")})
     finally:
         db.conn.close()
+
+
+MARK_WORDS = {"offer_added": "Angebot ergänzt", "vocabulary_fixed": "Suchwörter ergänzt"}
+FLAG_WORDS = {"free": "kostenlos", "wheelchair": "barrierefrei", "weekend": "am Wochenende",
+              "online": "online oder am Telefon"}
+
+
+def to_csv(found: Demand, name: Callable[[str, str], str]) -> bytes:
+    """The needs the page shows, their filters in words, for German Excel. name(kind, id)
+    gives the German name of a phase, topic, district or language."""
+    header = ["Suche", "Sprache", "Lebensphasen", "Stadtteil", "Themen", "weitere Filter",
+              "Anzahl", "Wochen", "Stand"]
+    rows = []
+    for need in found.needs:
+        f = need.filters
+        more = [FLAG_WORDS[k] for k in FLAG_WORDS if f.get(k)]
+        if f.get("lang_spoken"):
+            more.append("gesprochen: " + name("language", f["lang_spoken"]))
+        rows.append([need.text, name("language", f.get("lang", "de")),
+                     ", ".join(name("phase", p) for p in need.phases),
+                     name("district", need.district) if need.district else "",
+                     ", ".join(name("topic", t) for t in f.get("topics", ())),
+                     ", ".join(more), need.count, ", ".join(need.weeks),
+                     MARK_WORDS.get(need.mark or "", "")])
+    rows.append([f"(seltener als {THRESHOLD}-mal in einer Woche)", "", "", "", "", "",
+                 found.other, "", ""])
+    return tables.excel_csv(header, rows)

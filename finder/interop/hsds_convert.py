@@ -144,6 +144,19 @@ class _Converter:
                     found[link_type] = review
         return found
 
+    def marks(self, attributes) -> dict[str, dict[str, str]]:
+        """Per language, the marks of the German each translated text was made from."""
+        found: dict[str, dict[str, str]] = {}
+        for taxonomy, code, link_type, value in attributes:
+            if taxonomy == "fields" and code == "translated_from" and link_type:
+                try:
+                    marks = json.loads(value)
+                except ValueError:
+                    continue
+                if isinstance(marks, dict):
+                    found[link_type] = {str(k): str(v) for k, v in marks.items()}
+        return found
+
     def unique_id(self, wanted: str | None, name: str, kind: str) -> str:
         base = wanted if wanted and content_module.ID.match(wanted) else \
             self.mapping["id_prefix"] + _slug(name or kind)
@@ -197,6 +210,7 @@ class _Converter:
             provider["translations"] = texts
         provider["_translated_by"] = translators
         provider["_reviews"] = self.reviews(attributes)
+        provider["_marks"] = self.marks(attributes)
         return provider
 
     # --- services ---
@@ -237,6 +251,7 @@ class _Converter:
             offer["translations"] = texts
         offer["_translated_by"] = translators
         offer["_reviews"] = self.reviews(attributes)
+        offer["_marks"] = self.marks(attributes)
         return offer
 
     def topics_and_phases(self, attributes, what: str, name: str) -> tuple[list, list] | None:

@@ -11,11 +11,10 @@ from finder.model.offer import (  # noqa: F401
     Location,
     Offer,
     Provider,
-    german_texts,
     is_current,
     is_stale,
-    review_fingerprints,
-    translation_state,
+    text_hash,
+    translation_fingerprint,
 )
 from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401
 from finder.model.vocabulary import (  # noqa: F401

@@ -38,44 +38,23 @@ TRANSLATABLE = {
 
 TRANSLATION_STATES = ("original", "missing", "unreviewed", "outdated", "reviewed")
 """How far a reader can trust a text in their language: the German itself; no translation
-(the German is shown); translated but nobody has checked it against the German yet; checked,
-but the German (or the translation) has changed since; checked against the German as it is."""
+(the German is shown); translated but nobody has checked it against the German yet (or it
+was edited since); made or checked from a German text that has changed since
+(Offer.outdated_translation); checked against the German as it is."""
 
 
 def fingerprint(texts: Iterable[str | None]) -> str:
     """A short fingerprint of some texts, blind to line breaks and spacing: a review records
-    the German it was checked against and the translation it checked, so that an edit to
-    either later shows."""
+    the translation it checked, so that an edit to it later shows."""
     joined = "\x1f".join(" ".join((text or "").split()) for text in texts)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
 
 
-def review_fingerprints(german: dict[str, str], translated: dict[str, str]) -> dict[str, str]:
-    """What a review records: the fingerprints of the German texts and of their translation,
-    field by field in a fixed order."""
-    keys = sorted(german)
-    return {"german": fingerprint(german[k] for k in keys),
-            "translation": fingerprint(translated.get(k) for k in keys)}
-
-
-def translation_state(german: dict, translated: dict, review: dict | None,
-                      german_changed: str | None = None) -> str:
-    """The state of one language's texts (see TRANSLATION_STATES), from the German texts, the
-    translated ones and the review record (`by`, `date`, `german` and `translation`
-    fingerprints). The German counts as newer than the review when its fingerprint differs or
-    when it changed after the review's day (german_changed, for changes recorded with a day)."""
-    if not any(translated.values()):
-        return "missing"
-    if not review:
-        return "unreviewed"
-    now = review_fingerprints(german, translated)
-    if review.get("translation") != now["translation"]:
-        return "unreviewed"
-    if review.get("german") != now["german"]:
-        return "outdated"
-    if german_changed and str(review.get("date") or "") < german_changed:
-        return "outdated"
-    return "reviewed"
+def translation_fingerprint(kind: str, translated: dict[str, str]) -> str:
+    """What a review records of the translation it checked: one fingerprint of its texts,
+    field by field in a fixed order. (The German it checked against is named per text by
+    translated_from, the marks outdated_translation reads.)"""
+    return fingerprint(translated.get(k) for k in sorted(TRANSLATABLE[kind]))
 
 
 def is_current(valid_from: str | None, valid_to: str | None, day: dt.date) -> bool:
@@ -90,6 +69,23 @@ def is_stale(assured_date: str | None, day: dt.date) -> bool:
     return assured_date is None or assured_date < (day - dt.timedelta(days=STALE_DAYS)).isoformat()
 
 
+def text_hash(text: str | None) -> str:
+    """A short mark of a German text, the same however its lines are wrapped: a
+    translation file keeps it as `translated_from`, naming the German it was made from."""
+    plain = " ".join((text or "").split())
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:8]
+
+
+def _outdated(record, lang: str) -> tuple[str, ...]:
+    """The texts whose translation into lang was made from another German text than
+    today's (the translation file says which by translated_from); a translation without
+    that mark is not known to be older."""
+    marks = record.translated_from.get(lang, {})
+    translated = record.translations.get(lang, {})
+    return tuple(key for key, mark in marks.items()
+                 if translated.get(key) and mark != text_hash(getattr(record, key)))
+
+
 def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool]:
     """A text in lang, else the German; and whether it fell back to German."""
     if lang != "de":
@@ -100,17 +96,21 @@ def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool
     return german, lang != "de" and bool(german)
 
 
-def german_texts(record: dict, kind: str) -> dict[str, str]:
-    """The German texts of a provider or offer record that a translation renders."""
-    return {key: record.get(key) or "" for key in TRANSLATABLE[kind]}
-
-
-def _state(record, kind: str, lang: str, german_changed: str | None = None) -> str:
+def _state(record, kind: str, lang: str) -> str:
+    """The one answer to "can a reader trust this translation?" (TRANSLATION_STATES): older
+    than the German by the same marks as outdated_translation; else reviewed only if a
+    review checked exactly these texts."""
     if lang == "de":
         return "original"
-    german = {key: getattr(record, key) or "" for key in TRANSLATABLE[kind]}
-    return translation_state(german, record.translations.get(lang, {}),
-                             record.reviews.get(lang), german_changed)
+    translated = record.translations.get(lang, {})
+    if not any(translated.values()):
+        return "missing"
+    if _outdated(record, lang):
+        return "outdated"
+    review = record.reviews.get(lang)
+    if not review or review.get("translation") != translation_fingerprint(kind, translated):
+        return "unreviewed"
+    return "reviewed"
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,6 +170,8 @@ class Provider:
     of the German and of the translation it checked."""
     closures: tuple[Closure, ...] = ()
     source: str = ""
+    translated_from: dict = field(default_factory=dict)
+    """Per language, per text: the hash of the German the translation was made from."""
 
     @classmethod
     def from_record(cls, record: dict) -> Provider:
@@ -183,7 +185,8 @@ class Provider:
                    translated_by=record.get("translated_by") or {},
                    reviews=record.get("reviews") or {},
                    closures=tuple(Closure.from_record(c) for c in record.get("closures") or ()),
-                   source=record.get("source") or "")
+                   source=record.get("source") or "",
+                   translated_from=record.get("translated_from") or {})
 
     def text_in(self, key: str, lang: str) -> tuple[str, bool]:
         """A text in lang, and whether it is the German because there is no translation."""
@@ -196,6 +199,10 @@ class Provider:
 
     def text(self, key: str, lang: str) -> str:
         return self.text_in(key, lang)[0]
+
+    def outdated_translation(self, lang: str) -> tuple[str, ...]:
+        """The texts whose translation into lang is older than their German."""
+        return _outdated(self, lang)
 
     def as_record(self, lang: str = "de") -> dict:
         """The provider as a plain record (the content's shape), texts in lang."""
@@ -245,14 +252,14 @@ class Offer:
     reviews: dict = field(default_factory=dict)
     """Per language, the review of its texts: by whom, on which day, and the fingerprints
     of the German and of the translation it checked."""
-    german_changed: str | None = None
-    """The day the German texts last changed, where the content records it."""
     closures: tuple[Closure, ...] = ()
     """The offer's own closures and its provider's."""
     open_on_holidays: bool = False
     holidays: Holidays = NO_HOLIDAYS
     """The public holidays of the town's Land: no session takes place on them."""
     source: str = ""
+    translated_from: dict = field(default_factory=dict)
+    """Per language, per text: the hash of the German the translation was made from."""
 
     @classmethod
     def from_record(cls, record: dict, holidays: Holidays = NO_HOLIDAYS,
@@ -281,10 +288,11 @@ class Offer:
             valid_to=record.get("valid_to"), assured_date=record.get("assured_date"),
             translations=record.get("translations") or {},
             translated_by=record.get("translated_by") or {},
-            reviews=record.get("reviews") or {}, german_changed=record.get("german_changed"),
+            reviews=record.get("reviews") or {},
             closures=own + tuple(provider_closures),
             open_on_holidays=bool(record.get("open_on_holidays")),
-            holidays=holidays, source=record.get("source") or "")
+            holidays=holidays, source=record.get("source") or "",
+            translated_from=record.get("translated_from") or {})
 
     # --- texts --------------------------------------------------------------------------
 
@@ -299,10 +307,18 @@ class Offer:
         """Whether the offer has its name in lang (German always)."""
         return lang == "de" or bool(self.translations.get(lang, {}).get("name"))
 
+    def outdated_translation(self, lang: str) -> tuple[str, ...]:
+        """The texts whose translation into lang was made from an older German text
+        (translated_from in the translation file names it): the one rule by which the
+        offer page says "the translation may be out of date" and translators get their
+        list."""
+        return _outdated(self, lang)
+
     def translation_state(self, lang: str) -> str:
         """Whether the offer's texts in lang are the German, missing, unreviewed, older than
-        the German or reviewed (TRANSLATION_STATES): the offer page warns of the middle two."""
-        return _state(self, "offer", lang, self.german_changed)
+        the German or reviewed (TRANSLATION_STATES): the offer page warns of the middle two.
+        "Older" is outdated_translation's rule, asked here, not a second one."""
+        return _state(self, "offer", lang)
 
     # --- time ---------------------------------------------------------------------------
 

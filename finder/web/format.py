@@ -32,6 +32,8 @@ def register(app) -> None:
                      offer_terms, term_explanation):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
+    app.jinja_env.globals.update(report_reasons=wording.REPORT_REASONS,
+                                 report_thanks=wording.REPORT_THANKS)
 
 
 def _lang() -> str:
