@@ -374,7 +374,8 @@ def test_a_changed_german_text_marks_its_translations_as_older(data, content):
     # now differ from the new German.
     english = (content / "translations" / "en.yaml").read_text(encoding="utf-8")
     entry = english[english.index(f"\n  {OFFER}:\n"):]
-    marks = re.search(r"\n    translated_from: (\{.*\})\n", entry[:entry.index("\n  ", 3)])
+    entry = entry[:re.search(r"\n  \S", entry[1:]).start() + 1]
+    marks = re.search(r"\n    translated_from: (\{.*\})\n", entry)
     assert marks and f'summary: "{text_hash(old_summary)}"' in marks.group(1), entry[:800]
     listed = run_finder("check", "--outdated", "--content", str(content))
     assert f"en\t{OFFER}\tsummary\t{text_hash('Jeden Dienstag Frühstück für Eltern.')}" \
