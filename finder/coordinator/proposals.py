@@ -124,8 +124,8 @@ def _proposal(row: dict) -> Proposal:
 def proposals(data_dir: str | Path, status: str | None = None) -> list[Proposal]:
     db = records.open_db(data_dir)
     try:
-        rows = db.query("SELECT * FROM proposals" + (" WHERE status = ?" if status else "")
-                        + " ORDER BY id", [status] if status else [])
+        rows = db.query("SELECT * FROM proposals WHERE ? IS NULL OR status = ? ORDER BY id",
+                        [status, status])
         return [_proposal(row) for row in rows]
     finally:
         db.conn.close()
@@ -175,8 +175,9 @@ def unwritten(data_dir: str | Path) -> list[Proposal]:
 def mark_written(data_dir: str | Path, numbers: list[int]) -> None:
     db = records.open_db(data_dir)
     try:
-        db.execute(f"UPDATE proposals SET written_at = ? WHERE id IN ({','.join('?' * len(numbers))})",
-                   [_now(), *numbers])
+        now = _now()
+        for number in numbers:
+            db.execute("UPDATE proposals SET written_at = ? WHERE id = ?", [now, number])
     finally:
         db.conn.close()
 
@@ -203,8 +204,8 @@ def report(data_dir: str | Path, offer: str, reason: str, text: str, day: dt.dat
 def reports(data_dir: str | Path, status: str | None = None) -> list[Report]:
     db = records.open_db(data_dir)
     try:
-        rows = db.query("SELECT * FROM family_reports" + (" WHERE status = ?" if status else "")
-                        + " ORDER BY id", [status] if status else [])
+        rows = db.query("SELECT * FROM family_reports WHERE ? IS NULL OR status = ? ORDER BY id",
+                        [status, status])
         return [Report(r["id"], r["offer"], r["reason"], r["text"] or "", r["day"], r["status"],
                        r["note"] or "") for r in rows]
     finally:
