@@ -183,7 +183,7 @@ def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, Inli
     rows = []
     if offer.url:
         rows.append([InlineKeyboardButton(t(lang, "Webseite"), url=offer.url)])
-    if offer.locations:
+    if offer.locations and offer.locations[0].located:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer.id))])
     return text, InlineKeyboardMarkup(rows)
