@@ -185,7 +185,7 @@ def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, Inli
     rows = []
     if offer.url:
         rows.append([InlineKeyboardButton(t(lang, "Webseite"), url=offer.url)])
-    if offer.locations:
+    if offer.locations and offer.locations[0].located:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer.id))])
     if len(f"{REPORTED}:0{offer.id}".encode()) <= MAX_CALLBACK:
