@@ -31,13 +31,16 @@ def main() -> None:
 @main.command()
 @content_option
 @click.option("--coverage", "show_coverage", is_flag=True,
-              help="Also print what is translated: a language x field table.")
+              help="Also print what is translated (a language x field table), how much of it "
+                   "is reviewed, and every translated text whose numbers differ from the "
+                   "German's.")
 @click.option("--outdated", "show_outdated", is_flag=True,
               help="Also list translations older than their German text: language, id, "
                    "field and the hash to write as translated_from once translated anew.")
 def check(content_dir: str | None, show_coverage: bool, show_outdated: bool) -> None:
     """Validate all content files and report every problem with file and line."""
     from finder import content
+    from finder.content.reviews import states
 
     root = config.content_dir(content_dir)
     try:
@@ -64,6 +67,19 @@ def check(content_dir: str | None, show_coverage: bool, show_outdated: bool) -> 
             cells = [f"{done}/{total} ({100 * done // max(total, 1)} %)"
                      for done, total in counts.values()]
             click.echo(f"| {lang} | " + " | ".join(cells) + " |")
+        click.echo("\nOffers per language: reviewed / unreviewed / older than the German / "
+                   "not translated")
+        for lang, counts in states(loaded):
+            click.echo(f"  {lang}: {counts['reviewed']} / {counts['unreviewed']} / "
+                       f"{counts['outdated']} / {counts['missing']}")
+        click.echo(f"\nNumbers that differ from the German ({len(loaded.notes)}): "
+                   "look at each, fix it or say why it is right")
+        for note in loaded.notes:
+            click.echo(f"  {note}")
+        click.echo(f"\nNumbers that differ, explained in the translation files "
+                   f"(numbers_differ, {len(loaded.explained)}):")
+        for note in loaded.explained:
+            click.echo(f"  {note}")
     if show_outdated:
         _print_outdated(loaded)
 
@@ -600,6 +616,45 @@ def content_verifications(dry_run: bool, content_dir: str | None, data_dir: str 
     verb = "would change" if dry_run else "changed"
     click.echo(f"{len(changes)} offer(s) in {len(files)} file(s) {verb}"
                + ("; run finder check, then commit" if changes and not dry_run else ""))
+
+
+@main.group("translations")
+def translations_group() -> None:
+    """Keep the translation files' reviews (content/translations/<lang>.yaml)."""
+
+
+@translations_group.command("reviewed")
+@click.argument("lang")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every provider and offer of the file.")
+@click.option("--by", required=True,
+              help='Who reviewed, honestly: "Ayşe Demir, native speaker" or "second AI review, '
+                   'not yet a native speaker".')
+@click.option("--dry-run", is_flag=True, help="Only list what would be recorded.")
+@content_option
+def translations_reviewed(lang: str, ids: tuple[str, ...], every: bool, by: str, dry_run: bool,
+                          content_dir: str | None) -> None:
+    """Record that the translations of these offers and providers into LANG were checked
+    against the German today: who, when, and the fingerprints of both texts, so that the
+    offer page notices when either changes later."""
+    from finder.content.reviews import ReviewError, write_reviews
+
+    if bool(ids) == every:
+        raise click.UsageError("name the offers and providers, or say --all")
+    root = config.content_dir(content_dir)
+    try:
+        stamps = write_reviews(root, lang, None if every else list(ids), by, clock.today(),
+                               dry_run=dry_run)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the content has problems; fix them (finder check), then "
+                                   "record the review") from None
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    verb = "would record" if dry_run else "recorded"
+    click.echo(f"{verb} the review of {len(stamps)} {lang} translation(s) in "
+               f"translations/{lang}.yaml")
 
 
 @content_group.command("write-back")

@@ -303,3 +303,42 @@ def test_screenshots_of_the_three_pages(page, server, lang):
         page.goto(server + path)
         assert page.locator("h1").count() == 1
         shot(page, f"{name}-{lang}-360")
+
+
+def test_an_older_translation_is_marked_and_the_terms_open_without_javascript(browser, tmp_path):
+    """A copy of the catalogue whose German changed after the English was reviewed: the
+    English offer page says so and links the German; a term's explanation opens on tap
+    with JavaScript switched off."""
+    import shutil
+
+    from finder.catalogue.build import build
+    from finder.content.reviews import write_reviews
+    from tests.conftest import BUNDLED, TODAY
+
+    content, offer = tmp_path / "content", "kita-anmeldung-servicestelle"
+    shutil.copytree(BUNDLED, content)
+    write_reviews(content, "en", [offer], "second AI review, not yet a native speaker", TODAY)
+    german = content / "providers" / "jugendamt.yaml"
+    german.write_text(german.read_text(encoding="utf-8").replace(
+        "sechs Monate vorher an.", "neun Monate vorher an."), encoding="utf-8")
+    build(content, tmp_path / "data")
+    with serving(tmp_path / "data") as base:
+        context = browser.new_context(java_script_enabled=False,
+                                      viewport={"width": 360, "height": 740})
+        page = context.new_page()
+        page.goto(f"{base}/en/offer/{offer}")
+        note = page.locator(".note.translation-state")
+        assert note.is_visible()
+        assert "older than the German text" in note.inner_text()
+        shot(page, "translation-older-than-german")
+        explanation = page.locator("#term-kita p")
+        assert not explanation.is_visible()
+        page.click("#term-kita summary")
+        assert explanation.is_visible()
+        assert "day-care centre" in explanation.inner_text()
+        page.locator("#term-kita").scroll_into_view_if_needed()
+        shot(page, "translation-term-explained")
+        note.locator("a").click()
+        page.wait_for_url(re.compile(f"/de/offer/{offer}$"))
+        assert page.locator(".note.translation-state").count() == 0
+        context.close()

@@ -370,15 +370,21 @@ def test_a_changed_german_text_marks_its_translations_as_older(data, content):
     langs = [lang for lang in ("en", "tr", "ar", "uk", "ru", "fa")
              if f"translations/{lang}.yaml: {OFFER}: summary is now older" in result.stdout]
     assert langs == ["en", "tr", "ar", "uk", "ru", "fa"]
+    # The review's marks already name the German it was checked against: they stay, and
+    # now differ from the new German.
     english = (content / "translations" / "en.yaml").read_text(encoding="utf-8")
-    assert f'    translated_from: {{summary: "{text_hash(old_summary)}"}}\n' in english
+    entry = english[english.index(f"\n  {OFFER}:\n"):]
+    entry = entry[:re.search(r"\n  \S", entry[1:]).start() + 1]
+    marks = re.search(r"\n    translated_from: (\{.*\})\n", entry)
+    assert marks and f'summary: "{text_hash(old_summary)}"' in marks.group(1), entry[:800]
     listed = run_finder("check", "--outdated", "--content", str(content))
     assert f"en\t{OFFER}\tsummary\t{text_hash('Jeden Dienstag Frühstück für Eltern.')}" \
         in listed.stdout
     build(content, data)
     client = app_for(data).test_client()
-    assert "outdated-translation" in client.get(f"/en/offer/{OFFER}").get_data(as_text=True)
-    assert "outdated-translation" not in client.get("/en/offer/hebammenvermittlung").get_data(
+    page = client.get(f"/en/offer/{OFFER}").get_data(as_text=True)
+    assert "translation-state" in page and "older than the German text" in page
+    assert "translation-state" not in client.get("/en/offer/hebammenvermittlung").get_data(
         as_text=True)
 
 

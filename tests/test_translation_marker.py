@@ -57,10 +57,11 @@ def test_a_changed_german_text_makes_its_translation_older(content, tmp_path):
     assert live(data).offer("offer-0").outdated_translation("en") == ("summary",)
     client = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
     english = client.get("/en/offer/offer-0").get_data(as_text=True)
-    assert 'class="note outdated-translation"' in english
+    assert 'class="note translation-state"' in english
+    assert "older than the German text" in english
     assert 'href="/de/offer/offer-0"' in english
     german = client.get("/de/offer/offer-0").get_data(as_text=True)
-    assert "outdated-translation" not in german
+    assert "translation-state" not in german
 
     # Translators get the list, with the hash of today's German to write.
     listed = run_finder("check", "--outdated", "--content", str(content.root))

@@ -117,7 +117,7 @@ def test_offer_detail_translated_and_fallback_marked(half_translated):
 
 def test_provider_page(client):
     html = text(client.get("/en/provider/jugendamt"))
-    assert "Youth Welfare Office of the Town of Wiesbrück" in html
+    assert "Youth Welfare Office of Wiesbrück (Jugendamt der Stadt Wiesbrück)" in html
     assert "/en/offer/willkommensbesuch" in html
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from finder.catalogue import index, store
 from finder.model import Holidays, Offer, Provider
+from finder.model.glossary import Glossary
 from finder.search.analysis import Lexicon
 
 OFFER_CACHE_SIZE = 4096
@@ -56,6 +57,10 @@ class Catalogue:
             {**dict(r), "translations": json.loads(r["translations"]),
              "emergency": bool(r["emergency"])}
             for r in self.db.execute("SELECT * FROM helplines ORDER BY position")]
+        self.glossary = Glossary.from_records([
+            {**dict(r), "forms": json.loads(r["forms"]), "languages": json.loads(r["languages"])}
+            for r in self.db.execute("SELECT * FROM glossary ORDER BY position")])
+        """The German terms families meet, explained (content/glossary.yaml)."""
         rows = self.db.execute("SELECT word, count, spelling FROM lexicon").fetchall()
         self.lexicon_counts = {r["word"]: r["count"] for r in rows}
         self.spellings = {r["word"]: r["spelling"] for r in rows if r["spelling"] != r["word"]}

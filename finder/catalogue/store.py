@@ -19,9 +19,10 @@ from finder.model import LANGUAGES, Offer
 
 SCHEMA_VERSION = "10"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
-                     "schedules", "translations", "translated_by", "closures", "translated_from")
-JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "closures",
-                        "translated_from")
+                     "schedules", "translations", "translated_by", "reviews", "closures",
+                     "translated_from")
+JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "reviews",
+                        "closures", "translated_from")
 
 
 def offer_row(offer: dict) -> dict:
@@ -98,6 +99,12 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
         {**h, "translations": dumps(h["translations"]), "position": i}
         for i, h in enumerate(content.helplines))
     db["town"].insert({"id": 1, "town": dumps(content.town)}, pk="id")
+    # Created first, so that a town without a glossary still has the (empty) table.
+    db["glossary"].create({"id": str, "de": str, "explanation": str, "forms": str,
+                           "phrase": int, "languages": str, "position": int}, pk="id")
+    db["glossary"].insert_all(
+        {**term, "forms": dumps(term["forms"]), "languages": dumps(term["languages"]),
+         "position": i} for i, term in enumerate(content.glossary))
     db["lexicon"].insert_all(
         ({"word": word, "count": count, "spelling": (spellings or {}).get(word, word)}
          for word, count in sorted(lexicon.items())), pk="word"

@@ -10,12 +10,14 @@ from typing import Any
 from finder.content import shapes as geo
 from finder.content.checker import Checker
 from finder.content.districts import Districts, check_districts, check_shapes
+from finder.content.glossary import check_glossary
 from finder.content.offers import check_offer, check_provider
 from finder.content.situations import check_situations
 from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
 from finder.content.translations import merge_translations
 from finder.content.vocabulary import check_needs, check_vocabulary
 from finder.content.yamlfile import ContentError, Problem, load_yaml
+from finder.model.glossary import Glossary
 
 
 @dataclass
@@ -34,6 +36,13 @@ class Content:
     situations: dict = field(default_factory=dict)
     """Per offer id and language, how families describe the situations it helps with
     (situations.yaml)."""
+    glossary: list[dict] = field(default_factory=list)
+    """The German terms families meet, explained, with their renderings (glossary.yaml)."""
+    notes: list[Problem] = field(default_factory=list)
+    """What a person should look at, with file and line: numbers that differ between a
+    translation and its German."""
+    explained: list[Problem] = field(default_factory=list)
+    """Numbers that differ from the German, with the reason the translation file gives."""
 
 
 def load(root: Path) -> Content:
@@ -62,6 +71,10 @@ def load(root: Path) -> Content:
     helplines = []
     if (root / "helplines.yaml").exists():
         helplines = check_helplines(checker, read(root / "helplines.yaml"))
+    glossary = []
+    if (root / "glossary.yaml").exists():
+        glossary = check_glossary(checker, read(root / "glossary.yaml"))
+        checker.glossary = Glossary.from_records(glossary)
     districts = check_districts(checker, read(root / "districts.yaml"))
     district_ids = Districts.of(districts)
     if (root / geo.FILE_NAME).exists():
@@ -107,7 +120,9 @@ def load(root: Path) -> Content:
     for provider in providers:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
-    return Content(vocabulary, districts, providers, offers, helplines, town, situations)
+    return Content(vocabulary, districts, providers, offers, helplines, town,
+                   situations=situations, glossary=glossary, notes=sorted(checker.notes),
+                   explained=sorted(checker.explained))
 
 
 def places_without_coordinates(content: Content) -> list[str]:

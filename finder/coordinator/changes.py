@@ -134,7 +134,8 @@ def _flow(key: str, value: Any, indent: int) -> list[str] | None:
 def _mark_translations(root: Path, offer: str, german: dict[str, Any]) -> list[tuple[str, str, str]]:
     """In each translation file with a translation of a changed German text, the mark
     of the German it was made from, where there is none yet (a mark already there
-    still names the German the translator had)."""
+    still names the German the translator or reviewer had). Listed: each translation that
+    was current and is now older than the German."""
     marked = []
     if not german:
         return marked
@@ -146,12 +147,13 @@ def _mark_translations(root: Path, offer: str, german: dict[str, Any]) -> list[t
             continue
         marks = dict(entry.get("translated_from") or {})
         added = {k: text_hash(v) for k, v in german.items() if entry.get(k) and k not in marks}
-        if not added:
-            continue
-        new = edit_mapping(text, ["offers", offer], {"translated_from": {**marks, **added}},
-                           TRANSLATION_ORDER, f"translations/{path.name}", render=_flow)
-        path.write_text(new, encoding="utf-8")
-        marked += [(path.stem, offer, k) for k in added]
+        older = [k for k, v in german.items() if entry.get(k) and (
+            k in added or marks.get(k) == text_hash(v))]
+        if added:
+            new = edit_mapping(text, ["offers", offer], {"translated_from": {**marks, **added}},
+                               TRANSLATION_ORDER, f"translations/{path.name}", render=_flow)
+            path.write_text(new, encoding="utf-8")
+        marked += [(path.stem, offer, k) for k in older]
     return marked
 
 

@@ -7,12 +7,14 @@ from finder.model.offer import (  # noqa: F401
     REMOTE,
     STALE_DAYS,
     TRANSLATABLE,
+    TRANSLATION_STATES,
     Location,
     Offer,
     Provider,
     is_current,
     is_stale,
     text_hash,
+    translation_fingerprint,
 )
 from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401
 from finder.model.vocabulary import (  # noqa: F401

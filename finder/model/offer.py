@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from finder.model import ages, words
@@ -33,6 +34,27 @@ TRANSLATABLE = {
               "schedule_description"),
 }
 """The texts of providers and offers that can be translated."""
+
+
+TRANSLATION_STATES = ("original", "missing", "unreviewed", "outdated", "reviewed")
+"""How far a reader can trust a text in their language: the German itself; no translation
+(the German is shown); translated but nobody has checked it against the German yet (or it
+was edited since); made or checked from a German text that has changed since
+(Offer.outdated_translation); checked against the German as it is."""
+
+
+def fingerprint(texts: Iterable[str | None]) -> str:
+    """A short fingerprint of some texts, blind to line breaks and spacing: a review records
+    the translation it checked, so that an edit to it later shows."""
+    joined = "\x1f".join(" ".join((text or "").split()) for text in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
+
+
+def translation_fingerprint(kind: str, translated: dict[str, str]) -> str:
+    """What a review records of the translation it checked: one fingerprint of its texts,
+    field by field in a fixed order. (The German it checked against is named per text by
+    translated_from, the marks outdated_translation reads.)"""
+    return fingerprint(translated.get(k) for k in sorted(TRANSLATABLE[kind]))
 
 
 def is_current(valid_from: str | None, valid_to: str | None, day: dt.date) -> bool:
@@ -72,6 +94,23 @@ def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool
             return translated, False
     german = getattr(record, key) or ""
     return german, lang != "de" and bool(german)
+
+
+def _state(record, kind: str, lang: str) -> str:
+    """The one answer to "can a reader trust this translation?" (TRANSLATION_STATES): older
+    than the German by the same marks as outdated_translation; else reviewed only if a
+    review checked exactly these texts."""
+    if lang == "de":
+        return "original"
+    translated = record.translations.get(lang, {})
+    if not any(translated.values()):
+        return "missing"
+    if _outdated(record, lang):
+        return "outdated"
+    review = record.reviews.get(lang)
+    if not review or review.get("translation") != translation_fingerprint(kind, translated):
+        return "unreviewed"
+    return "reviewed"
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +165,9 @@ class Provider:
     accessibility: str | None = None
     translations: dict = field(default_factory=dict)
     translated_by: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)
+    """Per language, the review of its texts: by whom, on which day, and the fingerprints
+    of the German and of the translation it checked."""
     closures: tuple[Closure, ...] = ()
     source: str = ""
     translated_from: dict = field(default_factory=dict)
@@ -141,6 +183,7 @@ class Provider:
                    accessibility=record.get("accessibility"),
                    translations=record.get("translations") or {},
                    translated_by=record.get("translated_by") or {},
+                   reviews=record.get("reviews") or {},
                    closures=tuple(Closure.from_record(c) for c in record.get("closures") or ()),
                    source=record.get("source") or "",
                    translated_from=record.get("translated_from") or {})
@@ -148,6 +191,11 @@ class Provider:
     def text_in(self, key: str, lang: str) -> tuple[str, bool]:
         """A text in lang, and whether it is the German because there is no translation."""
         return _text_in(self, self.translations, key, lang)
+
+    def translation_state(self, lang: str) -> str:
+        """Whether the provider's texts in lang are the German, missing, unreviewed, older
+        than the German or reviewed (TRANSLATION_STATES)."""
+        return _state(self, "provider", lang)
 
     def text(self, key: str, lang: str) -> str:
         return self.text_in(key, lang)[0]
@@ -201,6 +249,9 @@ class Offer:
     assured_date: str | None = None
     translations: dict = field(default_factory=dict)
     translated_by: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)
+    """Per language, the review of its texts: by whom, on which day, and the fingerprints
+    of the German and of the translation it checked."""
     closures: tuple[Closure, ...] = ()
     """The offer's own closures and its provider's."""
     open_on_holidays: bool = False
@@ -240,6 +291,7 @@ class Offer:
             valid_to=record.get("valid_to"), assured_date=record.get("assured_date"),
             translations=record.get("translations") or {},
             translated_by=record.get("translated_by") or {},
+            reviews=record.get("reviews") or {},
             closures=own + tuple(provider_closures),
             open_on_holidays=bool(record.get("open_on_holidays")),
             first_contact=bool(record.get("first_contact")),
@@ -265,6 +317,12 @@ class Offer:
         offer page says "the translation may be out of date" and translators get their
         list."""
         return _outdated(self, lang)
+
+    def translation_state(self, lang: str) -> str:
+        """Whether the offer's texts in lang are the German, missing, unreviewed, older than
+        the German or reviewed (TRANSLATION_STATES): the offer page warns of the middle two.
+        "Older" is outdated_translation's rule, asked here, not a second one."""
+        return _state(self, "offer", lang)
 
     # --- time ---------------------------------------------------------------------------
 

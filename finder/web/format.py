@@ -18,8 +18,9 @@ from markupsafe import Markup, escape
 
 from finder import clock, i18n, wording
 from finder.i18n import N_
-from finder.model import RTL, Location, Offer, Provider
+from finder.model import RTL, TRANSLATABLE, Location, Offer, Provider
 from finder.model.ages import child_age_words
+from finder.model.glossary import Term
 
 
 def register(app) -> None:
@@ -30,7 +31,8 @@ def register(app) -> None:
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
                      town_name_in, wheelchair_words, attendance_words, where_words, today,
-                     active_filters, exit_url, call_links):
+                     active_filters, exit_url, call_links,
+                     offer_terms, term_explanation):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
     app.jinja_env.globals.update(report_reasons=wording.REPORT_REASONS,
@@ -323,3 +325,14 @@ def exit_url() -> str:
     from finder.web.pages import town
 
     return town().get("exit_url") or f"https://{_lang()}.wikipedia.org/"
+
+
+def offer_terms(catalogue, offer: Offer) -> list[Term]:
+    """The glossary's German terms that the offer's German texts use (Jugendamt,
+    Kinderzuschlag …): the offer page explains each on tap."""
+    return catalogue.glossary.terms_in(getattr(offer, key) for key in TRANSLATABLE["offer"])
+
+
+def term_explanation(term: Term) -> tuple[str, bool]:
+    """A term's explanation in the reader's language, and whether it is the German one."""
+    return term.explanation_in(_lang())
