@@ -75,6 +75,13 @@ class Catalogue:
         whose current offers are searched (the caller's clock: finder.clock)."""
         return self.engine.search(query, today)
 
+    def language_of(self, text: str, current: str | None = None) -> str | None:
+        """The town's language a family's text is clearly written in, or None when it is
+        short or ambiguous (finder.search.language, with this build's need vocabulary)."""
+        from finder.search.language import detect
+
+        return detect(text, self.town.get("languages") or (), current, self.engine.vocabulary)
+
     def offer(self, offer_id: str) -> Offer | None:
         """One offer, or None."""
         return self.offers_by_ids([offer_id]).get(offer_id)
