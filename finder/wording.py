@@ -62,6 +62,10 @@ WHEELCHAIR = {
 """Wheelchair access: yes, no, and not known, each said as such."""
 
 
+KEEP_LANGUAGE = N_("Weiter auf Deutsch")
+"""Said in the language a family wrote in when the page or the chat speaks another: the
+offer to read on in it (the website's one line, the bot's button)."""
+
 EMERGENCY_TITLE = N_("Hilfe sofort – Tag und Nacht")
 EMERGENCY_INTRO = N_("Sie sind nicht allein. Hier hilft man Ihnen sofort, kostenlos und auf "
                      "Wunsch ohne Namen:")

@@ -277,3 +277,28 @@ def test_the_server_log_holds_no_address_and_no_search_words(tmp_path, bundled_d
     written = log.read_text()
     assert "geheimesuchwort" not in written, written
     assert "127.0.0.1" not in written.replace(f"http://127.0.0.1:{port}/", ""), written
+
+
+@pytest.mark.parametrize("lang,q,written,offer", [
+    ("de", "زوجي يضربني", "ar", "المتابعة بالعربية"),
+    ("de", "Мені потрібен дитячий садок", "uk", "Продовжити українською"),
+    ("en", "Ich suche eine Hebamme für mein Baby", "de", "Weiter auf Deutsch"),
+])
+def test_text_in_another_language_gets_a_one_line_offer_to_switch(client, lang, q, written, offer):
+    response = client.get(f"/{lang}/search", query_string={"q": q, "age": "2"})
+    assert response.status_code == 200  # never a redirect
+    html = text(response)
+    switch = re.search(r'<p class="switch-lang"[^>]*>.*?</p>', html, re.S)
+    assert switch, "no offer to switch"
+    assert f'lang="{written}"' in switch.group(0) and offer in switch.group(0)
+    link = re.search(r'href="([^"]+)"', switch.group(0)).group(1)
+    assert link.startswith(f"/{written}/search?") and "age=2" in link
+    # The htmx partial carries it too, as the family types.
+    partial = client.get(f"/{lang}/search", query_string={"q": q}, headers={"HX-Request": "true"})
+    assert 'class="switch-lang"' in text(partial)
+
+
+@pytest.mark.parametrize("lang,q", [("de", "Hebamme"), ("de", "midwife"), ("de", "Kita Nordstadt"),
+                                    ("ar", "قابلة"), ("en", "I need a midwife"), ("de", "")])
+def test_short_ambiguous_or_same_language_texts_get_no_offer(client, lang, q):
+    assert 'class="switch-lang"' not in text(client.get(f"/{lang}/search", query_string={"q": q}))
