@@ -19,6 +19,7 @@ PAGE_SIZE = 5
 
 # Callback-data prefixes: one letter, a colon, a value.
 AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE = "a d t p o m l f c".split()
+KEEP, PERSON, REMIND, REMIND_AT, UNREMIND = "k h r s x".split()
 
 AGE_GROUPS = {
     # group: (label, the child's ages in whole years the search is asked for)
@@ -30,6 +31,16 @@ AGE_GROUPS = {
     "10": (N_("10 bis 16 Jahre"), (10, 11, 12, 13, 14, 15)),
     "16": (N_("16 Jahre und älter"), (16, 17, 18, 19, 20, 21, 22, 23, 24, 25)),
 }
+
+
+def nothing_fits(found: Results) -> bool:
+    """Whether the answer is an honest "nothing fits exactly": nothing found, or found only
+    after filters or words were left out. (Until the search says how well its hits fit,
+    Results.fit from the search-fit work; then this asks `found.fit == "none"` or
+    "partial".) Such answers offer a person."""
+    return found.total == 0 or bool(found.relaxed)
+
+
 class StaleButton(Exception):
     """A button whose data we do not know (any more): an old message, a changed catalogue,
     or forged data. The family is told so; any other error is a bug and is logged."""
@@ -74,7 +85,10 @@ def district_question(catalogue, lang: str) -> tuple[str, InlineKeyboardMarkup]:
     buttons = [(d["name"], data(DISTRICT, d["id"])) for d in districts]
     rows = [[(t(lang, "ganze Stadt"), data(DISTRICT, "all"))]]
     rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    return t(lang, "In welchem Stadtteil wohnen Sie?"), keyboard(rows)
+    question = t(lang, "In welchem Stadtteil wohnen Sie?") + "\n" + t(
+        lang, "Sie können auch Ihren Standort teilen (📎 → Standort): Dann suche ich den "
+              "Stadtteil heraus.")
+    return question, keyboard(rows)
 
 
 def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMarkup]:
@@ -84,12 +98,17 @@ def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMar
     return t(lang, "Welches Thema?"), keyboard(rows)
 
 
-def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    """Up to five offers as short cards, with buttons for details, paging and filters."""
+def results(catalogue, found: Results, lang: str, keep: str | None = None,
+            person: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """Up to five offers as short cards, with buttons for details, paging and filters;
+    `keep`: the language the family wrote in, offered to keep; `person`: a button to
+    write with a person (on honest "nothing fits" and crisis answers)."""
     q = found.query
     count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
     lines = emergency_lines(catalogue, lang) if found.emergency else []
     lines.append(f"<b>{html.escape(count)}</b>")
+    if person and nothing_fits(found):
+        lines.append(html.escape(t(lang, NOTHING_FITS)))
     if found.suggestion:
         lines.append(f"{html.escape(t(lang, 'Meinten Sie:'))} <i>{html.escape(found.suggestion)}</i>?")
     if found.relaxed:
@@ -118,27 +137,45 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
         nav.append((t(lang, "weiter") + " ▶", data(PAGE, str(q.page + 1))))
     change = [(t(lang, "Alter"), data(CHANGE, "age")), (t(lang, "Stadtteil"), data(CHANGE, "district")),
               (t(lang, "Thema"), data(CHANGE, "topic"))]
-    return fit("\n".join(lines)), keyboard([detail_row, nav, change])
+    rows = [detail_row, nav, change]
+    if person:
+        rows.insert(0, [("🙋 " + t(lang, PERSON_BUTTON), data(PERSON, "ask"))])
+    if keep:
+        rows.append([(t(keep, wording.KEEP_LANGUAGE), data(KEEP, keep))])
+    return fit("\n".join(lines)), keyboard(rows)
+
+
+NOTHING_FITS = N_("Genau das haben wir nicht gefunden. Eine Person aus der Beratung kann Ihnen "
+                  "weiterhelfen.")
+PERSON_BUTTON = N_("Mit einer Person schreiben")
 
 
 def emergency_lines(catalogue, lang: str) -> list[str]:
     """The national helplines, on top of every search about violence, abuse or a crisis."""
     lines = [f"🆘 <b>{html.escape(t(lang, wording.EMERGENCY_TITLE))}</b>",
              html.escape(t(lang, wording.EMERGENCY_INTRO))]
+    return [*lines, *helpline_lines(catalogue, lang), ""]
+
+
+def helpline_lines(catalogue, lang: str) -> list[str]:
+    """Each national helpline: number, name and when it answers."""
+    lines = []
     for line in catalogue.helplines:
         name = wording.helpline_text(line, "name", lang)
         hours = wording.helpline_text(line, "hours", lang)
         lines.append(f"☎️ <b>{html.escape(line['phone'])}</b> – {html.escape(name)} "
                      f"<i>({html.escape(hours)})</i>")
-    return [*lines, ""]
+    return lines
 
 
 def relaxed_label(step: str, lang: str) -> str:
     return t(lang, wording.RELAXED[step]) if step in wording.RELAXED else step
 
 
-def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, InlineKeyboardMarkup]:
-    """One offer: what, for whom, when, where, cost, languages, contact."""
+def offer(catalogue, offer: Offer, lang: str, today: dt.date,
+          remind: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """One offer: what, for whom, when, where, cost, languages, contact; with `remind`, a
+    button to be reminded of one of its next dates."""
     name = offer.text("name", lang)
     description = "\n\n".join(" ".join(paragraph.split()) for paragraph in
                                 offer.text("description", lang).split("\n\n"))
@@ -186,7 +223,15 @@ def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, Inli
     if offer.locations:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer.id))])
+    if remind and fits_callback(REMIND_AT, f"20000101:{offer.id}"):
+        rows.append([InlineKeyboardButton("🔔 " + t(lang, "Erinnere mich"),
+                                          callback_data=data(REMIND, offer.id))])
     return text, InlineKeyboardMarkup(rows)
+
+
+def fits_callback(prefix: str, value: str) -> bool:
+    """Whether a button's data fits Telegram's 64 bytes (an offer's id has no limit)."""
+    return len(f"{prefix}:{value}".encode()) <= MAX_CALLBACK
 
 
 def referral_list(offers: list[Offer], lang: str, asked: int) -> tuple[str, InlineKeyboardMarkup]:

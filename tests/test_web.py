@@ -127,6 +127,17 @@ def test_plain_pages(client, name):
     assert client.get(f"/fa/{name}").status_code == 200
 
 
+def test_the_privacy_page_says_what_the_bot_stores_as_its_privacy_command_does(client):
+    """Hand-over cases and reminders, in the same words and days as the bot's /privacy."""
+    html = client.get("/de/privacy").get_data(as_text=True)
+    assert "Im Telegram-Bot" in html
+    assert "nur die Fallnummer und zu welchem Chat sie gehört" in html
+    assert "spätestens nach 14 Tagen" in html and "Nach 90 Tagen ohne Nutzung" in html
+    assert "nur diesen Chat, das Angebot und das Datum" in html
+    english = client.get("/en/privacy").get_data(as_text=True)
+    assert "at the latest after 14 days" in english
+
+
 @pytest.mark.parametrize("query,status,message", [
     ("age=-5", 400, "ganze Zahl von 0 bis 26"),
     ("age=abc", 400, "ganze Zahl von 0 bis 26"),

@@ -258,7 +258,16 @@ def emergency():
 
 @bp.route("/<any(imprint, privacy, accessibility):name>")
 def plain(name: str):
+    if name == "privacy":
+        return render_template("privacy.html", **bot_privacy())
     return render_template(f"{name}.html")
+
+
+def bot_privacy() -> dict:
+    """What the town's Telegram bot stores, in the words of its /privacy (and its days)."""
+    from bot.storage import CASE_DAYS, EXPIRY_DAYS
+
+    return {"bot_privacy": wording.BOT_PRIVACY, "bot_days": EXPIRY_DAYS, "bot_case_days": CASE_DAYS}
 
 
 @root.route("/")
