@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import reminders
+from bot.app import staff_chat_id
 from tests.conftest import TODAY
 from tests.test_bot import Running, buttons, press, say
 
@@ -248,3 +249,14 @@ def test_privacy_says_what_is_kept_and_for_how_long(bot):
     text = say(bot, 5110, "/privacy")["params"]["text"]
     assert "Fallnummer" in text and "14 Tagen" in text and "90 Tagen" in text
     assert "das Angebot und das Datum" in text and "Standort" in text
+
+
+@pytest.mark.parametrize("value,expected", [("", None), ("  ", None), ("-1009876543210", -1009876543210)])
+def test_the_staff_chat_id_is_read_from_its_variable(value, expected):
+    assert staff_chat_id(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Familienbüro", "0", "-100 123", "1.5"])
+def test_a_wrong_staff_chat_id_is_refused_by_name(value):
+    with pytest.raises(ValueError, match="TELEGRAM_STAFF_CHAT_ID must be the staff group's chat id"):
+        staff_chat_id(value)
