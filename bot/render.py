@@ -220,7 +220,7 @@ def offer(catalogue, offer: Offer, lang: str, today: dt.date,
     rows = []
     if offer.url:
         rows.append([InlineKeyboardButton(t(lang, "Webseite"), url=offer.url)])
-    if offer.locations:
+    if offer.locations and offer.locations[0].located:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer.id))])
     if remind and fits_callback(REMIND_AT, f"20000101:{offer.id}"):

@@ -45,6 +45,12 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
         sys.exit(1)
     click.echo(f"ok: {len(loaded.offers)} offers from {len(loaded.providers)} providers "
                f"in {len(loaded.districts)} districts")
+    unlocated = content.places_without_coordinates(loaded)
+    if unlocated:
+        click.echo(f"{len(unlocated)} place(s) without coordinates, shown without a map pin "
+                   "(add latitude and longitude where you know them):")
+        for line in unlocated:
+            click.echo(f"  {line}")
     if show_coverage:
         table = content.coverage(loaded)
         fields = list(table[0][1])
@@ -357,22 +363,32 @@ def _sheet_rows(content_dir: str | None) -> dict:
               help="Where the report goes (default: FILE.report.txt beside the file).")
 @click.option("--replace", is_flag=True,
               help="The sheet lists all offers of its providers: remove the ones it does not list.")
+@click.option("--draft-mapping", "draft", type=click.Path(dir_okay=False),
+              help="Import nothing; write a first mapping file for this list to fill in.")
 @content_option
 def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | None,
-                 replace: bool, content_dir: str | None) -> None:
+                 replace: bool, draft: str | None, content_dir: str | None) -> None:
     """Read offers from a spreadsheet (xlsx, or CSV from Excel or LibreOffice) into the
-    content folder. Every bad row is named with sheet, row and column."""
+    content folder. Every bad row is named with sheet, row and column; a summary line
+    ends every import."""
     from finder.interop import sheet_import as sheetimport
     from finder.interop.sheet_mapping import load_mapping
 
+    if draft:
+        _draft_mapping(Path(file), Path(draft), config.content_dir(content_dir))
+        return
     try:
         column_mapping = load_mapping(Path(mapping)) if mapping else None
         result = sheetimport.import_sheet(Path(file), config.content_dir(content_dir),
                                           column_mapping, skip_bad=skip_bad, replace=replace)
     except (ContentError, sheetimport.ImportError_) as error:
+        for note in getattr(error, "notes", []):
+            click.echo(str(note), err=True)
         for problem in error.problems:
             click.echo(str(problem), err=True)
         click.echo(f"nothing imported: {len(error.problems)} problem(s)", err=True)
+        if isinstance(error, sheetimport.ImportError_):
+            click.echo(error.summary.line(), err=True)
         sys.exit(1)
     text = result.report()
     if skip_bad:
@@ -384,9 +400,30 @@ def import_sheet(file: str, mapping: str | None, skip_bad: bool, report: str | N
             click.echo(f"cannot write the report to {target}: {error.strerror}; here it is:",
                        err=True)
             click.echo(text, err=True)
-    for problem in result.skipped + result.notes:
+    for problem in result.layout + result.skipped + result.notes:
         click.echo(str(problem), err=True)
     click.echo(text.splitlines()[0])
+    click.echo(result.summary.line())
+
+
+def _draft_mapping(file: Path, target: Path, content_dir: Path) -> None:
+    from finder.interop.sheet_draft import draft_mapping
+    from finder.interop.sheets import SheetFileError
+
+    if target.exists():
+        raise click.ClickException(f"{target} exists: the draft would overwrite it; choose "
+                                   "another name or remove it")
+    try:
+        made = draft_mapping(file, content_dir, clock.today())
+    except SheetFileError as error:
+        raise click.ClickException(str(error)) from None
+    target.write_text(made.text, encoding="utf-8")
+    click.echo(f"wrote {target}: sheet {made.sheet!r}, {len(made.matched)} columns matched"
+               + (f", {len(made.unused)} not used ({', '.join(made.unused)})" if made.unused else ""))
+    if made.to_fill:
+        click.echo("fill in: " + ", ".join(f"{section} ({n} empty)"
+                                           for section, n in made.to_fill.items()))
+    click.echo(f"then: finder import {file} --mapping {target}")
 
 
 # ---- Open Referral HSDS ----------------------------------------------------------------

@@ -4,6 +4,7 @@ schemathesis against its own OpenAPI document and by the official HSDS 3.0 schem
 from __future__ import annotations
 
 import json
+import re
 from urllib.error import HTTPError
 from urllib.request import Request, urlopen
 
@@ -11,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from finder.search import Query
+from finder.search import WHY_ORDER, Query
 from tests.conftest import TODAY, serving
 from tests.test_hsds import validator
 
@@ -157,6 +158,7 @@ def test_the_rate_limit_says_when_to_come_back(bundled_data, tmp_path):
         wait = int(headers["Retry-After"])
         assert 1 <= wait <= 60
         assert body["error"] == "too_many_requests" and body["retry_after"] == wait
+        assert headers["Access-Control-Allow-Origin"] == "*"  # an app in a browser reads it
         assert str(wait) in body["message"]
         # the website is not limited
         with urlopen(base + "/de/", timeout=10) as response:
@@ -196,3 +198,190 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(bundled_data):
     direct = create_app({"DATA_DIR": str(bundled_data), "API_RATE_LIMIT": "2 per minute"})
     assert remaining(direct, "203.0.113.7") + remaining(direct, "203.0.113.8") == \
         [200, 200, 429, 429, 429, 429]
+
+
+# --- what apps need (issue 21) ---------------------------------------------------------------
+
+
+def test_list_items_carry_what_a_results_list_shows(api_server, catalogue):
+    from finder.i18n import t
+
+    status, _, body = get(api_server + "/api/v1/services?q=Hebamme&lang=ar&per_page=10")
+    assert status == 200 and body["contents"]
+    expected = catalogue.search(Query(text="Hebamme", lang="ar", page_size=10), TODAY)
+    for item, hit in zip(body["contents"], expected.hits, strict=True):
+        offer = hit.offer
+        shown = item["display"]
+        assert shown["name"] == offer.text("name", "ar") == item["name"]
+        assert shown["summary"] == offer.text("summary", "ar") == item["alternate_name"]
+        assert shown["translated"] == offer.translated("ar")
+        assert shown["ages"] == offer.ages_in_words("ar")
+        assert shown["cost"] == (t("ar", "kostenlos") if offer.free
+                                 else offer.text("fees_description", "ar"))
+        assert shown["phones"] == list(offer.phones)
+        assert shown["next_dates"] == offer.next_dates_in_words(TODAY, "ar")
+        assert shown["hours"] == offer.hours_in_words(TODAY, "ar")
+        assert len(shown["languages"]) == len(offer.languages)
+        if offer.locations:
+            place = offer.locations[0]
+            assert shown["address"] == ", ".join(place.address_lines())
+            assert shown["district"] == catalogue.districts[place.district]["name"]
+            assert shown["map"] == place.located
+            assert item["service_at_locations"][0]["location"]["addresses"][0]["address_1"] == \
+                place.address_1
+        assert [p["number"] for p in item.get("phones", [])] == list(offer.phones)
+    # One with next dates and an address, so that the checks above are not empty.
+    assert any(i["display"]["next_dates"] and i["display"]["address"] for i in body["contents"])
+    status, _, body = get(api_server + "/api/v1/services?topic=leisure_sport&lang=tr&per_page=3")
+    assert any("Almanca" in i["display"]["languages"] for i in body["contents"])
+
+
+def test_every_text_is_in_the_language_asked_where_it_is_translated(api_server, catalogue):
+    from finder.i18n import t
+
+    _, _, german = get(api_server + "/api/v1/services?free=true&age=3&per_page=20")
+    _, _, arabic = get(api_server + "/api/v1/services?free=true&age=3&per_page=20&lang=ar")
+    assert [s["id"] for s in german["contents"]] == [s["id"] for s in arabic["contents"]]
+    pairs = [(g, a) for g, a in zip(german["contents"], arabic["contents"])
+             if g.get("eligibility_description")]
+    assert pairs
+    for de, ar in pairs:
+        assert de["eligibility_description"] != ar["eligibility_description"]
+        assert not any("a" <= ch <= "z" for ch in ar["eligibility_description"]), ar
+        assert ar["cost_options"][0]["option"] == t("ar", "kostenlos") != "kostenlos"
+        assert de["cost_options"][0]["option"] == "kostenlos"
+    service_id = pairs[0][1]["id"]
+    _, _, full = get(api_server + f"/api/v1/services/{service_id}?lang=ar")
+    assert full["eligibility_description"] == pairs[0][1]["eligibility_description"]
+    assert full["languages"][0]["name"] != _language_name_de(full["languages"][0]["code"])
+    topics = [a["taxonomy_term"] for a in full["attributes"] if a["taxonomy_term"]["taxonomy"]
+              == "Familienwegweiser: Themen"]
+    assert topics and all(term["language"] == "ar" for term in topics)
+    assert topics[0]["name"] == catalogue.vocabulary["topic"][topics[0]["code"]]["labels"]["ar"]
+    # The taxonomy terms themselves stay in German: they are asked without a language.
+    _, _, terms = get(api_server + "/api/v1/taxonomy_terms?per_page=5")
+    assert all(term["language"] == "de" for term in terms["contents"])
+
+
+def _language_name_de(code: str) -> str:
+    from babel import Locale
+
+    return Locale.parse("de").languages[code]
+
+
+def test_empty_is_right_on_every_page(api_server):
+    _, _, first = get(api_server + "/api/v1/services?topic=health&per_page=7")
+    assert first["size"] == 7 and first["empty"] is False
+    beyond = first["total_pages"] + 1
+    _, _, after = get(api_server + f"/api/v1/services?topic=health&per_page=7&page={beyond}")
+    assert after["size"] == 0 and after["contents"] == [] and after["empty"] is True
+    assert after["total_items"] == first["total_items"] and after["last_page"] is True
+    for path in ("organizations", "taxonomies", "taxonomy_terms", "service_at_locations"):
+        _, _, body = get(api_server + f"/api/v1/{path}?page=500")
+        assert body["size"] == 0 and body["empty"] is True, path
+
+
+def test_cors_on_every_answer_errors_included(api_server):
+    origin = {"Origin": "https://example.org"}
+    for path in ("/api/v1/nope", "/api/v1/services/nope", "/api/v1/services?age=x"):
+        status, headers, body = get(api_server + path, origin)
+        assert status in (400, 404) and headers["Access-Control-Allow-Origin"] == "*", path
+    post = Request(api_server + "/api/v1/services", method="POST", data=b"{}", headers=origin)
+    with pytest.raises(HTTPError) as error:
+        urlopen(post, timeout=10)
+    assert error.value.code == 405
+    assert error.value.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_openapi_document_lists_filters_relaxed_codes_and_list_items(api_server):
+    from finder.search import RELAXATIONS, SEARCH_PARAMETERS
+
+    _, _, document = get(api_server + "/api/v1/openapi.json")
+    operation = document["paths"]["/services"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert set(SEARCH_PARAMETERS) <= names
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    relaxed = page["properties"]["relaxed"]
+    assert relaxed["items"]["enum"] == [step for step, _ in RELAXATIONS]
+    for step, _ in RELAXATIONS:
+        assert f"{step}:" in relaxed["description"]
+    assert page["properties"]["contents"]["items"]["$ref"] == "#/components/schemas/ServiceListItem"
+    shown = document["components"]["schemas"]["Display"]["properties"]
+    for field in ("name", "summary", "ages", "cost", "languages", "address", "district", "phones",
+                  "next_dates"):
+        assert field in shown
+
+
+def _results_list(html: str) -> dict:
+    """What the website's results list shows, read from its HTML: the emergency box's
+    numbers, the relaxed notes, and per hit its title, summary, facts and notes."""
+    from html import unescape
+
+    def text(fragment: str) -> str:
+        return " ".join(unescape(re.sub(r"<[^>]+>", "", fragment)).split())
+
+    hits = []
+    for article in re.findall(r'<article class="hit".*?</article>', html, re.S):
+        facts = [text(li) for li in re.findall(r"<li[^>]*>(.*?)</li>", article, re.S)]
+        hits.append({
+            "id": re.search(r'aria-labelledby="hit-([^"]+)"', article).group(1),
+            "name": text(re.search(r"<h3.*?</h3>", article, re.S).group(0)),
+            "summary": text(re.search(r"</h3>\s*<p[^>]*>(.*?)</p>", article, re.S).group(1)),
+            "facts": facts,
+            "free": 'class="free"' in article,
+            "stale": "stale" in article,
+            "fallback": 'class="small">' in article.replace('class="small stale"', ""),
+        })
+    emergency = re.search(r'<aside class="emergency".*?</aside>', html, re.S)
+    return {"hits": hits,
+            "helplines": re.findall(r'class="call"[^>]*>.*?</span>([^<]+)</a>', emergency.group(0))
+            if emergency else [],
+            "relaxed": [text(li) for li in re.findall(
+                r'<div class="note relaxed".*?<ul>(.*?)</ul>', html, re.S)[0].split("</li>")
+                if text(li)] if 'class="note relaxed"' in html and "<ul>" in html.split(
+                'class="note relaxed"')[1].split("</div>")[0] else []}
+
+
+@pytest.mark.parametrize("lang,params", [
+    ("de", {"q": "Beratung"}),
+    ("ar", {"q": "Hebamme", "district": "hafen"}),
+    ("tr", {"topic": "leisure_sport", "age": "5", "free": "1", "district": "kirchdorf"}),
+    ("uk", {"topic": "education", "evening": "1", "weekend": "1", "district": "suedstadt"}),
+    ("fa", {"topic": "health", "age": "1", "weekend": "1", "accessible": "1",
+            "district": "kirchdorf"}),  # relaxed: nearby districts
+    ("uk", {"topic": "leisure_sport", "age": "15", "evening": "1", "free": "1",
+            "lang_spoken": "uk"}),  # relaxed: any topic
+    ("de", {"q": "mein Mann schlägt mich"}),
+    ("en", {"q": "my husband hits me"}),
+])
+def test_an_app_gets_what_the_results_list_shows(bundled_data, lang, params):
+    """The website's results list and the API's page for the same search, side by side:
+    the same hits in the same order, each with the same name, summary, ages, where, cost
+    and notes in the same language; the same relaxed notes and emergency numbers."""
+    from urllib.parse import urlencode
+
+    from finder.web import create_app
+
+    client = create_app({"DATA_DIR": str(bundled_data), "TESTING": True,
+                         "API_RATE_LIMIT": "100000 per minute"}).test_client()
+    shown = _results_list(client.get(f"/{lang}/search?{urlencode(params)}").get_data(as_text=True))
+    body = client.get(f"/api/v1/services?{urlencode({**params, 'lang': lang, 'per_page': 10})}"
+                      ).get_json()
+    assert shown["hits"], params
+    assert [h["id"] for h in shown["hits"]] == [i["display"]["offer_id"] for i in body["contents"]]
+    for hit, item in zip(shown["hits"], body["contents"], strict=True):
+        display = item["display"]
+        assert hit["name"] == display["name"] and hit["summary"] == display["summary"]
+        assert hit["fallback"] is (not display["translated"])
+        facts = [display["ages"], *display["where"]]
+        if hit["free"]:
+            facts.append(display["cost"])
+        assert hit["facts"] == facts, hit["id"]
+        assert hit["stale"] is display["fit"]["stale"]
+        assert display["fit"]["why"] in (None, *WHY_ORDER)
+        assert display["fit"]["score"] >= 0 and (display["fit"]["score"] > 0) is ("q" in params)
+    assert shown["relaxed"] == body["relaxed_words"]
+    assert body["emergency"] is bool(shown["helplines"])
+    assert [line["phone"] for line in body["helplines"]] == shown["helplines"]
+    if shown["helplines"]:
+        assert all(line["name"] and line["for"] for line in body["helplines"])

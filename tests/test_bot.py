@@ -405,3 +405,20 @@ def test_a_bug_behind_a_button_is_logged_and_not_passed_off_as_a_stale_button(bo
     assert any(r.levelname == "ERROR" and "KeyError" in r.getMessage() for r in caplog.records)
     stale = press(bot, 1062, "a:99", method="answerCallbackQuery")
     assert "nicht mehr gültig" in stale["params"]["text"]
+
+
+def test_a_place_without_coordinates_has_no_map_button(catalogue):
+    """A map button that would put a wrong pin (or none) is left out (issue 21)."""
+    import dataclasses
+
+    from bot import render
+
+    offer = catalogue.offer("hebammensprechstunde-kleine-fuesse")
+    _, markup = render.offer(catalogue, offer, "de", TODAY)
+    assert any(b.callback_data == "m:hebammensprechstunde-kleine-fuesse"
+               for row in markup.inline_keyboard for b in row)
+    place = dataclasses.replace(offer.locations[0], latitude=None, longitude=None)
+    text, markup = render.offer(catalogue, dataclasses.replace(offer, locations=(place,)), "de", TODAY)
+    assert place.address_1 in text
+    assert not any((b.callback_data or "").startswith("m:")
+                   for row in markup.inline_keyboard for b in row)

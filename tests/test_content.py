@@ -208,3 +208,89 @@ def test_a_duplicate_key_is_reported_with_its_line(tmp_path):
     problem = error.value.problems[0]
     assert problem.file.endswith("providers/vhs.yaml") and problem.line == at + 2
     assert "duplicate key 'district'" in problem.message
+
+
+# --- places without coordinates (issue 21) ------------------------------------------------
+
+UNLOCATED = """\
+id: test-provider
+name: Testträger
+phones: ["+49 69 90009 999"]
+address_1: Kaistraße 9
+postal_code: "{code}"
+offers:
+"""
+
+
+def test_a_place_without_coordinates_takes_its_district_from_its_postal_code(content, tmp_path):
+    content.provider(UNLOCATED.format(code="37588") + OFFER.format(id="treff", name="Treff"))
+    loaded = load(content.root)
+    provider = loaded.providers[0]
+    assert provider["location"]["district"] == "hafen"
+    assert provider["location"]["latitude"] is None and provider["location"]["longitude"] is None
+    assert loaded.offers[0]["service_areas"] == ["hafen"]
+    result = run_finder("check", "--content", str(content.root))
+    assert result.returncode == 0, result.stderr
+    assert "1 place(s) without coordinates, shown without a map pin" in result.stdout
+    assert "providers/test-provider.yaml: provider 'test-provider': Kaistraße 9, 37588 (hafen) " \
+           "(place of 1 offers)" in result.stdout
+
+    from finder.catalogue.build import build
+    from finder.web import create_app
+
+    data = tmp_path / "data"
+    build(content.root, data)
+    client = create_app({"DATA_DIR": str(data), "TESTING": True}).test_client()
+    html = client.get("/de/offer/treff").get_data(as_text=True)
+    assert "Kaistraße 9" in html and "Hafen" in html
+    assert "geo:" not in html and "openstreetmap" not in html.casefold()
+    page = client.get("/de/provider/test-provider").get_data(as_text=True)
+    assert "Kaistraße 9" in page and "geo:" not in page
+
+
+def test_a_place_whose_district_cannot_be_found_says_what_to_write(content):
+    text = (content.root / "districts.yaml").read_text()
+    (content.root / "districts.yaml").write_text(
+        text.replace('postal_codes: ["37581"]', 'postal_codes: ["37581", "37588"]'))
+    content.provider(UNLOCATED.format(code="37588") + OFFER.format(id="treff", name="Treff"))
+    found = problems_of(content)
+    assert any("postal code '37588' lies in altstadt and hafen: write district:" in p
+               for p in found), found
+    content.provider(UNLOCATED.format(code="99999") + OFFER.format(id="treff", name="Treff"))
+    found = problems_of(content)
+    assert any("no district lists its postal code '99999' in districts.yaml" in p for p in found)
+    assert not any("None" in p for p in found), found
+
+
+def test_postal_codes_in_districts_yaml_are_checked(content):
+    text = (content.root / "districts.yaml").read_text()
+    (content.root / "districts.yaml").write_text(
+        text.replace('postal_codes: ["37581"]', 'postal_codes: [3758, "3758x", "37581", "37581"]'))
+    content.offers("Treff")
+    found = problems_of(content)
+    for message in ("postal code 3758 of district 'altstadt' must be five digits",
+                    "postal code '3758x' of district 'altstadt' must be five digits",
+                    "postal code '37581' is listed twice for district 'altstadt'"):
+        assert any("districts.yaml" in p and message in p for p in found), (message, found)
+
+
+def test_half_a_coordinate_is_a_problem(content):
+    content.provider(UNLOCATED.format(code="37588").replace("offers:", "latitude: 51.7\noffers:")
+                     + OFFER.format(id="treff", name="Treff"))
+    assert any("latitude and longitude go together" in p for p in problems_of(content))
+
+
+def test_a_place_at_its_providers_address_takes_the_providers_coordinates(content):
+    content.provider(PROVIDER + OFFER.format(id="treff", name="Treff") + """\
+    locations:
+      - {address_1: Teststraße  1, postal_code: "37581"}
+""" + OFFER.format(id="anderswo", name="Anderswo") + """\
+    locations:
+      - {address_1: Kaistraße 9, postal_code: "37588"}
+""")
+    offers = {o["id"]: o for o in load(content.root).offers}
+    assert (offers["treff"]["locations"][0]["latitude"], offers["treff"]["locations"][0]["longitude"]) \
+        == (51.7, 9.8)
+    assert offers["treff"]["locations"][0]["district"] == "altstadt"
+    assert offers["anderswo"]["locations"][0]["latitude"] is None
+    assert offers["anderswo"]["locations"][0]["district"] == "hafen"

@@ -108,7 +108,10 @@ def test_without_geojson_a_district_is_still_required(content):
     content.provider(PROVIDER.format(lat=51.713, lon=9.801, lat2=51.699, lon2=9.799, district=""))
     with pytest.raises(ContentError) as error:
         load(content.root)
-    assert any("unknown district None" in str(p) for p in error.value.problems)
+    # said as what to write, no longer as "unknown district None"
+    assert any("names no district" in str(p) and "write district:" in str(p)
+               for p in error.value.problems)
+    assert not any("unknown district None" in str(p) for p in error.value.problems)
 
 
 def test_a_point_picks_the_district_of_the_shape_it_lies_in(content, tmp_path):

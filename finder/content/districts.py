@@ -3,6 +3,7 @@ shapes when the town keeps a districts.geojson."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ def check_districts(c: Checker, data: Any) -> list[dict]:
             c.problem(c.line_of(entry), f"district {did!r} needs latitude and longitude")
         result.append({
             "id": did, "name": name, "latitude": lat, "longitude": lon,
+            "postal_codes": _check_postal_codes(c, entry, did),
             "neighbours": list(entry.get("neighbours") or []),
             "population": entry.get("population"),
             "children": _check_children(c, entry, did),
@@ -56,9 +58,53 @@ def check_districts(c: Checker, data: Any) -> list[dict]:
 
 
 class Districts(set):
-    """The district ids, and their shapes when the town has a districts.geojson."""
+    """The district ids, their shapes when the town has a districts.geojson, and the
+    districts of each postal code that districts.yaml lists."""
 
     shapes: geo.DistrictShapes | None = None
+    postal_codes: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, districts: list[dict]) -> Districts:
+        result = cls(d["id"] for d in districts)
+        result.postal_codes = postal_code_districts(districts)
+        return result
+
+
+def postal_code_districts(districts: list[dict]) -> dict[str, list[str]]:
+    """Postal code → the districts that list it (a code may cross a district border)."""
+    result: dict[str, list[str]] = {}
+    for district in districts:
+        for code in district.get("postal_codes") or ():
+            result.setdefault(code, []).append(district["id"])
+    return result
+
+
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
+
+
+def _check_postal_codes(c: Checker, entry: Mapping, did: str) -> list[str]:
+    """The district's postal codes: where an address has no coordinates, its postal code
+    gives its district. Optional."""
+    raw = entry.get("postal_codes")
+    if raw is None:
+        return []
+    line = c.line_of(entry, "postal_codes")
+    if not isinstance(raw, list):
+        c.problem(line, f"postal_codes of district {did!r} must be a list like [\"37581\", \"37582\"]")
+        return []
+    result = []
+    for code in raw:
+        if isinstance(code, int) and not isinstance(code, bool) and 10000 <= code <= 99999:
+            code = str(code)
+        if not isinstance(code, str) or not POSTAL_CODE.match(code):
+            c.problem(line, f"postal code {code!r} of district {did!r} must be five digits in "
+                            "quotes, like \"01067\"")
+        elif code in result:
+            c.problem(line, f"postal code {code!r} is listed twice for district {did!r}")
+        else:
+            result.append(code)
+    return result
 
 
 def check_shapes(c: Checker, path: Path, districts: list[dict]) -> geo.DistrictShapes | None:

@@ -59,7 +59,7 @@ def load(root: Path) -> Content:
     if (root / "helplines.yaml").exists():
         helplines = check_helplines(checker, read(root / "helplines.yaml"))
     districts = check_districts(checker, read(root / "districts.yaml"))
-    district_ids = Districts(d["id"] for d in districts)
+    district_ids = Districts.of(districts)
     if (root / geo.FILE_NAME).exists():
         district_ids.shapes = check_shapes(checker, root / geo.FILE_NAME, districts)
 
@@ -100,3 +100,30 @@ def load(root: Path) -> Content:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
     return Content(vocabulary, districts, providers, offers, helplines, town)
+
+
+def places_without_coordinates(content: Content) -> list[str]:
+    """The places that show no map pin, one line each with the file that names them: an
+    imported list often has addresses without coordinates, and the coordinator looks
+    them up (or leaves them: a place without a pin is better than one in the wrong street)."""
+    lines = []
+    providers = {p["id"]: p for p in content.providers}
+    for provider in content.providers:
+        place = provider["location"]
+        if place and place["latitude"] is None:
+            held = sum(1 for o in content.offers if any(loc is place for loc in o["locations"]))
+            lines.append(f"{provider['source']}: provider {provider['id']!r}: "
+                         f"{_address({**place, 'name': None})}"
+                         + (f" (place of {held} offers)" if held else ""))
+    for offer in content.offers:
+        own = providers[offer["provider_id"]]["location"]
+        for place in offer["locations"]:
+            if place is not own and place["latitude"] is None:
+                lines.append(f"{offer['source']}: offer {offer['id']!r}: {_address(place)}")
+    return lines
+
+
+def _address(place: dict) -> str:
+    town = " ".join(filter(None, (place.get("postal_code"), place.get("city"))))
+    return ", ".join(filter(None, (place.get("name"), place.get("address_1"), town))) + \
+        (f" ({place['district']})" if place.get("district") else "")

@@ -186,7 +186,8 @@ def _check_places(c: Checker, raw: Mapping, provider: dict, districts: set[str],
         c.problem(c.line_of(raw, "attending_type"),
                   f"attending_type of {what} must be one of {', '.join(ATTENDANCE)}")
         attending = "in_person"
-    locations = _check_locations(c, raw, districts, what)
+    locations = [_at_provider(loc, provider["location"])
+                 for loc in _check_locations(c, raw, districts, what)]
     if attending == "in_person" and "locations" not in raw and provider["location"]:
         locations = [provider["location"]]
     areas = raw.get("service_areas")
@@ -201,6 +202,20 @@ def _check_places(c: Checker, raw: Mapping, provider: dict, districts: set[str],
     if attending == "in_person" and not locations:
         c.problem(c.line_of(raw), f"{what} takes place in person but has no locations")
     return attending, locations, service_areas
+
+
+def _at_provider(location: dict, home: dict | None) -> dict:
+    """A place without coordinates at its provider's own address (an imported list gives
+    the street, not the coordinates) takes the provider's coordinates."""
+    if location["latitude"] is not None or home is None or home["latitude"] is None:
+        return location
+
+    def address(place: dict) -> tuple[str, str]:
+        return " ".join(str(place.get("address_1") or "").casefold().split()), place["postal_code"]
+
+    if address(location) != address(home):
+        return location
+    return {**location, "latitude": home["latitude"], "longitude": home["longitude"]}
 
 
 def _check_cost(c: Checker, raw: Mapping, what: str) -> tuple[bool, str | None]:
@@ -286,6 +301,10 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
     district = item.get("district")
     lat, lon = item.get("latitude"), item.get("longitude")
     located = is_coordinate(lat, 90) and is_coordinate(lon, 180)
+    if (lat is not None or lon is not None) and not located:
+        c.problem(c.line_of(item, "latitude" if "latitude" in item else "longitude"),
+                  f"location of {what}: latitude and longitude go together, as numbers like "
+                  f"51.7000 and 9.8000 (leave both out when they are not known), not {lat}, {lon}")
     shapes = getattr(districts, "shapes", None)
     if shapes is not None and located:
         found = shapes.district_at(lat, lon)
@@ -301,10 +320,10 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
             c.problem(c.line_of(item, "district"),
                       f"coordinates {lat}, {lon} of {what} lie in district {found!r}, "
                       f"{shapes.metres_outside(district, lat, lon):.0f} m outside {district!r}")
+    if district is None:
+        district = _district_of_postal_code(c, item, districts, what)
     if district not in districts and district != "":
         c.problem(c.line_of(item, "district"), f"unknown district {district!r} in {what}")
-    if not located:
-        c.problem(c.line_of(item), f"location of {what} needs latitude and longitude")
     if not item.get("address_1"):
         c.problem(c.line_of(item), f"location of {what} has no address_1 (street and number)")
     wheelchair = item.get("wheelchair_accessible")
@@ -318,11 +337,34 @@ def _check_location(c: Checker, item: Mapping, districts: set[str], what: str) -
         "postal_code": str(item.get("postal_code") or ""),
         "city": item.get("city") or "",
         "district": district if district in districts else None,
-        "latitude": lat,
-        "longitude": lon,
+        "latitude": lat if located else None,
+        "longitude": lon if located else None,
         "accessibility": item.get("accessibility"),
         "wheelchair_accessible": wheelchair,
     }
+
+
+def _district_of_postal_code(c: Checker, item: Mapping, districts: set[str], what: str) -> str:
+    """The district of a place that names none and has no coordinates in a district's
+    shape: the one district that lists its postal code in districts.yaml; "" (and a
+    problem that says what to write) when there is none or more than one."""
+    code = str(item.get("postal_code") or "")
+    found = getattr(districts, "postal_codes", {}).get(code, [])
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        c.problem(c.line_of(item), f"location of {what} names no district, and its postal code "
+                                   f"{code!r} lies in {' and '.join(found)}: write district: with "
+                                   "one of them")
+    elif code:
+        c.problem(c.line_of(item), f"location of {what} names no district, and no district lists "
+                                   f"its postal code {code!r} in districts.yaml: write district: "
+                                   "or add the code to its district's postal_codes")
+    else:
+        c.problem(c.line_of(item), f"location of {what} names no district: write district: (or "
+                                   "postal_code:, with the code in its district's postal_codes "
+                                   "in districts.yaml)")
+    return ""
 
 
 def check_schedules(c: Checker, raw: Mapping, what: str) -> list[dict]:

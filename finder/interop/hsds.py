@@ -13,7 +13,10 @@ import uuid
 from collections.abc import Iterable
 from functools import lru_cache
 
+from finder.i18n import N_, t
 from finder.model import PHASE_IDS, TOPIC_IDS
+from finder.model.ages import age_range_words
+from finder.wording import town_name
 
 HSDS_VERSION = "3.0"
 NAMESPACE = uuid.UUID("6f1d7c2e-3b7a-5a43-9d0e-7c1f0a2b9e11")
@@ -47,6 +50,12 @@ FIELDS = {
     "translator": "Who translated into a language; link_type is the language.",
 }
 CITYWIDE = "citywide"
+ELIGIBILITY = {
+    "child": N_("Kinder und Jugendliche: %(ages)s"),
+    "parents": N_("Eltern von Kindern: %(ages)s"),
+    "family": N_("Familien mit Kindern: %(ages)s"),
+}
+"""HSDS's eligibility in words, by the offer's audience."""
 PROVIDER_ID_SCHEME = "familienwegweiser"
 
 
@@ -69,12 +78,15 @@ def _clean(obj: dict, keep: tuple[str, ...] = ()) -> dict:
 
 class Mapper:
     """Turns our records (from finder.content or a built catalogue: both have the same
-    shape) into HSDS objects. Holds the vocabulary, districts and town they refer to."""
+    shape) into HSDS objects. Holds the vocabulary, districts and town they refer to, and
+    the language of the texts it words itself (eligibility, "free", language and term
+    names); the records' own texts come in that language already (Offer.as_record(lang))."""
 
-    def __init__(self, vocabulary: dict, districts: dict[str, dict], town: dict):
+    def __init__(self, vocabulary: dict, districts: dict[str, dict], town: dict, lang: str = "de"):
         self.vocabulary = vocabulary
         self.districts = districts
         self.town = town
+        self.lang = lang
 
     # --- taxonomies -----------------------------------------------------------
 
@@ -83,8 +95,8 @@ class Mapper:
                  "version": HSDS_VERSION} for key, (name, description) in TAXONOMIES.items()]
 
     def _label(self, kind: str, key: str) -> str:
-        entry = self.vocabulary.get(kind, {}).get(key, {})
-        return (entry.get("labels") or {}).get("de") or key
+        labels = self.vocabulary.get(kind, {}).get(key, {}).get("labels") or {}
+        return labels.get(self.lang) or labels.get("de") or key
 
     def terms(self) -> list[dict]:
         """Every term of our four taxonomies."""
@@ -105,14 +117,15 @@ class Mapper:
         elif taxonomy == "phases":
             name = self._label("phase", code)
         elif taxonomy == "districts":
-            name = (self.town.get("name") or "Stadt") + " (ganze Stadt)" if code == CITYWIDE \
-                else self.districts[code]["name"]
+            name = f"{town_name(self.town, self.lang) or 'Stadt'} ({t(self.lang, 'ganze Stadt')})" \
+                if code == CITYWIDE else self.districts[code]["name"]
         else:
             name = code
         description = FIELDS.get(code, name) if taxonomy == "fields" else name
         return {"id": term_id(taxonomy, code), "code": code, "name": name,
                 "description": description, "taxonomy": TAXONOMIES[taxonomy][0],
-                "taxonomy_id": taxonomy_id(taxonomy), "language": "de"}
+                "taxonomy_id": taxonomy_id(taxonomy),
+                "language": "de" if taxonomy == "fields" else self.lang}
 
     def _attribute(self, link_id: str, entity: str, taxonomy: str, code: str,
                    link_type: str | None = None, value: object = None) -> dict:
@@ -266,26 +279,28 @@ class Mapper:
             "service_at_locations": [self.service_at_location(offer, loc) for loc in
                                      offer["locations"]],
             "languages": [self.language(code, sid) for code in offer["languages"]],
-            "cost_options": [{"id": uid("cost", sid), "service_id": sid, "option": "kostenlos",
-                              "amount": 0, "currency": "EUR"}] if offer["free"] else [],
+            "cost_options": self.cost_options(offer, sid),
             "attributes": attributes,
         }))
         if provider is not None:
             service["organization"] = self.organization(provider)
         return service
 
+    def cost_options(self, offer: dict, service_id: str) -> list[dict]:
+        """Free of charge as HSDS says it: a cost option of amount 0."""
+        if not offer["free"]:
+            return []
+        return [{"id": uid("cost", service_id), "service_id": service_id,
+                 "option": t(self.lang, "kostenlos"), "amount": 0, "currency": "EUR"}]
+
     def eligibility(self, offer: dict) -> str | None:
+        """Who may come, in words: the audience and the age range as every reader words it
+        (finder.model.ages)."""
         low, high = offer.get("min_age_months"), offer.get("max_age_months")
         if low is None and high is None:
             return None
-        who = {"parents": "Eltern von Kindern", "family": "Familien mit Kindern"}.get(
-            offer.get("audience"), "Kinder und Jugendliche")
-        if low is not None and low < 0:
-            start = "ab der Schwangerschaft"
-        else:
-            start = f"ab {_months_text(low or 0)}"
-        end = f" bis {_months_text(high)}" if high is not None else ""
-        return f"{who} {start}{end}"
+        who = ELIGIBILITY.get(offer.get("audience") or "child", ELIGIBILITY["child"])
+        return t(self.lang, who, ages=age_range_words(low, high, self.lang))
 
     def schedule(self, schedule: dict, service_id: str, index: int) -> dict:
         sid = uid("schedule", service_id, index)
@@ -313,7 +328,7 @@ class Mapper:
 
     def language(self, code: str, service_id: str) -> dict:
         return {"id": uid("language", service_id, code), "service_id": service_id,
-                "code": code, "name": _language_names().get(code) or code}
+                "code": code, "name": _language_names(self.lang).get(code) or code}
 
     def service_at_location_id(self, offer_id: str, location: dict) -> str:
         return uid("service_at_location", offer_id, self.location_id(location))
@@ -329,12 +344,12 @@ class Mapper:
         return result
 
 
-@lru_cache(maxsize=1)
-def _language_names() -> dict[str, str]:
-    """Language names in German, from Babel's locale data."""
+@lru_cache(maxsize=8)
+def _language_names(lang: str) -> dict[str, str]:
+    """Language names in lang, from Babel's locale data."""
     from babel import Locale
 
-    return dict(Locale.parse("de").languages)
+    return dict(Locale.parse(lang).languages)
 
 
 def _years(months: int | None, completed: bool) -> float | None:
@@ -345,13 +360,6 @@ def _years(months: int | None, completed: bool) -> float | None:
     if completed:
         return months // 12
     return months // 12 if months % 12 == 0 else round(months / 12, 2)
-
-
-def _months_text(months: int) -> str:
-    if months % 12 == 0:
-        years = months // 12
-        return "1 Jahr" if years == 1 else f"{years} Jahren"
-    return f"{months} Monaten"
 
 
 # --- the tabular form: the standard's tables, their files and columns ---------------

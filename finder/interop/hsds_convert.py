@@ -195,7 +195,7 @@ class _Converter:
         oid = self.unique_id(self.field(attributes, "offer_id"), name, "offer")
         what = f"offer {oid}"
         description = _text(service.get("description"), block=True)
-        summary = _text(service.get("alternate_name")) if ours else _first_sentence(description)
+        summary = _text(service.get("alternate_name")) if ours else first_sentence(description)
         offer: dict = {"id": oid, "name": name, "summary": summary or name,
                        "description": description or summary or name}
         terms = self.topics_and_phases(attributes, what, name)
@@ -459,7 +459,8 @@ def _text(value, block: bool = False) -> str | None:
     return text if block else " ".join(text.split())
 
 
-def _first_sentence(text: str | None) -> str | None:
+def first_sentence(text: str | None) -> str | None:
+    """A summary made from a description: its first sentence (the sheet import's too)."""
     if not text:
         return None
     flat = " ".join(text.split())

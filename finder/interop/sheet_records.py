@@ -1,10 +1,10 @@
 """One row in our template's columns as a provider or an offer in the shape of a provider
-file, every cell checked and every problem named on the row.
+file, every cell checked and every problem named on the row. The values are read in the
+forms lists write them (finder.interop.sheet_values).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from pathlib import Path
@@ -12,15 +12,18 @@ from typing import Any
 
 import yaml
 
-from finder import content as content_module
-from finder.content import EMAIL, ID, PHONE, SPOKEN_LANGUAGE, URL
-from finder.interop import sheets
+from finder.content import EMAIL, ID, URL
+from finder.content.districts import postal_code_districts
+from finder.content.shapes import FILE_NAME as SHAPES_FILE
+from finder.interop import sheet_values as values
+from finder.interop.hsds_convert import first_sentence
 from finder.interop.sheet_mapping import Row
 from finder.model import MAX_MONTHS, MIN_MONTHS, PHASE_IDS, TOPIC_IDS
 
 
 class Vocabulary:
-    """What the cells may name: topics and phases (ids or German labels), districts."""
+    """What the cells may name: topics and phases (ids or German labels), districts (ids or
+    names), and the districts of postal codes."""
 
     def __init__(self, content_dir: Path):
         root = Path(content_dir)
@@ -28,12 +31,18 @@ class Vocabulary:
         districts = yaml.safe_load((root / "districts.yaml").read_text(encoding="utf-8")) or {}
         self.topics = self._names(TOPIC_IDS, vocabulary.get("topics") or {})
         self.phases = self._names(PHASE_IDS, vocabulary.get("phases") or {})
-        self.districts = {}
-        for d in districts.get("districts") or []:
-            if isinstance(d, dict) and d.get("id"):
-                self.districts[str(d["id"]).casefold()] = d["id"]
-                if d.get("name"):
-                    self.districts[str(d["name"]).casefold()] = d["id"]
+        self.districts: dict[str, str] = {}
+        entries = [d for d in districts.get("districts") or [] if isinstance(d, dict) and d.get("id")]
+        for d in entries:
+            self.districts[str(d["id"]).casefold()] = d["id"]
+            if d.get("name"):
+                self.districts[str(d["name"]).casefold()] = d["id"]
+        self.district_names = {d["id"]: str(d.get("name") or d["id"]) for d in entries}
+        self.postal_codes = postal_code_districts(
+            [{"id": d["id"], "postal_codes": [str(c) for c in d.get("postal_codes") or []]}
+             for d in entries])
+        self.shapes = (root / SHAPES_FILE).exists()
+        """Whether coordinates give a place its district (districts.geojson)."""
 
     @staticmethod
     def _names(ids, entries: dict) -> dict[str, str]:
@@ -45,21 +54,14 @@ class Vocabulary:
         return names
 
 
-YES = {"ja", "j", "yes", "y", "x", "1", "true", "wahr"}
-NO = {"nein", "n", "no", "0", "false", "falsch", "-"}
 ATTENDING = {"vor ort": "in_person", "in_person": "in_person", "online": "online",
              "zu hause": "at_home", "at_home": "at_home", "telefon": "phone", "phone": "phone",
              "am telefon": "phone", "in kita oder schule": "outreach", "kita/schule": "outreach",
              "outreach": "outreach", "begleitung": "accompanying",
              "accompanying": "accompanying"}
-AUDIENCE = {"kind": "child", "child": "child", "eltern": "parents", "parents": "parents",
-            "familie": "family", "family": "family"}
-DAYS = {name.casefold(): i for i, name in enumerate(sheets.WEEKDAYS_DE)}
-DAYS.update({d.casefold(): i for i, d in enumerate(sheets.WEEKDAY_IDS)})
-SCHEDULE = re.compile(
-    r"^(?P<when>.+?)\s+(?P<opens>\d{1,2}(?:[:.]\d{2})?)\s*(?:Uhr)?\s*(?:-|–|—|bis)\s*"
-    r"(?P<closes>\d{1,2}(?:[:.]\d{2})?)"
-    r"(?:\s*Uhr)?\s*(?:\((?P<note>[^)]*)\))?$")
+AUDIENCE = {"kind": "child", "kinder": "child", "jugendliche": "child", "child": "child",
+            "eltern": "parents", "mütter": "parents", "väter": "parents", "parents": "parents",
+            "familie": "family", "familien": "family", "family": "family"}
 MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
                       "\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
 
@@ -81,11 +83,11 @@ def check_encoding(row: Row) -> None:
             if meant:
                 row.problem(header, f"text in another encoding (Windows-1252 in a UTF-8 file): "
                                     f"did you mean {meant!r}? Save the file as UTF-8 and check "
-                                    "this cell")
+                                    "this cell", "encoding")
                 continue
         if "\ufffd" in value:
             row.problem(header, "text with an unreadable character (�): the file was saved in "
-                                "another encoding; save it as UTF-8 and check this cell")
+                                "another encoding; save it as UTF-8 and check this cell", "encoding")
 
 
 def _ids(row: Row, header: str, names: dict[str, str], kind: str) -> list[str]:
@@ -113,16 +115,18 @@ def _int(row: Row, header: str, low: int, high: int, what: str) -> int | None:
     return value
 
 
-def _bool(row: Row, header: str, default: bool | None) -> bool | None:
-    text = row.cells[header].strip().casefold()
-    if not text:
+def _read(row: Row, header: str, reader, default=None):
+    """A cell through one of sheet_values' readers; a cell it cannot read is the row's problem."""
+    try:
+        return reader(row.cells[header])
+    except values.Unreadable as error:
+        row.problem(header, str(error))
         return default
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    row.problem(header, f"{row.cells[header]!r} must be ja or nein")
-    return default
+
+
+def _bool(row: Row, header: str, default: bool | None) -> bool | None:
+    said = _read(row, header, values.yes_no, default)
+    return default if said is None else said
 
 
 def _float(row: Row, header: str, bound: float) -> float | None:
@@ -141,38 +145,14 @@ def _float(row: Row, header: str, bound: float) -> float | None:
 
 
 def _date(row: Row, header: str) -> str | None:
-    text = row.cells[header].strip()
-    if not text:
-        return None
-    german = re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    try:
-        if german:
-            day, month, year = (int(g) for g in german.groups())
-            return dt.date(year, month, day).isoformat()
-        return dt.date.fromisoformat(text[:10]).isoformat()
-    except ValueError:
-        row.problem(header, f"{text!r} is not a date like 2027-01-31 or 31.01.2027")
-        return None
-
-
-def clean_phone(text: str) -> str:
-    """Phone numbers as lists write them: dashes of every kind, dots, a town's prefix put
-    in front of a number that already had the country code (+4930+4930…)."""
-    text = text.replace("–", "-").replace("—", "-").replace(".", " ").strip()
-    if text.count("+") > 1:
-        text = "+" + text.rsplit("+", 1)[1]
-    return text
+    return _read(row, header, values.date)
 
 
 def _phones(row: Row, header: str) -> list[str]:
-    result = []
-    for part in _split(row.cells[header], ";,"):
-        phone = clean_phone(part)
-        if not PHONE.match(phone):
-            row.problem(header, f"malformed phone number {part!r}")
-            continue
-        result.append(phone)
-    return result
+    good, bad = values.phones(row.cells[header])
+    for part in bad:
+        row.problem(header, f"malformed phone number {part!r}")
+    return good
 
 
 def _email(row: Row, header: str) -> str | None:
@@ -199,86 +179,24 @@ def _url(row: Row, header: str) -> str | None:
     return text
 
 
-def _time(text: str) -> str:
-    hours, _, minutes = re.sub(r"[.]", ":", text).partition(":")
-    return f"{int(hours):02d}:{minutes or '00'}"
-
-
-MONTHLY = re.compile(r"^(?P<weeks>(?:(?:[1-5]\.|letzte[rns]?)\s*(?:/|,|und)?\s*)+)\s+(?P<days>\D.*)$",
-                     re.IGNORECASE)
-EVERY = re.compile(r"^alle\s+(?P<n>[2-8])\s+Wochen\s+ab\s+(?P<first>[\d.-]+)\s+(?P<days>.+)$",
-                   re.IGNORECASE)
-
-
-def _date_text(text: str) -> str | None:
-    """2027-01-21 or 21.01.2027 as an ISO date; None when it is no date."""
-    found = re.fullmatch(r"(\d{4}-\d{2}-\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4})", text)
-    try:
-        if found and found[1]:
-            return dt.date.fromisoformat(found[1]).isoformat()
-        if found:
-            return dt.date(int(found[4]), int(found[3]), int(found[2])).isoformat()
-    except ValueError:
-        return None
-    return None
-
-
 def _schedules(row: Row, header: str) -> list[dict]:
     result = []
-    for part in _split(row.cells[header], ";"):
-        found = SCHEDULE.match(part)
-        if not found:
-            row.problem(header, f"{part!r} is not a time like 'Mo–Fr 07:30–16:00' or "
-                                "'2027-01-21 19:00–20:30'")
-            continue
-        when = found["when"].strip()
-        item: dict[str, Any] = {}
-        # "2. Di", "1./3. Mi", "letzter Sa": monthly; "alle 2 Wochen ab 2026-11-14 Sa": every n weeks.
-        monthly, every = MONTHLY.match(when), EVERY.match(when)
-        if monthly:
-            item["week_of_month"] = sorted({-1 if last else int(n) for n, last in
-                                            re.findall(r"([1-5])\.|(letzte)", monthly["weeks"])})
-            when = monthly["days"]
-        elif every:
-            first = _date_text(every["first"])
-            if first is None:
-                row.problem(header, f"{every['first']!r} is not a date")
-                continue
-            item["every_weeks"], item["first_date"] = int(every["n"]), first
-            when = every["days"]
-        day_text = when.replace(" ", "")
-        date = re.fullmatch(r"(\d{4}-\d{2}-\d{2})|(\d{1,2})\.(\d{1,2})\.(\d{4})", when)
-        if date and not (monthly or every):
-            item["date"] = _date_text(when)
-            if item["date"] is None:
-                row.problem(header, f"{when!r} is not a date")
-                continue
-        else:
-            days: list[int] = []
-            ok = True
-            for piece in day_text.split(","):
-                span = re.split(r"[-–—]", piece)
-                if not all(s.casefold() in DAYS for s in span) or len(span) > 2:
-                    ok = False
-                    break
-                first, last = DAYS[span[0].casefold()], DAYS[span[-1].casefold()]
-                days += list(range(first, last + 1)) if first <= last else []
-            if not ok or not days:
-                row.problem(header, f"{when!r} names no weekdays (Mo, Di, Mi, Do, Fr, Sa, So) "
-                                    "or date")
-                continue
-            ordered = sorted(set(days))
-            item["byday"] = [sheets.WEEKDAY_IDS[d] for d in ordered]
-        opens, closes = _time(found["opens"]), _time(found["closes"])
-        if not content_module.TIME.match(opens) or not content_module.TIME.match(closes) \
-                or closes <= opens:
-            row.problem(header, f"{part!r}: opening hours must be like 09:00–12:30")
-            continue
-        item["opens_at"], item["closes_at"] = opens, closes
-        if found["note"]:
-            item["description"] = found["note"].strip()
-        result.append(item)
+    for part in values.schedule_parts(row.cells[header]):
+        item = _read(row, header, lambda _, part=part: values.schedule(part))
+        if item is not None:
+            result.append(item)
     return result
+
+
+def _schedule_texts(row: Row) -> tuple[list[dict], str | None]:
+    """(times, the note on them): a times cell without a single digit ("nach Vereinbarung")
+    is a note, said as such, not a problem."""
+    times, note = row.cells["Zeiten"], _text(row, "Zeiten (Hinweis)")
+    if values.names_no_time(times):
+        row.note("Zeiten", f"{times.strip()!r} names no day and time: taken as the note on the "
+                           "times (Zeiten (Hinweis))", "times as a note")
+        return [], f"{note} {times.strip()}" if note else times.strip()
+    return _schedules(row, "Zeiten"), note
 
 
 def slug(text: str) -> str:
@@ -286,6 +204,13 @@ def slug(text: str) -> str:
         .replace("ü", "ue")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-") or "angebot"
+
+
+def alike(one: str, other: str) -> bool:
+    """Whether one name is a short form of the other (all its words are in the other):
+    "Jugendamt" and "Jugendamt der Stadt Wiesbrück" name the same provider."""
+    words = [set(re.findall(r"\w+", name.casefold())) for name in (one, other)]
+    return bool(words[0] and words[1]) and (words[0] <= words[1] or words[1] <= words[0])
 
 
 def _text(row: Row, header: str, what: str | None = None) -> str | None:
@@ -305,11 +230,11 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     offer: dict[str, Any] = {"id": _offer_id(row, name)}
     provider = _provider_id(row)
     offer["name"] = name
-    offer["summary"] = _text(row, "Kurzbeschreibung", "summary")
     offer["description"] = _text(row, "Beschreibung", "description")
-    offer["topics"] = _ids(row, "Themen", vocabulary.topics, "topic")
-    if not offer["topics"] and c["Themen"].strip() == "":
-        row.problem("Themen", "no topic")
+    # A list with one text column: its first sentence is the summary, as in the HSDS import.
+    offer["summary"] = _text(row, "Kurzbeschreibung") or first_sentence(offer["description"]) \
+        or _text(row, "Kurzbeschreibung", "summary")
+    offer["topics"] = _topics(row, vocabulary)
     offer["phases"] = _ids(row, "Lebensphasen", vocabulary.phases, "life phase")
     offer["min_age_months"], offer["max_age_months"] = _ages(row)
     if c["Zielgruppe"].strip():
@@ -332,8 +257,7 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     offer["registration_required"] = _bool(row, "Anmeldung nötig", None)
     offer["application_process"] = _text(row, "Anmeldung")
     offer["capacity"] = _int(row, "Plätze", 0, 1_000_000, "a number of places")
-    offer["schedule_description"] = _text(row, "Zeiten (Hinweis)")
-    offer["schedules"] = _schedules(row, "Zeiten")
+    offer["schedules"], offer["schedule_description"] = _schedule_texts(row)
     offer["valid_from"] = _date(row, "Gültig ab")
     offer["valid_to"] = _date(row, "Gültig bis")
     offer["assured_date"] = _date(row, "Zuletzt geprüft")
@@ -341,6 +265,15 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     if c.get("An Feiertagen", "").strip():
         offer["open_on_holidays"] = _bool(row, "An Feiertagen", None)
     return provider, {k: v for k, v in offer.items() if v is not None and v != []}
+
+
+def _topics(row: Row, vocabulary: Vocabulary) -> list[str]:
+    """At least one topic: a cell of only separators (", ,") names none."""
+    before = len(row.problems) + len(row.notes)
+    topics = _ids(row, "Themen", vocabulary.topics, "topic")
+    if not topics and len(row.problems) + len(row.notes) == before and "Themen" not in row.failed:
+        row.problem("Themen", "no topic")
+    return topics
 
 
 def _offer_id(row: Row, name: str | None) -> str | None:
@@ -364,14 +297,21 @@ def _provider_id(row: Row) -> str | None:
 
 
 def _ages(row: Row) -> tuple[int | None, int | None]:
-    """The age range in months, from pregnancy on."""
+    """The age range in months, from pregnancy on: from the months columns, or from the
+    words of the Alter column ("3-6 Jahre", "ab 12", "U3"), which must then agree."""
     low, high = MIN_MONTHS, MAX_MONTHS
     what = f"an age in months from {low} (pregnancy) to {high}"
     first = _int(row, "Alter von (Monate)", low, high, what)
     last = _int(row, "Alter bis (Monate)", low, high, what)
     if None not in (first, last) and first > last:
         row.problem("Alter bis (Monate)", f"the age range ends ({last}) before it starts ({first})")
-    return first, last
+    if not row.cells["Alter"].strip():
+        return first, last
+    said = _read(row, "Alter", values.ages, (None, None))
+    if (first, last) != (None, None) and said != (first, last):
+        row.problem("Alter", f"{row.cells['Alter']!r} says other ages than the months columns "
+                             f"({first}–{last}): leave one of them empty")
+    return said if (first, last) == (None, None) else (first, last)
 
 
 def _choice(row: Row, header: str, choices: dict[str, str], allowed: str) -> str | None:
@@ -392,25 +332,35 @@ def _service_areas(row: Row, vocabulary: Vocabulary) -> str | list[str] | None:
 
 
 def _costs(row: Row) -> tuple[bool | None, str | None]:
-    """(free, what it costs): an offer that costs money says what."""
-    free = _bool(row, "Kostenlos", None)
-    if free is None and not row.cells["Kostenlos"].strip():
-        row.problem("Kostenlos", "say ja or nein")
-    fees = _text(row, "Kosten")
+    """(free, what it costs): "ja"/"nein" in Kostenlos, or read from the Kosten text
+    ("kostenlos" is free, "5 € im Monat" is not); an offer that costs money says what."""
+    said, fees = row.cells["Kostenlos"].strip(), _text(row, "Kosten")
+    if said and values.is_free_text(said):
+        free = True
+    elif said and said.casefold() not in values.YES | values.NO and values.names_an_amount(said):
+        free, fees = False, fees or said  # the cost itself in the free column
+    else:
+        free = _bool(row, "Kostenlos", None)
+    if free is None and fees:
+        free = values.is_free_text(fees)
+    if fees and values.is_free_text(fees):
+        fees = None
+    if free is None and not said:
+        row.problem("Kostenlos", "say ja or nein (or what it costs in Kosten)")
     if free is False and not fees:
         row.problem("Kosten", "the offer costs money: say what it costs")
     return free, fees
 
 
 def _languages(row: Row) -> list[str] | None:
-    languages = _split(row.cells["Sprachen"])
-    for lang in languages:
-        if not SPOKEN_LANGUAGE.match(lang):
-            row.problem("Sprachen", f"{lang!r} is no language code like de, tr, ar")
-    return [lang for lang in languages if SPOKEN_LANGUAGE.match(lang)] or None
+    codes, bad = values.languages(row.cells["Sprachen"])
+    for part in bad:
+        row.problem("Sprachen", f"{part!r} is no language: write codes like de, tr, ar or "
+                                "German names like Deutsch, Türkisch")
+    return codes or None
 
 
-_DAY = r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}"
+_DAY = r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{2,4}"
 CLOSURE = re.compile(rf"^(?P<first>{_DAY})(?:\s*[–-]\s*(?P<last>{_DAY}))?(?:\s+(?P<note>.+))?$")
 
 
@@ -420,8 +370,8 @@ def _closures(row: Row, header: str) -> list[dict]:
     result = []
     for part in _split(row.cells.get(header, ""), ";"):
         found = CLOSURE.match(part)
-        first = _date_text(found["first"]) if found else None
-        last = _date_text(found["last"]) if found and found["last"] else first
+        first = values.date_or_none(found["first"]) if found else None
+        last = values.date_or_none(found["last"]) if found and found["last"] else first
         if first is None or last is None or last < first:
             row.problem(header, f"{part!r} is not a day or span like 24.12.2026–01.01.2027 "
                                 "(with a reason after it if you like)")
@@ -441,20 +391,46 @@ def _location(row: Row, vocabulary: Vocabulary, headers: dict[str, str]) -> dict
         "postal_code": _postal_code(_text(row, headers["postal_code"])),
         "city": _text(row, headers["city"]),
     }
-    district = row.cells[headers["district"]].strip()
-    if district:
-        location["district"] = vocabulary.districts.get(district.casefold())
-        if location["district"] is None:
-            row.problem(headers["district"], f"unknown district {district!r}")
     location["latitude"] = _float(row, headers["latitude"], 90)
     location["longitude"] = _float(row, headers["longitude"], 180)
+    located = location["latitude"] is not None and location["longitude"] is not None
+    if (location["latitude"] is None) != (location["longitude"] is None):
+        row.problem(headers["latitude"], "latitude and longitude go together: give both or neither")
+    location["district"] = _district(row, vocabulary, headers, location["postal_code"], located)
     if not location["address_1"]:
         row.problem(headers["address_1"], "a place needs its street and number")
-    if location["latitude"] is None or location["longitude"] is None:
-        row.problem(headers["latitude"], "a place needs latitude and longitude")
     location["wheelchair_accessible"] = _bool(row, headers["wheelchair_accessible"], None)
     location["accessibility"] = _text(row, headers["accessibility"])
     return {k: v for k, v in location.items() if v is not None}
+
+
+def _district(row: Row, vocabulary: Vocabulary, headers: dict[str, str], postal_code: str | None,
+              located: bool) -> str | None:
+    """The place's district: the cell's; else the one district that lists its postal code
+    in districts.yaml; else, with coordinates and districts.geojson, the build finds it."""
+    header = headers["district"]
+    said = row.cells[header].strip()
+    if said:
+        district = vocabulary.districts.get(said.casefold())
+        if district is None:
+            row.problem(header, f"unknown district {said!r}")
+        return district
+    found = vocabulary.postal_codes.get(postal_code or "", [])
+    if len(found) == 1:
+        return found[0]
+    if located and vocabulary.shapes:
+        return None  # the build takes it from districts.geojson
+    if len(found) > 1:
+        row.problem(header, f"no district, and the postal code {postal_code!r} lies in "
+                            f"{' and '.join(found)}: name the district", "district")
+    elif postal_code:
+        row.problem(header, f"no district, and no district lists the postal code {postal_code!r} "
+                            "in districts.yaml: name the district, or add the code to its "
+                            "district's postal_codes", "district")
+    else:
+        row.problem(header, "no district and no postal code: name the district (or give the "
+                            "postal code, listed in districts.yaml)", "district")
+    return None
 
 
 def _postal_code(text: str | None) -> str | None:
@@ -463,8 +439,7 @@ def _postal_code(text: str | None) -> str | None:
 
 def provider_from_row(row: Row, vocabulary: Vocabulary) -> dict:
     check_encoding(row)
-    c = row.cells
-    pid = c["ID"].strip()
+    pid = row.cells["ID"].strip()
     if not pid:
         row.problem("ID", "no provider id")
     elif not ID.match(pid):

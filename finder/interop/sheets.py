@@ -5,7 +5,8 @@ and one per provider (sheet "Anbieter"), with German headers. This module knows 
 columns, reads what Excel and LibreOffice write (xlsx; CSV in UTF-8 with or without
 BOM or in Windows-1252, with commas or semicolons) into plain text cells that remember
 their sheet, row and column, and writes the catalogue out in the same shape.
-finder.sheetimport turns rows into content.
+finder.interop.sheet_layout makes a table of each sheet as people keep it (title lines,
+merged cells, sum lines); finder.interop.sheet_import turns its rows into content.
 """
 
 from __future__ import annotations
@@ -14,11 +15,20 @@ import codecs
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from finder.interop.sheet_layout import (  # noqa: F401 - Table and column_letter for importers
+    HEADER_SCAN,
+    Merged,
+    Table,
+    column_letter,
+    table_from_grid,
+)
 
 OFFER_SHEET = "Angebote"
 PROVIDER_SHEET = "Anbieter"
@@ -45,6 +55,9 @@ OFFER_COLUMNS = (
     Column("Alter von (Monate)", "min_age_months", "Alter des Kindes in Monaten; Schwangerschaft "
                                                    "-9 bis -1. Leer: jedes Alter."),
     Column("Alter bis (Monate)", "max_age_months", "z. B. 71 für bis sechs Jahre."),
+    Column("Alter", "ages", "Statt der Monate auch in Worten: 3-6 Jahre, 3 bis 6, ab 12, bis 10, "
+                            "6-18 Monate, U3, Ü3, Schulkinder (6–15 Jahre), Schwangerschaft, "
+                            "0-99 (jedes Alter)."),
     Column("Zielgruppe", "audience", "Kind, Eltern oder Familie."),
     Column("Form", "attending_type", "vor Ort, online, Telefon, zu Hause, in Kita oder Schule "
                                      "oder Begleitung. Leer: vor Ort."),
@@ -53,8 +66,11 @@ OFFER_COLUMNS = (
     Column("Straße und Hausnummer", "location.address_1", "Leer: Adresse des Anbieters."),
     Column("PLZ", "location.postal_code", ""),
     Column("Stadt", "location.city", "Leer: der Name der Stadt."),
-    Column("Stadtteil", "location.district", "Leer: aus den Koordinaten (districts.geojson)."),
-    Column("Breitengrad", "location.latitude", "z. B. 52.5200"),
+    Column("Stadtteil", "location.district", "Leer: aus der PLZ (postal_codes in districts.yaml) oder den "
+                                                  "Koordinaten (districts.geojson)."),
+    Column("Breitengrad", "location.latitude", "z. B. 52.5200. Leer: kein Kartenpunkt; der "
+                                               "Stadtteil dann aus der Spalte Stadtteil oder "
+                                               "der PLZ (districts.yaml)."),
     Column("Längengrad", "location.longitude", "z. B. 13.4050"),
     Column("Rollstuhlgerecht", "location.wheelchair_accessible", "ja oder nein"),
     Column("Barrierefreiheit", "location.accessibility", "Stufen, Aufzug, WC …"),
@@ -91,7 +107,8 @@ PROVIDER_COLUMNS = (
                                                  "hier statt."),
     Column("PLZ", "postal_code", ""),
     Column("Stadt", "city", ""),
-    Column("Stadtteil", "district", "Leer: aus den Koordinaten (districts.geojson)."),
+    Column("Stadtteil", "district", "Leer: aus der PLZ (postal_codes in districts.yaml) oder den "
+                                                  "Koordinaten (districts.geojson)."),
     Column("Breitengrad", "latitude", ""),
     Column("Längengrad", "longitude", ""),
     Column("Barrierefreiheit", "accessibility", ""),
@@ -113,45 +130,23 @@ class SheetFileError(ValueError):
     """A file that cannot be read as a spreadsheet at all; the message says why."""
 
 
-@dataclass
-class Table:
-    """One sheet as read: its rows as header → text, each with its row number."""
-
-    name: str
-    headers: list[str]
-    rows: list[tuple[int, dict[str, str]]]
-    letters: dict[str, str] = field(default_factory=dict)
-    """The column letter of each header (A, B, …), for messages."""
-    undecodable: dict[tuple[int, str], str] = field(default_factory=dict)
-    """Cells whose bytes were not in the file's encoding: (row, header) → best reading."""
-    encoding: str = ""
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 # --- reading ------------------------------------------------------------------
 
 
-def read(path: Path, sheet: str | None = None) -> dict[str, Table]:
-    """The tables of a spreadsheet file, by sheet name.
+def read(path: Path, expected: frozenset[str] = frozenset()) -> dict[str, Table]:
+    """The tables of a spreadsheet file, by sheet name, in the workbook's order.
 
-    xlsx: every sheet (or only `sheet`). CSV: the file is the offers sheet; a file
-    named like it with -anbieter (or anbieter.csv beside angebote.csv) is the providers
-    sheet. A directory holds angebote.csv and anbieter.csv.
+    xlsx: every sheet (our template's Hinweise sheet aside). CSV: the file is the offers
+    sheet; a file named like it with -anbieter (or anbieter.csv beside angebote.csv) is
+    the providers sheet. A directory holds angebote.csv and anbieter.csv. expected: the
+    column names looked for when finding each sheet's header row.
     """
     path = Path(path)
     if path.is_dir():
         tables = {}
-        for name, file_name in CSV_NAMES.items():
+        for position, (name, file_name) in enumerate(CSV_NAMES.items(), start=1):
             if (path / file_name).exists():
-                tables[name] = read_csv(path / file_name, name)
+                tables[name] = read_csv(path / file_name, name, expected, position)
         if not tables:
             raise SheetFileError(f"{path} holds neither {CSV_NAMES[OFFER_SHEET]} nor "
                                  f"{CSV_NAMES[PROVIDER_SHEET]}")
@@ -160,12 +155,12 @@ def read(path: Path, sheet: str | None = None) -> dict[str, Table]:
         raise SheetFileError(f"{path} does not exist")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(path, sheet)
+        return read_xlsx(path, expected)
     if suffix in (".csv", ".txt", ".tsv"):
-        tables = {OFFER_SHEET: read_csv(path, OFFER_SHEET)}
+        tables = {OFFER_SHEET: read_csv(path, OFFER_SHEET, expected)}
         for sibling in _provider_csv_names(path):
             if sibling.exists():
-                tables[PROVIDER_SHEET] = read_csv(sibling, PROVIDER_SHEET)
+                tables[PROVIDER_SHEET] = read_csv(sibling, PROVIDER_SHEET, expected, 2)
                 break
         return tables
     raise SheetFileError(f"{path.name}: not a spreadsheet this finder reads (.xlsx or .csv)")
@@ -178,39 +173,47 @@ def _provider_csv_names(path: Path) -> list[Path]:
     return names
 
 
-def read_xlsx(path: Path, sheet: str | None = None) -> dict[str, Table]:
+def read_xlsx(path: Path, expected: frozenset[str] = frozenset()) -> dict[str, Table]:
+    """Every sheet of a workbook; a merged cell's value stands in each row of its range
+    (a provider's name merged over its offers' rows belongs to each of them)."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as error:
         raise SheetFileError(f"{path.name}: cannot be read as an Excel workbook ({error})") from None
     try:
+        ours = OFFER_SHEET in workbook.sheetnames
         tables = {}
-        for worksheet in workbook.worksheets:
-            if sheet is not None and worksheet.title != sheet:
+        for position, worksheet in enumerate(workbook.worksheets, start=1):
+            if ours and worksheet.title == NOTES_SHEET:
                 continue
-            if worksheet.title == NOTES_SHEET:
-                continue
-            rows = worksheet.iter_rows(values_only=True)
-            header_row = next(rows, None)
-            if header_row is None:
-                continue
-            headers = [_cell_text(v) for v in header_row]
-            table = Table(worksheet.title, [h for h in headers if h], [],
-                          {h: column_letter(i) for i, h in enumerate(headers) if h}, encoding="xlsx")
-            for number, values in enumerate(rows, start=2):
-                cells = {h: _cell_text(v) for h, v in zip(headers, values) if h}
-                if any(cells.values()):
-                    table.rows.append((number, cells))
-            tables[worksheet.title] = table
-        if sheet is not None and sheet not in tables:
-            raise SheetFileError(f"{path.name} has no sheet {sheet!r} "
-                                 f"(it has: {', '.join(workbook.sheetnames)})")
+            grid = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+            merged = tuple(_fill_merged(grid, worksheet.merged_cells.ranges))
+            tables[worksheet.title] = table_from_grid(worksheet.title, grid, expected,
+                                                      position=position, encoding="xlsx",
+                                                      merged=merged)
         return tables
     finally:
         workbook.close()
+
+
+def _fill_merged(grid: list[list[str]], ranges: Iterable) -> list[Merged]:
+    """Write each vertically merged range's value into every row of its first column."""
+    done = []
+    for span in ranges:
+        top, left, bottom = span.min_row, span.min_col, span.max_row
+        if bottom <= top or top > len(grid) or left > len(grid[top - 1]):
+            continue
+        value = grid[top - 1][left - 1]
+        if not value:
+            continue
+        for row in grid[top:bottom]:
+            if left - 1 < len(row):
+                row[left - 1] = value
+        done.append(Merged(top, bottom, left - 1, value))
+    return done
 
 
 def _cell_text(value: Any) -> str:
@@ -228,7 +231,8 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_csv(path: Path, name: str) -> Table:
+def read_csv(path: Path, name: str, expected: frozenset[str] = frozenset(),
+             position: int = 1) -> Table:
     """A CSV file as Excel or LibreOffice writes it: the encoding and the separator are
     found out, not asked for."""
     raw = path.read_bytes()
@@ -241,23 +245,19 @@ def read_csv(path: Path, name: str) -> Table:
         raise SheetFileError(f"{path.name}: not a readable CSV file ({error})") from None
     if not records:
         raise SheetFileError(f"{path.name} is empty")
-    headers = [h.strip() for h in records[0]]
-    table = Table(name, [h for h in headers if h], [],
-                  {h: column_letter(i) for i, h in enumerate(headers) if h}, encoding=encoding)
-    for number, values in enumerate(records[1:], start=2):
-        cells = {}
-        for header, value in zip(headers, values):
-            if not header:
-                continue
+    grid, undecodable = [], {}
+    for number, values in enumerate(records, start=1):
+        row = []
+        for column, value in enumerate(values):
             if _has_escapes(value):
                 # Bytes that were not UTF-8 in a UTF-8 file: most often one cell pasted
                 # from a Windows-1252 source. Read it the Windows way, and say so.
                 value = _windows_reading(value)
-                table.undecodable[(number, header)] = value.strip()
-            cells[header] = value.strip()
-        if any(cells.values()):
-            table.rows.append((number, cells))
-    return table
+                undecodable[(number, column)] = value.strip()
+            row.append(value.strip())
+        grid.append(row)
+    return table_from_grid(name, grid, expected, position=position, encoding=encoding,
+                           undecodable=undecodable)
 
 
 def decode(raw: bytes) -> tuple[str, str]:
@@ -302,9 +302,11 @@ def _windows_reading(value: str) -> str:
 
 def sniff_delimiter(text: str) -> str:
     """Semicolon (German Excel, LibreOffice), comma, or tab: the one that splits the
-    header line into the most columns."""
-    first = text.split("\n", 1)[0]
-    counts = {d: len(next(csv.reader([first], delimiter=d))) for d in (";", ",", "\t")}
+    header line into the most columns (title lines above it may have no separator, so
+    the widest of the first lines counts)."""
+    lines = text.splitlines()[:HEADER_SCAN]
+    counts = {d: max((len(next(csv.reader([line], delimiter=d), [])) for line in lines), default=0)
+              for d in (";", ",", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ";"))
 
 

@@ -16,11 +16,14 @@ import weakref
 from flask import Blueprint, current_app, jsonify, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from finder import clock
+from finder import clock, wording
 from finder.catalogue import Catalogue, CatalogueMissing, live
+from finder.i18n import t
 from finder.interop.hsds import HSDS_VERSION, Mapper
 from finder.model import LANGUAGES, Offer
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, Query, QueryError
+from finder.web.format import language_name
+from finder.wording import RELAXED
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -36,7 +39,10 @@ class _Index:
     """What the API looks up by HSDS id, computed once per build."""
 
     def __init__(self, cat: Catalogue):
-        self.mapper = Mapper(cat.vocabulary, cat.districts, cat.town)
+        self.mappers = {lang: Mapper(cat.vocabulary, cat.districts, cat.town, lang)
+                        for lang in LANGUAGES}
+        """One per language: each words its own texts (eligibility, "free", names) in it."""
+        self.mapper = self.mappers["de"]
         offer_ids = sorted(i for pid in cat.providers for i in cat.provider_offer_ids(pid))
         self.offer_ids = offer_ids
         self.services = {self.mapper.service_id(i): i for i in offer_ids}
@@ -119,10 +125,12 @@ def _lang() -> str:
 
 
 def _page(contents: list, total: int, page: int, per_page: int, **extra) -> dict:
+    """A page in HSDS's shape; empty says whether this page has nothing (a page beyond
+    the last one too), as size does."""
     pages = math.ceil(total / per_page) if total else 0
     return {"total_items": total, "total_pages": pages, "page_number": page,
             "size": len(contents), "first_page": page == 1, "last_page": page >= pages,
-            "empty": total == 0, **extra, "contents": contents}
+            "empty": not contents, **extra, "contents": contents}
 
 
 @bp.before_request
@@ -167,11 +175,73 @@ def openapi():
 def services():
     cat, index = _catalogue()
     query = _query(cat)
-    results = cat.search(query, clock.today())
-    contents = [index.mapper.service(h.offer.as_record(query.lang), full=False)
-                for h in results.hits]
+    today = clock.today()
+    results = cat.search(query, today)
+    contents = [_list_item(cat, index, hit, results, query.lang, today) for hit in results.hits]
     return jsonify(_page(contents, results.total, query.page, query.page_size,
-                         relaxed=list(results.relaxed), suggestion=results.suggestion))
+                         relaxed=list(results.relaxed),
+                         relaxed_words=[t(query.lang, RELAXED[step]) for step in results.relaxed],
+                         suggestion=results.suggestion, district=results.district,
+                         emergency=results.emergency,
+                         helplines=_helplines(cat, query.lang) if results.emergency else []))
+
+
+def _helplines(cat: Catalogue, lang: str) -> list[dict]:
+    """The numbers the results list shows on top of a search about violence, abuse or a
+    crisis, in lang where the catalogue has it: an app must show them too."""
+    return [{"phone": line["phone"],
+             **{key: wording.helpline_text(line, key, lang) for key in ("name", "for", "hours")}}
+            for line in cat.helplines]
+
+
+def _list_item(cat: Catalogue, index: _Index, hit, results, lang: str, today) -> dict:
+    """A service of the results list with what the website's list shows, so that an app
+    needs no call per result: HSDS's phones, languages, cost and places, and `display`,
+    the same facts in words in lang, each asked of the model."""
+    offer = hit.offer
+    mapper = index.mappers[lang]
+    record = offer.as_record(lang)
+    item = mapper.service(record, full=False)
+    sid = item["id"]
+    extra = {"phones": [mapper.phone(number, sid, "service_id") for number in offer.phones],
+             "languages": [mapper.language(code, sid) for code in offer.languages],
+             "cost_options": mapper.cost_options(record, sid),
+             "service_at_locations": [mapper.service_at_location(record, place)
+                                      for place in record["locations"]]}
+    item.update({k: v for k, v in extra.items() if v})
+    item["display"] = _display(cat, offer, hit.why, results.district, lang, today,
+                               hit.score, hit.stale)
+    return item
+
+
+def _display(cat: Catalogue, offer: Offer, why: str, searched: str | None, lang: str,
+             today, score: float, stale: bool) -> dict:
+    """What a results list shows of an offer, in words in lang (German where a text has
+    no translation: translated says so), and how it fits: why it is shown (WHY_ORDER),
+    how well it answers the words, and whether it went unchecked for over a year."""
+    place = offer.locations[0] if offer.locations else None
+
+    def district(key: str) -> str:
+        return cat.districts[key]["name"] if key in cat.districts else key
+
+    return {
+        "offer_id": offer.id,
+        "url": url_for("pages.offer", lang=lang, offer_id=offer.id, _external=True),
+        "name": offer.text("name", lang),
+        "summary": offer.text("summary", lang),
+        "translated": offer.translated(lang),
+        "ages": offer.ages_in_words(lang),
+        "cost": t(lang, "kostenlos") if offer.free else offer.text("fees_description", lang) or None,
+        "languages": [language_name(code, lang) for code in offer.languages],
+        "where": wording.where_parts(why, offer, lang, district, searched),
+        "address": ", ".join(place.address_lines()) if place else None,
+        "district": district(place.district) if place and place.district else None,
+        "map": bool(place and place.located),
+        "phones": list(offer.phones),
+        "next_dates": offer.next_dates_in_words(today, lang),
+        "hours": offer.hours_in_words(today, lang),
+        "fit": {"why": why or None, "score": round(score, 4), "stale": stale},
+    }
 
 
 @bp.get("/services/<service_id>")
@@ -182,7 +252,7 @@ def service(service_id: str):
     if offer is None:
         raise ApiError(404, None, f"no service with id {service_id!r}")
     provider = cat.providers[offer.provider_id].as_record(lang)
-    return jsonify(index.mapper.service(offer.as_record(lang), provider))
+    return jsonify(index.mappers[lang].service(offer.as_record(lang), provider))
 
 
 @bp.get("/organizations")
@@ -192,12 +262,13 @@ def organizations():
     page, per_page = _paging()
     ids = list(index.organizations.values())
     chosen = ids[(page - 1) * per_page: page * per_page]
-    contents = [_organization_list_item(index, cat.providers[p].as_record(lang)) for p in chosen]
+    contents = [_organization_list_item(index, cat.providers[p].as_record(lang), lang)
+                for p in chosen]
     return jsonify(_page(contents, len(ids), page, per_page))
 
 
-def _organization_list_item(index: _Index, provider: dict) -> dict:
-    full = index.mapper.organization(provider)
+def _organization_list_item(index: _Index, provider: dict, lang: str) -> dict:
+    full = index.mappers[lang].organization(provider)
     return {k: v for k, v in full.items() if not isinstance(v, list)}
 
 
@@ -210,9 +281,9 @@ def organization(organization_id: str):
     if provider is None:
         raise ApiError(404, None, f"no organization with id {organization_id!r}")
     offers = cat.offers_by_ids(cat.provider_offer_ids(provider_id))
-    services = [index.mapper.service(offers[i].as_record(lang), full=False)
-                for i in sorted(offers)]
-    return jsonify(index.mapper.organization(provider.as_record(lang), services))
+    mapper = index.mappers[lang]
+    services = [mapper.service(offers[i].as_record(lang), full=False) for i in sorted(offers)]
+    return jsonify(mapper.organization(provider.as_record(lang), services))
 
 
 @bp.get("/service_at_locations")
@@ -239,7 +310,8 @@ def service_at_location(at_location_id: str):
 
 def _at_location(cat: Catalogue, index: _Index, offer: Offer, n: int, lang: str) -> dict:
     record = offer.as_record(lang)
-    return index.mapper.service_at_location(record, record["locations"][n], with_service=True)
+    return index.mappers[lang].service_at_location(record, record["locations"][n],
+                                                   with_service=True)
 
 
 @bp.get("/taxonomies")
@@ -308,12 +380,12 @@ def http_error(error: HTTPException):
         response = error_response(429, f"Too many requests. Please come back in {retry} "
                                        f"seconds.", retry_after=retry)
         response.headers["Retry-After"] = str(retry)
-        return response
+        return cors(response)
     messages = {404: "no such endpoint", 405: "only GET is allowed"}
     response = error_response(error.code or 500, messages.get(error.code, error.description or ""))
     if error.code == 405:
         response.headers["Allow"] = "GET, HEAD, OPTIONS"
-    return response
+    return cors(response)
 
 
 def _current_limit():
@@ -332,6 +404,7 @@ def retry_after() -> int:
 
 @bp.after_request
 def cors(response):
+    """Any site may read every answer, errors included (an app must see its 404 and 429)."""
     response.headers["Access-Control-Allow-Origin"] = "*"
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
@@ -339,7 +412,8 @@ def cors(response):
         response.headers["Access-Control-Max-Age"] = "86400"
     response.headers["Access-Control-Expose-Headers"] = ("Retry-After, X-RateLimit-Limit, "
                                                          "X-RateLimit-Remaining, X-RateLimit-Reset")
-    response.headers.add("Vary", "Origin")
+    if "Origin" not in response.headers.get_all("Vary"):
+        response.headers.add("Vary", "Origin")
     limit = _current_limit()
     if limit is not None:
         response.headers["X-RateLimit-Limit"] = str(limit.limit.amount)

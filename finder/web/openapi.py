@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from functools import cache
 
+from finder.i18n import t
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS
-from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS
+from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS, WHY_ORDER
+from finder.wording import RELAXED, WHY
 
 S = {"type": "string"}
 NUM = {"type": "number"}
@@ -27,6 +29,10 @@ def obj(required: str, **properties) -> dict:
     return {"type": "object", "required": required.split(), "additionalProperties": False,
             "properties": properties}
 
+
+WHY_TEXT = ("Why the offer is shown when a district was searched (null otherwise), as the "
+            "results list says it in display.where: "
+            + "; ".join(f"{why}: {t('en', WHY[why], district='…')}" for why in WHY_ORDER) + ".")
 
 SERVICE_LIST = dict(
     id=S, organization_id=S, name=S, alternate_name=S, description=S, url=S, email=S,
@@ -67,6 +73,45 @@ SCHEMAS = {
                         organization_identifiers=many("OrganizationIdentifier"),
                         attributes=many("Attribute"), services=many("ServiceList")),
     "ServiceList": obj("id name status", **SERVICE_LIST),
+    "Display": obj(
+        "offer_id url name summary translated ages cost languages where address district map "
+        "phones next_dates hours fit",
+        offer_id={**S, "description": "The offer's id in the catalogue (as in its page's address)."},
+        url={**S, "description": "The offer's page on the website, in the language asked."},
+        name=S, summary=S,
+        translated={"type": "boolean", "description": "Whether name and summary are in the "
+                                                      "language asked (else German)."},
+        ages={**S, "description": "For whom, in words: \"3–6 Jahre\", «3–6 лет»."},
+        cost={"type": ["string", "null"], "description": "\"free\" in the language asked, or "
+                                                         "what it costs."},
+        languages={"type": "array", "items": S, "description": "The languages spoken there, "
+                                                               "named in the language asked."},
+        where={"type": "array", "items": S, "description": "Why and how it is near, as the "
+                                                           "results list says it."},
+        address={"type": ["string", "null"]}, district={"type": ["string", "null"]},
+        map={"type": "boolean", "description": "Whether the place has coordinates (a pin); "
+                                               "a place without them shows none."},
+        phones={"type": "array", "items": S},
+        next_dates={"type": "array", "items": S, "description": "The next sessions, never on a "
+                                                                "public holiday or closed day."},
+        hours={"type": "array", "items": S, "description": "The opening hours in words."},
+        fit=ref("Fit")),
+    "Fit": obj("why score stale", why={"type": ["string", "null"], "enum": [*WHY_ORDER, None],
+                                       "description": WHY_TEXT},
+               score={**NUM, "minimum": 0,
+                      "description": "How well the offer answers the search words, higher is "
+                                     "better (0 without words); the list is already in the "
+                                     "search's order."},
+               stale={**BOOL, "description": "Not checked for over a year: the results list "
+                                             "asks to call before going."}),
+    "Helpline": obj("phone name for hours", phone=S, name=S, hours=S,
+                    **{"for": {**S, "description": "Who it is for."}}),
+    "ServiceListItem": obj("id name status display", **SERVICE_LIST, phones=many("Phone"),
+                           languages=many("Language"), cost_options=many("CostOption"),
+                           service_at_locations=many("ServiceAtLocationOfService"),
+                           display={**ref("Display"),
+                                    "description": "What a results list shows, in words in the "
+                                                   "language asked (not part of HSDS)."}),
     "ServiceAtLocationOfService": obj("id", id=S, service_id=S, location_id=S,
                                       location=ref("Location")),
     "Service": obj("id name status", **SERVICE_LIST, phones=many("Phone"),
@@ -154,8 +199,9 @@ def by_id(name: str) -> list:
 
 RELAXED_CODES = [step for step, _ in RELAXATIONS]
 RELAXED_TEXT = ("When nothing matched the exact search, the filters relaxed to find something, in "
-                "the order they were tried: " + "; ".join(
-                    f"{step} relaxes {name}" for step, name in RELAXATIONS) + ".")
+                "the order they were tried (relaxed_words says the same in the language asked): "
+                + "; ".join(f"{step}: {t('en', RELAXED[step])} (relaxes {name})"
+                            for step, name in RELAXATIONS) + ".")
 
 
 @cache
@@ -184,10 +230,17 @@ def document(server: str, districts: list[str]) -> dict:
             "/": get("about", [], obj("version profile openapi_url", version=S, profile=S,
                                       openapi_url=S), {}),
             "/services": get("list services", search, page_of(
-                "ServiceList", relaxed={"type": "array", "items": {"type": "string",
-                                                                   "enum": RELAXED_CODES},
-                                        "description": RELAXED_TEXT},
-                suggestion={"type": ["string", "null"]})),
+                "ServiceListItem", relaxed={"type": "array", "items": {"type": "string",
+                                                                       "enum": RELAXED_CODES},
+                                            "description": RELAXED_TEXT},
+                relaxed_words={"type": "array", "items": S},
+                suggestion={"type": ["string", "null"]},
+                district={"type": ["string", "null"], "description": "The district searched in: "
+                          "the one asked for, or one named in the words."},
+                emergency={**BOOL, "description": "The words are about violence, abuse, self-harm "
+                           "or an acute crisis: show helplines on top, as the website does."},
+                helplines={**many("Helpline"), "description": "The emergency numbers when "
+                           "emergency is true (else empty), in the language asked."})),
             "/services/{id}": get("get service", [*by_id("service"), LANG], ref("Service"),
                                   {**ERRORS, **NOT_FOUND}),
             "/organizations": get("list organizations", [LANG, *PAGING],
