@@ -18,7 +18,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot import render
+from bot import reminders, render
 from bot.common import finder, lang_of, settings
 from bot.i18n import N_, t
 from finder import clock, wording
@@ -40,7 +40,8 @@ async def show_offer(update: Update, context: ContextTypes.DEFAULT_TYPE, offer_i
         await update.effective_chat.send_message(
             t(lang, "Dieses Angebot gibt es nicht mehr. Bitte suchen Sie neu: /start"))
         return
-    text, markup = render.offer(catalogue, offer, lang, clock.today())
+    remind = reminders.can_remind(offer, finder(context).moment())
+    text, markup = render.offer(catalogue, offer, lang, clock.today(), remind=remind)
     await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML,
                                              reply_markup=markup)
 

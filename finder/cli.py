@@ -284,7 +284,7 @@ def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import DEFAULT_API_URL, build, check_token, run
+    from bot.app import DEFAULT_API_URL, build, check_token, run, staff_chat_id
     from finder.catalogue import CatalogueMissing, live
 
     data = config.data_dir(data_dir)
@@ -311,7 +311,12 @@ def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db
             "Telegram rejected the token in TELEGRAM_BOT_TOKEN. Check it with @BotFather.") from None
     except NetworkError as error:
         raise click.ClickException(f"cannot reach the Bot API at {api_url}: {error}") from None
-    app = build(token, data, Path(chats_db) if chats_db else data / "bot-chats.db", api_url)
+    try:
+        staff = staff_chat_id(os.environ.get("TELEGRAM_STAFF_CHAT_ID", ""))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    app = build(token, data, Path(chats_db) if chats_db else data / "bot-chats.db", api_url,
+                staff_chat=staff)
     run(app, webhook_url=webhook_url, listen=listen, port=port)
 
 

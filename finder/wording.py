@@ -75,6 +75,32 @@ WHEELCHAIR = {
 """Wheelchair access: yes, no, and not known, each said as such."""
 
 
+KEEP_LANGUAGE = N_("Weiter auf Deutsch")
+"""Said in the language a family wrote in when the page or the chat speaks another: the
+offer to read on in it (the website's one line, the bot's button)."""
+
+BOT_PRIVACY = (
+    N_("Im Telegram-Bot speichern wir Ihre Sprache, die Altersgruppe Ihres Kindes und Ihren "
+       "Stadtteil, damit Sie nicht jedes Mal neu wählen müssen. Nach %(days)d Tagen ohne "
+       "Nutzung löschen wir das automatisch. Ihre Nachrichten speichern wir nicht."),
+    N_("Wenn Sie Ihren Standort teilen, suchen wir nur den Stadtteil heraus. Den Standort "
+       "selbst speichern wir nicht."),
+    N_("Wenn Sie mit einer Person schreiben (/person), geben wir Ihre Nachrichten in die "
+       "Telegram-Gruppe der Beratung der Stadt weiter – nur mit einer Fallnummer, ohne Ihren "
+       "Namen, Benutzernamen oder Ihre Telefonnummer. Dort stehen sie dann bei Telegram. Wir "
+       "selbst speichern nur die Fallnummer und zu welchem Chat sie gehört. Das löschen wir, "
+       "sobald Sie oder die Beratung das Gespräch beenden, spätestens nach %(case_days)d Tagen."),
+    N_("Wenn Sie sich an einen Termin erinnern lassen, speichern wir nur diesen Chat, das "
+       "Angebot und das Datum. Das löschen wir, sobald die Erinnerung geschickt ist, der "
+       "Termin vorbei ist oder ausfällt."),
+    N_("Mit /forget löschen Sie sofort alles: Ihre Einstellungen, ein offenes Gespräch und "
+       "Ihre Erinnerungen."),
+    N_("Suchen, die nichts gefunden haben, zählen wir ohne jeden Bezug zu Ihnen: nur die "
+       "Suchwörter, die Filter und die Kalenderwoche. So sieht die Stadt, welche Angebote "
+       "fehlen."),
+)
+"""What the bot stores, said exactly: its /privacy and the website's privacy page."""
+
 EMERGENCY_TITLE = N_("Hilfe sofort – Tag und Nacht")
 EMERGENCY_INTRO = N_("Sie sind nicht allein. Hier hilft man Ihnen sofort, kostenlos und auf "
                      "Wunsch ohne Namen:")

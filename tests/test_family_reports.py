@@ -63,6 +63,9 @@ def test_a_report_from_the_offer_page_keeps_nothing_about_the_family(data, caplo
     # The text box starts empty (the offer page's own names do not leak into it).
     assert re.search(r'<textarea id="report-text"[^>]*></textarea>', html)
     form = form_of(html, f"/de/offer/{OFFER}/report")
+    # A short number may turn up by chance in a build's binary files: what counts is that
+    # the report adds no trace.
+    before = every_stored_byte(data)
     sent = client.post(f"/de/offer/{OFFER}/report", headers=identifying_headers(), data=form | {
         "reason": "wrong_phone",
         "text": f"Nummer geht nicht. Ich bin {MARKER.lower()}@example.org, "
@@ -76,7 +79,7 @@ def test_a_report_from_the_offer_page_keeps_nothing_about_the_family(data, caplo
     assert report.text == "Nummer geht nicht. Ich bin […], ruft mich an: […]. Seit 01.12.2026 zu."
     stored = every_stored_byte(data)
     for trace in (MARKER, MARKER.lower(), "203.0.113.77", "4711"):
-        assert trace.encode() not in stored, trace
+        assert stored.count(trace.encode()) == before.count(trace.encode()), trace
         assert trace not in caplog.text, trace
 
 

@@ -189,13 +189,13 @@ def test_the_bot_says_that_nothing_fits_and_gives_the_family_office_as_buttons(b
     assert "No offer matches exactly" in text
     assert "+49 69 90009 106" in text          # the family office's phone, in the message too
     data = [b["callback_data"] for b in buttons(reply)]
-    assert "k:familienbuero" in data and "h:familienbuero" in data
+    assert "n:familienbuero" in data and "z:familienbuero" in data
     # The phone as a contact card: one tap calls.
-    card = press(bot, 5102, "k:familienbuero", lang="en", method="sendContact")
+    card = press(bot, 5102, "n:familienbuero", lang="en", method="sendContact")
     assert card["params"]["phone_number"] == "+49 69 90009 106"
     assert card["params"]["first_name"]
     # The hours at once, over the chat.
-    hours = press(bot, 5102, "h:familienbuero", lang="en", method="answerCallbackQuery")
+    hours = press(bot, 5102, "z:familienbuero", lang="en", method="answerCallbackQuery")
     assert hours["params"]["show_alert"] in (True, "true", "True")
     assert "08:30" in hours["params"]["text"]
 
@@ -205,7 +205,7 @@ def test_the_bot_shows_no_such_note_when_the_need_is_answered(bot):
 
     reply = say(bot, 5103, "Hebamme")
     assert "Kein Angebot passt genau" not in reply["params"]["text"]
-    assert not [b for b in buttons(reply) if b["callback_data"].startswith(("k:", "h:"))]
+    assert not [b for b in buttons(reply) if b["callback_data"].startswith(("n:", "z:"))]
 
 
 # --- unmet demand from the fit -----------------------------------------------------------

@@ -199,6 +199,16 @@ def test_a_crisis_line_is_always_reachable_not_a_weekend_activity(catalogue):
     assert saturday.open_weekends and not saturday.always_reachable
 
 
+def test_only_sessions_a_family_goes_to_have_dates_to_be_reminded_of(catalogue):
+    """Phone hours, online hours and home visits are not a date to keep."""
+    tuesday = [weekly(["TU"], "09:30", "11:00")]
+    assert offer(schedules=tuesday).has_sessions
+    for kind in ("phone", "online", "at_home", "outreach", "accompanying"):
+        assert not offer(schedules=tuesday, attending_type=kind).has_sessions
+    assert not catalogue.offer("kinderschutz-notruf").has_sessions
+    assert not catalogue.offer("hebammenvermittlung").has_sessions
+
+
 def test_outreach_in_schools_is_not_a_home_visit(catalogue):
     assert catalogue.offer("zahnprophylaxe-kita").attending_type == "outreach"
     assert catalogue.offer("familienhebammen").attending_type == "at_home"

@@ -106,7 +106,7 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         "attending_type": attending,
         "service_areas": service_areas,
         "locations": locations,
-        "schedules": _check_schedules(c, raw, what),
+        "schedules": check_schedules(c, raw, what),
         "schedule_description": c.text(raw, "schedule_description", what, required=False),
         "free": free,
         "fees_description": fees,
@@ -372,7 +372,8 @@ def _district_of_postal_code(c: Checker, item: Mapping, districts: set[str], wha
     return ""
 
 
-def _check_schedules(c: Checker, raw: Mapping, what: str) -> list[dict]:
+def check_schedules(c: Checker, raw: Mapping, what: str) -> list[dict]:
+    """The schedules of an offer (and of the staff behind the bot's /person), each checked."""
     items = raw.get("schedules") or []
     if not isinstance(items, list):
         c.problem(c.line_of(raw, "schedules"), f"schedules of {what} must be a list")

@@ -365,6 +365,13 @@ class Offer:
         return any(s.around_the_clock for s in self.schedules)
 
     @property
+    def has_sessions(self) -> bool:
+        """Whether its dates are sessions a family goes to (a group, a course, an open
+        consultation on site), not the hours in which a phone or online line answers or home
+        visits are arranged: only such a date is one to be reminded of."""
+        return self.attending_type == "in_person" and not self.always_reachable
+
+    @property
     def open_weekends(self) -> bool:
         return any(s.on_weekend for s in self.schedules)
 

@@ -150,6 +150,7 @@ class NeedVocabulary:
             for name in (district_id, district["name"], *(district.get("names") or {}).values()):
                 self.districts[fold(name)] = district_id
         self._fuzzy: dict[str, set[str]] | None = None
+        self._keys: dict[str, frozenset[str]] | None = None
 
     def _add_words(self, words: dict[str, list[str]], meaning: Meaning, known: set[str]) -> None:
         for lang, items in words.items():
@@ -166,6 +167,19 @@ class NeedVocabulary:
                     if len(t) >= 4:
                         known.add(fold(t))
                         self.spellings.setdefault(fold(t), t)
+
+    def language_of_word(self, token: str, candidates, latin: bool = False) -> str | None:
+        """The one language among candidates whose families' words for a need, topic or
+        phase include this word (with latin: the vocabulary's Latin spellings of Russian,
+        Ukrainian, Arabic and Persian words); None when none or several do. Evidence for
+        finder.search.language."""
+        if self._keys is None:
+            self._keys = {lang: frozenset(k for bucket in entries.values() for entry in bucket
+                                          for k in entry.keys)
+                          for lang, entries in self._entries.items()}
+        found = [lang for lang in candidates
+                 if (fold(token) if latin else key(token, lang)) in self._keys.get(lang, ())]
+        return found[0] if len(found) == 1 else None
 
     # --- typos ----------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from finder import wording
 from finder.catalogue import live
 from finder.content import DEFAULT_TOWN
 from finder.coordinator import demand, proposals
-from finder.i18n import N_
+from finder.i18n import N_, t
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, RTL, TOPIC_IDS
 from finder.search import PAGE_SIZE, SEARCH_PARAMETERS, Query, QueryError
 from finder.web import api, formtokens
@@ -172,6 +172,17 @@ def search():
     return body
 
 
+def language_offer(cat, text: str) -> dict | None:
+    """When the search text is clearly in another of the town's languages than the page:
+    that language and the words that offer it, in it. Never a redirect: the family
+    chooses."""
+    written = cat.language_of(text, g.lang) if text else None
+    if written is None or written == g.lang or written not in offered_languages():
+        return None
+    return {"lang": written, "dir": "rtl" if written in RTL else "ltr",
+            "text": t(written, wording.KEEP_LANGUAGE)}
+
+
 def _render_search(cat, partial: bool) -> tuple[str, int]:
     try:
         query = query_from_args()
@@ -184,7 +195,8 @@ def _render_search(cat, partial: bool) -> tuple[str, int]:
         return render_template("bad_request.html", parameter="page",
                                message=_("Diese Seite gibt es nicht.")), 404
     context = dict(catalogue=cat, query=query, results=results, phases=PHASE_IDS,
-                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, partial=partial)
+                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, partial=partial,
+                   switch=language_offer(cat, query.text))
     if partial:
         return render_template("partials/results.html", **context), 200
     return render_template("results.html", **context), 200
@@ -285,7 +297,16 @@ def emergency():
 
 @bp.route("/<any(imprint, privacy, accessibility):name>")
 def plain(name: str):
+    if name == "privacy":
+        return render_template("privacy.html", **bot_privacy())
     return render_template(f"{name}.html")
+
+
+def bot_privacy() -> dict:
+    """What the town's Telegram bot stores, in the words of its /privacy (and its days)."""
+    from bot.storage import CASE_DAYS, EXPIRY_DAYS
+
+    return {"bot_privacy": wording.BOT_PRIVACY, "bot_days": EXPIRY_DAYS, "bot_case_days": CASE_DAYS}
 
 
 @root.route("/")
