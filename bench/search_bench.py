@@ -89,8 +89,13 @@ def generate(size: int, target: Path, seed: int = 7) -> None:
 
     rng = random.Random(seed)
     bundled = load(ROOT / "content")
-    shutil.copytree(ROOT / "content", target, ignore=shutil.ignore_patterns("providers", "translations"))
+    shutil.copytree(ROOT / "content", target,
+                    ignore=shutil.ignore_patterns("providers", "translations", "situations.yaml"))
     (target / "providers").mkdir()
+    bundled_situations = (yaml.safe_load((ROOT / "content" / "situations.yaml").read_text(
+        encoding="utf-8")) or {}).get("situations") or {} \
+        if (ROOT / "content" / "situations.yaml").exists() else {}
+    situations: dict[str, dict] = {}
     sentences: dict[str, list[str]] = {}
     for offer in bundled.offers:
         parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+", " ".join(offer["description"]
@@ -143,9 +148,16 @@ def generate(size: int, target: Path, seed: int = 7) -> None:
                 offer["translations"] = {
                     lang: {k: v for k, v in texts.items() if k in offer or k == "name"}
                     for lang, texts in base["translations"].items()}
+            if base["id"] in bundled_situations:
+                # The situations of the bundled offer: as much text to index as it has.
+                situations[offer["id"]] = bundled_situations[base["id"]]
             provider["offers"].append(offer)
         (target / "providers" / f"{provider['id']}.yaml").write_text(
             yaml.safe_dump(provider, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if situations:
+        (target / "situations.yaml").write_text(
+            yaml.safe_dump({"situations": situations}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
 
 
 def change_one_provider(content: Path) -> tuple[Path, str]:

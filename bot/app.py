@@ -26,8 +26,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import details, render, search_flow, settings
-from bot.common import Finder, lang_of
+from bot import details, handover, reminders, render, search_flow, settings
+from bot.common import Finder, is_staff, lang_of
 from bot.common import settings as chat_settings
 from bot.i18n import t
 from bot.storage import ChatStore
@@ -74,8 +74,17 @@ CALLBACKS = {
     render.RADIUS: search_flow.on_radius,
     render.OFFER: details.on_offer,
     render.MAP: details.on_map,
+    render.WRONG: details.on_wrong,
+    render.REPORTED: details.on_reported,
+    render.CALL: details.on_call,
+    render.HOURS: details.on_hours,
     render.LANG: settings.on_language,
     render.FORGET: settings.on_forget,
+    render.KEEP: settings.on_keep,
+    render.PERSON: handover.on_person,
+    render.REMIND: reminders.on_remind,
+    render.REMIND_AT: reminders.on_remind_at,
+    render.UNREMIND: reminders.on_unremind,
 }
 
 
@@ -89,6 +98,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # cannot write there, so we say how to open the offer.
         await query.answer(t(lang_of(update, context),
                              "Bitte öffnen Sie den Chat mit uns und tippen Sie /start."))
+        return
+    if is_staff(update, context):
+        await handover.on_staff_button(update, context, query.data or "")
         return
     try:
         if handler is None:
@@ -136,25 +148,36 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def build(token: str, data_dir: Path, chats_db: Path, api_url: str = DEFAULT_API_URL,
-          concurrent: int = 32) -> Application:
-    """The Application with every handler, talking to the Bot API at api_url."""
+          concurrent: int = 32, staff_chat: int | None = None) -> Application:
+    """The Application with every handler, talking to the Bot API at api_url; staff_chat is
+    the Telegram group of the town's staff that /person hands families over to."""
     app = (ApplicationBuilder().token(token).base_url(api_url)
            .rate_limiter(RetryingLimiter()).concurrent_updates(concurrent)
-           .post_init(_post_init).post_shutdown(_post_shutdown).build())
-    app.bot_data["finder"] = Finder(Path(data_dir), ChatStore(Path(chats_db)))
-    app.add_handler(CommandHandler("start", start))
-    app.add_handler(CommandHandler("language", settings.ask_language))
-    app.add_handler(CommandHandler("help", settings.help_command))
-    app.add_handler(CommandHandler("privacy", settings.privacy_command))
-    app.add_handler(CommandHandler("forget", settings.forget_command))
-    app.add_handler(CommandHandler("sos", settings.emergency_command))
+           .post_init(_post_init).post_stop(reminders.stop).post_shutdown(_post_shutdown)
+           .build())
+    app.bot_data["finder"] = Finder(Path(data_dir), ChatStore(Path(chats_db)), staff_chat)
+    # The staff chat: replies to the bot's case messages go to the family; nothing else
+    # said there is a family's question.
+    staff = filters.Chat(chat_id=staff_chat) if staff_chat is not None else None
+    family = ~staff if staff is not None else filters.ALL
+    if staff is not None:
+        app.add_handler(MessageHandler(staff & filters.REPLY & filters.TEXT & ~filters.COMMAND
+                                       & filters.UpdateType.MESSAGE, handover.staff_reply))
+    commands = {"start": start, "language": settings.ask_language, "help": settings.help_command,
+                "privacy": settings.privacy_command, "forget": settings.forget_command,
+                "sos": settings.emergency_command, "person": handover.person_command}
+    for name, handler in commands.items():
+        app.add_handler(CommandHandler(name, handler, filters=family))
     app.add_handler(CallbackQueryHandler(on_button))
     app.add_handler(InlineQueryHandler(details.inline_query))
     # Messages and edited messages of people; posts in channels the bot was added to
     # are not questions and get no answer.
-    people = filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE
+    people = (filters.UpdateType.MESSAGE | filters.UpdateType.EDITED_MESSAGE) & family
     app.add_handler(MessageHandler(people & filters.TEXT & ~filters.COMMAND,
                                    search_flow.free_text))
+    # A shared location, once (a live location's updates come as edited messages).
+    app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & family & filters.LOCATION,
+                                   search_flow.on_location))
     app.add_handler(MessageHandler(people & filters.COMMAND, settings.help_command))
     app.add_error_handler(on_error)
     return app
@@ -163,13 +186,31 @@ def build(token: str, data_dir: Path, chats_db: Path, api_url: str = DEFAULT_API
 async def _post_init(app: Application) -> None:
     await app.bot.set_my_commands([
         BotCommand("start", "Suche starten"), BotCommand("language", "Sprache / Language"),
+        BotCommand("person", "Mit einer Person schreiben"),
         BotCommand("help", "Hilfe"), BotCommand("privacy", "Datenschutz"),
         BotCommand("forget", "Meine Daten löschen"),
     ])
+    reminders.start(app)
 
 
 async def _post_shutdown(app: Application) -> None:
     app.bot_data["finder"].store.close()
+
+
+def staff_chat_id(value: str) -> int | None:
+    """TELEGRAM_STAFF_CHAT_ID: the staff group's chat id (a negative number, as Telegram
+    gives it for groups), or None when it is not set (then /person gives phone numbers)."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number == 0:
+        raise ValueError(f"TELEGRAM_STAFF_CHAT_ID must be the staff group's chat id, a number "
+                         f"like -1001234567890, not {value!r}")
+    return number
 
 
 async def check_token(token: str, api_url: str) -> None:

@@ -19,7 +19,16 @@ MAX_CALLBACK = 64
 PAGE_SIZE = 5
 
 # Callback-data prefixes: one letter, a colon, a value.
-AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE, RADIUS = "a d t p o m l f c r".split()
+AGE, DISTRICT, TOPIC, PAGE, OFFER, MAP, LANG, FORGET, CHANGE = "a d t p o m l f c".split()
+RADIUS = "u"
+"""How far the family would travel (u:<km> or u:all, Umkreis)."""
+WRONG, REPORTED = "w", "y"
+"""An offer's "Stimmt etwas nicht?" (w:<offer>) and the reason chosen (y:<n><offer>)."""
+CALL, HOURS = "n", "z"
+"""A first-contact place's phone as a contact card (Nummer), and its opening hours (Zeiten)."""
+KEEP, PERSON, REMIND, REMIND_AT, UNREMIND = "k h r s x".split()
+"""Keep the language written in, write with a person, remind of a date (the date chosen,
+the reminder deleted)."""
 OPEN = "+"
 """Before a place id in a district button: show the places inside it (Ortsteile)."""
 
@@ -33,6 +42,14 @@ AGE_GROUPS = {
     "10": (N_("10 bis 16 Jahre"), (10, 11, 12, 13, 14, 15)),
     "16": (N_("16 Jahre und älter"), (16, 17, 18, 19, 20, 21, 22, 23, 24, 25)),
 }
+
+
+def nothing_fits(found: Results) -> bool:
+    """Whether the answer is an honest "nothing fits exactly": the search's own fit is not
+    strong (finder.search.fit: partial or none). Such answers offer a person."""
+    return not found.exact
+
+
 class StaleButton(Exception):
     """A button whose data we do not know (any more): an old message, a changed catalogue,
     or forged data. The family is told so; any other error is a bug and is logged."""
@@ -86,8 +103,12 @@ def district_question(catalogue, lang: str, within: str | None = None) -> tuple[
     buttons = [(p.name_in(lang) + (" …" if places.parts(p.id) else ""),
                 data(DISTRICT, (OPEN if places.parts(p.id) else "") + p.id)) for p in choices]
     rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    question = t(lang, "Wo wohnen Sie?") if places.nested else \
-        t(lang, "In welchem Stadtteil wohnen Sie?")
+    if places.nested:
+        question = t(lang, "Wo wohnen Sie?")
+    else:
+        question = t(lang, "In welchem Stadtteil wohnen Sie?") + "\n" + t(
+            lang, "Sie können auch Ihren Standort teilen (📎 → Standort): Dann suche ich den "
+                  "Stadtteil heraus.")
     return question, keyboard(rows)
 
 
@@ -105,12 +126,22 @@ def topic_question(catalogue, lang: str, topics) -> tuple[str, InlineKeyboardMar
     return t(lang, "Welches Thema?"), keyboard(rows)
 
 
-def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMarkup]:
-    """Up to five offers as short cards, with buttons for details, paging and filters."""
+def results(catalogue, found: Results, lang: str, today: dt.date, keep: str | None = None,
+            person: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """Up to five offers as short cards, with buttons for details, paging and filters.
+    When nothing fits exactly, it says so and shows first the places that help with any
+    question (their phone and hours as buttons), then the offers as related ones.
+    `keep`: the language the family wrote in, offered to keep; `person`: a button to
+    write with a person (on honest "nothing fits" and crisis answers)."""
     q = found.query
-    count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
     lines = emergency_lines(catalogue, lang) if found.emergency else []
-    lines.append(f"<b>{html.escape(count)}</b>")
+    if found.exact:
+        count = tn(lang, "%(num)d Angebot gefunden", "%(num)d Angebote gefunden", found.total)
+        lines.append(f"<b>{html.escape(count)}</b>")
+    else:
+        lines.extend(no_fit_lines(found, lang, today))
+    if person and nothing_fits(found):
+        lines.append(html.escape(t(lang, NOTHING_FITS)))
     if found.suggestion:
         lines.append(f"{html.escape(t(lang, 'Meinten Sie:'))} <i>{html.escape(found.suggestion)}</i>?")
     if found.relaxed:
@@ -120,6 +151,10 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
         place = catalogue.places.get(key)
         return place.name_in(lang) if place else key
 
+    if not found.exact and found.hits:
+        related = tn(lang, "%(num)d verwandtes Angebot – es passt nicht genau",
+                     "%(num)d verwandte Angebote – sie passen nicht genau", found.total)
+        lines.append(f"\n<b>{html.escape(related)}</b>")
     for number, hit in enumerate(found.hits, start=(q.page - 1) * q.page_size + 1):
         facts = [hit.offer.ages_in_words(lang),
                  *wording.where_parts(hit.why, hit.offer, lang, district_name, found.district,
@@ -144,27 +179,75 @@ def results(catalogue, found: Results, lang: str) -> tuple[str, InlineKeyboardMa
               (t(lang, "Thema"), data(CHANGE, "topic"))]
     if found.district:
         change.append((t(lang, "Umkreis"), data(CHANGE, "radius")))
-    return fit("\n".join(lines)), keyboard([detail_row, nav, change])
+    places = [[("📞 " + fit(hit.title, 40), data(CALL, hit.id)),
+               ("🕘 " + t(lang, "Öffnungszeiten"), data(HOURS, hit.id))]
+              for hit in found.first_contact if hit.offer.phones]
+    rows = [*places, detail_row, nav, change]
+    if person:
+        rows.insert(0, [("🙋 " + t(lang, PERSON_BUTTON), data(PERSON, "ask"))])
+    if keep:
+        rows.append([(t(keep, wording.KEEP_LANGUAGE), data(KEEP, keep))])
+    return fit("\n".join(lines)), keyboard(rows)
+
+
+def no_fit_lines(found: Results, lang: str, today: dt.date) -> list[str]:
+    """Nothing fits exactly: said so, then the places that help with any question, each
+    with its phone and opening hours."""
+    if found.query.text:
+        said = t(lang, "Für „%(words)s“ haben wir kein Angebot gefunden, das genau passt.",
+                 words=found.query.text)
+    else:
+        said = t(lang, "Für Ihre Auswahl haben wir kein Angebot gefunden, das genau passt.")
+    lines = [f"<b>{html.escape(t(lang, 'Kein Angebot passt genau'))}</b>", html.escape(said)]
+    if not found.first_contact:
+        return lines
+    lines.append(html.escape(t(lang, "Hier hilft man Ihnen bei jeder Frage weiter und weiß, "
+                                     "wer zuständig ist:")))
+    for hit in found.first_contact:
+        facts = [*hit.offer.phones[:1], *hours(hit.offer, lang, today)]
+        lines.append(f"☎️ <b>{html.escape(hit.title)}</b>\n{html.escape(hit.summary)}\n"
+                     f"<i>{html.escape(' · '.join(facts))}</i>")
+    return lines
+
+
+def hours(offer: Offer, lang: str, today: dt.date) -> list[str]:
+    """When someone is there: around the clock, the opening hours, or the next dates."""
+    if offer.always_reachable:
+        return [t(lang, wording.ALWAYS_REACHABLE)]
+    return offer.hours_in_words(today, lang) or offer.next_dates_in_words(today, lang)
+
+
+NOTHING_FITS = N_("Genau das haben wir nicht gefunden. Eine Person aus der Beratung kann Ihnen "
+                  "weiterhelfen.")
+PERSON_BUTTON = N_("Mit einer Person schreiben")
 
 
 def emergency_lines(catalogue, lang: str) -> list[str]:
     """The national helplines, on top of every search about violence, abuse or a crisis."""
     lines = [f"🆘 <b>{html.escape(t(lang, wording.EMERGENCY_TITLE))}</b>",
              html.escape(t(lang, wording.EMERGENCY_INTRO))]
+    return [*lines, *helpline_lines(catalogue, lang), ""]
+
+
+def helpline_lines(catalogue, lang: str) -> list[str]:
+    """Each national helpline: number, name and when it answers."""
+    lines = []
     for line in catalogue.helplines:
         name = wording.helpline_text(line, "name", lang)
         hours = wording.helpline_text(line, "hours", lang)
         lines.append(f"☎️ <b>{html.escape(line['phone'])}</b> – {html.escape(name)} "
                      f"<i>({html.escape(hours)})</i>")
-    return [*lines, ""]
+    return lines
 
 
 def relaxed_label(step: str, lang: str) -> str:
     return t(lang, wording.RELAXED[step]) if step in wording.RELAXED else step
 
 
-def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, InlineKeyboardMarkup]:
-    """One offer: what, for whom, when, where, cost, languages, contact."""
+def offer(catalogue, offer: Offer, lang: str, today: dt.date,
+          remind: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+    """One offer: what, for whom, when, where, cost, languages, contact; with `remind`, a
+    button to be reminded of one of its next dates."""
     name = offer.text("name", lang)
     description = "\n\n".join(" ".join(paragraph.split()) for paragraph in
                                 offer.text("description", lang).split("\n\n"))
@@ -212,7 +295,29 @@ def offer(catalogue, offer: Offer, lang: str, today: dt.date) -> tuple[str, Inli
     if offer.locations and offer.locations[0].located:
         rows.append([InlineKeyboardButton("📍 " + t(lang, "In der Karten-App öffnen"),
                                           callback_data=data(MAP, offer.id))])
+    if remind and fits_callback(REMIND_AT, f"20000101:{offer.id}"):
+        rows.append([InlineKeyboardButton("🔔 " + t(lang, "Erinnere mich"),
+                                          callback_data=data(REMIND, offer.id))])
+    if len(f"{REPORTED}:0{offer.id}".encode()) <= MAX_CALLBACK:
+        rows.append([InlineKeyboardButton(t(lang, wording.REPORT_TITLE),
+                                          callback_data=data(WRONG, offer.id))])
     return text, InlineKeyboardMarkup(rows)
+
+
+def report_choice(offer: Offer, lang: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The short choice of what is wrong with an offer: one button per reason."""
+    text = (f"<b>{html.escape(t(lang, wording.REPORT_TITLE))}</b>\n"
+            f"{html.escape(offer.text('name', lang))}\n\n"
+            + html.escape(t(lang, "Was stimmt nicht? Ihr Hinweis geht ohne Ihren Namen und ohne "
+                                  "Ihre Chat-Nummer an die Koordinierungsstelle.")))
+    rows = [[(t(lang, words), data(REPORTED, f"{index}{offer.id}"))]
+            for index, words in enumerate(wording.REPORT_REASONS.values())]
+    return text, keyboard(rows)
+
+
+def fits_callback(prefix: str, value: str) -> bool:
+    """Whether a button's data fits Telegram's 64 bytes (an offer's id has no limit)."""
+    return len(f"{prefix}:{value}".encode()) <= MAX_CALLBACK
 
 
 def referral_list(offers: list[Offer], lang: str, asked: int) -> tuple[str, InlineKeyboardMarkup]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import render
-from bot.common import finder, lang_of, settings
-from bot.i18n import LANGUAGES, N_, t
-from bot.storage import EXPIRY_DAYS
+from bot import handover, render
+from bot.common import WRITTEN, finder, lang_of, settings
+from bot.i18n import LANGUAGES, t
+from bot.storage import CASE_DAYS, EXPIRY_DAYS
+from finder import wording
 
 
 async def ask_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -24,10 +25,24 @@ async def on_language(update: Update, context: ContextTypes.DEFAULT_TYPE, value:
     chat = settings(update, context)
     chat.lang = value
     finder(context).store.save(chat)
+    context.chat_data.pop(WRITTEN, None)
     await update.callback_query.answer()
     await update.effective_chat.send_message(t(value, "Ich schreibe Ihnen jetzt auf Deutsch."))
     if chat.age_group is None:
         await ask_age(update, context)
+
+
+async def on_keep(update: Update, context: ContextTypes.DEFAULT_TYPE, value: str) -> None:
+    """The keep-language button: the language the family wrote in becomes the chat's."""
+    if value not in LANGUAGES or value not in finder(context).catalogue().town.get(
+            "languages", LANGUAGES):
+        raise render.StaleButton(value)
+    chat = settings(update, context)
+    chat.lang = value
+    finder(context).store.save(chat)
+    context.chat_data.pop(WRITTEN, None)
+    await update.callback_query.answer()
+    await update.effective_chat.send_message(t(value, "Ich schreibe Ihnen jetzt auf Deutsch."))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,7 +51,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         lang, "Schreiben Sie, was Sie suchen, zum Beispiel „Hebamme“ oder „Deutschkurs“. "
               "Mit /start wählen Sie Alter, Stadtteil und Thema. /language ändert die Sprache, "
               "/privacy erklärt, was wir speichern, /forget löscht alles. "
-              "Im Notfall: /sos zeigt die Notrufnummern."))
+              "Im Notfall: /sos zeigt die Notrufnummern.") + "\n" + t(
+        lang, "Mit einer Person aus der Beratung schreiben: /person"))
 
 
 async def emergency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -46,19 +62,11 @@ async def emergency_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     await update.effective_chat.send_message(render.fit("\n".join(lines)), parse_mode="HTML")
 
 
-UNMET_NOTE = N_("Suchen, die nichts gefunden haben, zählen wir ohne jeden Bezug zu Ihnen: nur "
-                "die Suchwörter, die Filter und die Kalenderwoche. So sieht die Stadt, welche "
-                "Angebote fehlen.")
-
-
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/privacy: what the bot stores, exactly (the website's privacy page says the same)."""
     lang = lang_of(update, context)
-    await update.effective_chat.send_message(t(
-        lang, "Wir speichern nur Ihre Sprache, die Altersgruppe Ihres Kindes und Ihren "
-              "Stadtteil, damit Sie nicht jedes Mal neu wählen müssen. Ihre Nachrichten "
-              "speichern wir nicht. Nach %(days)d Tagen ohne Nutzung löschen wir alles "
-              "automatisch. Mit /forget löschen Sie es sofort.", days=EXPIRY_DAYS)
-        + "\n\n" + t(lang, UNMET_NOTE))
+    await update.effective_chat.send_message("\n\n".join(
+        t(lang, line, days=EXPIRY_DAYS, case_days=CASE_DAYS) for line in wording.BOT_PRIVACY))
 
 
 async def forget_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -75,6 +83,7 @@ async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE, value: s
         raise render.StaleButton(value)
     await update.callback_query.answer()
     if value == "yes":
+        await handover.forget(update, context)
         finder(context).store.forget(update.effective_chat.id)
         context.chat_data.clear()
         await update.effective_chat.send_message(t(lang, "Erledigt. Alles ist gelöscht."))

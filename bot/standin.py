@@ -27,15 +27,68 @@ BOT_USER = {"id": 4242, "is_bot": True, "first_name": "Familienwegweiser",
             "can_read_all_group_messages": False, "supports_inline_queries": True}
 
 
-def load_spec() -> dict[str, dict]:
-    """Method name → {"required": set, "known": set}, from the Bot API specification."""
+def _spec_file() -> dict:
     for path in SPEC_PATHS:
         if path.is_file():
-            methods = json.loads(path.read_text())["methods"]
-            return {name: {"required": {f["name"] for f in m.get("fields", []) if f["required"]},
-                           "known": {f["name"] for f in m.get("fields", [])}}
-                    for name, m in methods.items()}
+            return json.loads(path.read_text())
     raise FileNotFoundError("no Bot API specification found")
+
+
+def load_spec() -> dict[str, dict]:
+    """Method name → {"required": set, "known": set}, from the Bot API specification."""
+    methods = _spec_file()["methods"]
+    return {name: {"required": {f["name"] for f in m.get("fields", []) if f["required"]},
+                   "known": {f["name"] for f in m.get("fields", [])},
+                   "kinds": {f["name"]: f.get("types", []) for f in m.get("fields", [])}}
+            for name, m in methods.items()}
+
+
+def load_types() -> dict[str, dict]:
+    """Type name → its fields ({name: (types, required)}) or its subtypes, from the Bot API
+    specification: the updates the stand-in makes are held to them."""
+    types = {}
+    for name, spec in _spec_file().get("types", {}).items():
+        types[name] = {"subtypes": spec.get("subtypes", []),
+                       "fields": {f["name"]: (f.get("types", []), f["required"])
+                                  for f in spec.get("fields", [])}}
+    return types
+
+
+_PRIMITIVES = {"Integer": int, "String": str, "Boolean": bool, "Float": (int, float),
+               "True": bool}
+
+
+def spec_problems(value, type_name: str, types: dict, path: str = "") -> list[str]:
+    """What in value does not follow the specification's type (unknown or missing fields,
+    wrong kinds of values); empty when it does."""
+    if type_name.startswith("Array of "):
+        if not isinstance(value, list):
+            return [f"{path}: not an array"]
+        return [p for i, item in enumerate(value)
+                for p in spec_problems(item, type_name[len("Array of "):], types, f"{path}[{i}]")]
+    if type_name in _PRIMITIVES:
+        ok = isinstance(value, _PRIMITIVES[type_name]) and \
+            (type_name == "Boolean" or not isinstance(value, bool) or type_name == "True")
+        return [] if ok else [f"{path}: {value!r} is not {type_name}"]
+    spec = types.get(type_name)
+    if spec is None:
+        return [f"{path}: unknown type {type_name}"]
+    if spec["subtypes"]:
+        attempts = [spec_problems(value, sub, types, path) for sub in spec["subtypes"]]
+        return [] if any(not a for a in attempts) else attempts[0]
+    if not isinstance(value, dict):
+        return [f"{path}: not an object of type {type_name}"]
+    problems = [f"{path}.{name}: missing" for name, (_, required) in spec["fields"].items()
+                if required and name not in value]
+    for name, item in value.items():
+        if name not in spec["fields"]:
+            problems.append(f"{path}.{name}: no field of {type_name}")
+            continue
+        kinds = spec["fields"][name][0]
+        attempts = [spec_problems(item, kind, types, f"{path}.{name}") for kind in kinds]
+        if attempts and all(attempts):
+            problems.extend(attempts[0])
+    return problems
 
 
 class Sent(dict):
@@ -46,6 +99,7 @@ class BotApiStandIn:
     def __init__(self, token: str = "123456:TEST", host: str = "127.0.0.1", port: int = 0):
         self.token = token
         self.spec = load_spec()
+        self.types = load_types()
         self.updates: list[dict] = []
         self.fetched_at: dict[int, float] = {}
         self.sent: list[Sent] = []
@@ -79,25 +133,56 @@ class BotApiStandIn:
     def _push(self, update: dict) -> int:
         with self._cond:
             update_id = next(self._ids)
-            self.updates.append({"update_id": update_id, **update})
+            update = {"update_id": update_id, **update}
+            problems = spec_problems(update, "Update", self.types, "update") if self.types else []
+            if problems:
+                raise ValueError(f"the stand-in made an update the Bot API does not: {problems}")
+            self.updates.append(update)
             self._cond.notify_all()
             return update_id
 
     @staticmethod
     def _user(chat_id: int, lang: str | None) -> dict:
-        user = {"id": chat_id, "is_bot": False, "first_name": f"Parent {chat_id}"}
+        """A person: a name and a user name, as Telegram shows them (and the bot must not
+        pass on)."""
+        user = {"id": chat_id, "is_bot": False, "first_name": f"Parent {chat_id}",
+                "last_name": "Family", "username": f"parent_{chat_id}"}
         if lang:
             user["language_code"] = lang
         return user
 
-    def message(self, chat_id: int, text: str, lang: str | None = "de") -> int:
+    @staticmethod
+    def _chat(chat_id: int) -> dict:
+        """A private chat for a positive id (a person's), a supergroup for a negative one."""
+        if chat_id > 0:
+            return {"id": chat_id, "type": "private", "first_name": f"Parent {chat_id}",
+                    "username": f"parent_{chat_id}"}
+        return {"id": chat_id, "type": "supergroup", "title": "Familienbüro – Dienst"}
+
+    def message(self, chat_id: int, text: str, lang: str | None = "de",
+                user_id: int | None = None, reply_to: dict | None = None) -> int:
+        """A text message; in a group, from user_id, and as a reply to one of the bot's
+        messages when reply_to is a call the bot made (its sent message is quoted whole,
+        as Telegram does)."""
         entities = []
         if text.startswith("/"):
             entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        message = {
+            "message_id": next(self._message_ids), "date": int(time.time()),
+            "chat": self._chat(chat_id), "from": self._user(user_id or chat_id, lang),
+            "text": text, **({"entities": entities} if entities else {}),
+        }
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to["result"]
+        return self._push({"message": message})
+
+    def location(self, chat_id: int, latitude: float, longitude: float,
+                 lang: str | None = "de") -> int:
+        """A location the family shares (📎 → Location)."""
         return self._push({"message": {
             "message_id": next(self._message_ids), "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"}, "from": self._user(chat_id, lang),
-            "text": text, **({"entities": entities} if entities else {}),
+            "chat": self._chat(chat_id), "from": self._user(chat_id, lang),
+            "location": {"latitude": latitude, "longitude": longitude},
         }})
 
     def edited_message(self, chat_id: int, text: str, lang: str | None = "de") -> int:
@@ -105,7 +190,7 @@ class BotApiStandIn:
         now = int(time.time())
         return self._push({"edited_message": {
             "message_id": next(self._message_ids), "date": now - 5, "edit_date": now,
-            "chat": {"id": chat_id, "type": "private"}, "from": self._user(chat_id, lang),
+            "chat": self._chat(chat_id), "from": self._user(chat_id, lang),
             "text": text,
         }})
 
@@ -126,12 +211,14 @@ class BotApiStandIn:
         }})
 
     def callback(self, chat_id: int, data: str, message_id: int = 1,
-                 lang: str | None = "de") -> int:
+                 lang: str | None = "de", user_id: int | None = None) -> int:
+        """A button pressed under one of the bot's messages in chat_id (in a group, by
+        user_id)."""
         return self._push({"callback_query": {
-            "id": f"cb{next(self._ids)}", "from": self._user(chat_id, lang),
+            "id": f"cb{next(self._ids)}", "from": self._user(user_id or chat_id, lang),
             "chat_instance": str(chat_id), "data": data,
-            "message": {"message_id": message_id, "date": int(time.time()),
-                        "chat": {"id": chat_id, "type": "private"}, "text": "…"},
+            "message": {"message_id": message_id, "date": int(time.time()), "from": BOT_USER,
+                        "chat": self._chat(chat_id), "text": "…"},
         }})
 
     def inline(self, user_id: int, query: str, lang: str | None = "de") -> int:
@@ -182,6 +269,11 @@ class BotApiStandIn:
                                         f"unknown {sorted(unknown)}"}
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
+        problems = [f"{name}: {problem}" for name, value in params.items()
+                    for problem in self._parameter_problems(method, name, value)]
+        if problems:
+            self.rejected.append((method, "; ".join(problems)))
+            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: {problems}"}
         with self._cond:
             pending = self.retry_after.get(method, 0)
             if pending:
@@ -199,10 +291,21 @@ class BotApiStandIn:
                 self._cond.notify_all()
                 return 403, {"ok": False, "error_code": 403,
                              "description": "Forbidden: bot was blocked by the user"}
+            result = self._result(method, params)
             self.sent.append(Sent(method=method, params=params, at=time.perf_counter(),
-                                  answered=200))
+                                  answered=200, result=result))
             self._cond.notify_all()
-        return 200, {"ok": True, "result": self._result(method, params)}
+        return 200, {"ok": True, "result": result}
+
+    def _parameter_problems(self, method: str, name: str, value) -> list[str]:
+        """A parameter that is an object of the specification (reply_parameters …) is
+        held to its type."""
+        kinds = self.spec[method]["kinds"].get(name, [])
+        objects = [k for k in kinds if k in self.types and k not in _PRIMITIVES]
+        if not objects or not isinstance(value, dict):
+            return []
+        attempts = [spec_problems(value, kind, self.types, name) for kind in objects]
+        return [] if any(not a for a in attempts) else attempts[0]
 
     def _get_updates(self, params: dict) -> list[dict]:
         offset = int(params.get("offset", 0) or 0)
@@ -223,16 +326,19 @@ class BotApiStandIn:
     def _result(self, method: str, params: dict):
         if method == "getMe":
             return BOT_USER
-        if method in ("sendMessage", "sendVenue", "editMessageText"):
+        if method in ("sendMessage", "sendVenue", "sendContact", "editMessageText"):
             message = {
                 "message_id": int(params.get("message_id") or next(self._message_ids)),
                 "date": int(time.time()), "from": BOT_USER,
-                "chat": {"id": int(params.get("chat_id", 0)), "type": "private"},
+                "chat": self._chat(int(params.get("chat_id", 0))),
             }
             if method == "sendVenue":
                 message["venue"] = {"location": {"latitude": float(params["latitude"]),
                                                  "longitude": float(params["longitude"])},
                                     "title": params["title"], "address": params["address"]}
+            elif method == "sendContact":
+                message["contact"] = {"phone_number": params["phone_number"],
+                                      "first_name": params["first_name"]}
             else:
                 message["text"] = params.get("text", "")
             if params.get("reply_markup"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -30,10 +31,16 @@ def main() -> None:
 @main.command()
 @content_option
 @click.option("--coverage", "show_coverage", is_flag=True,
-              help="Also print what is translated: a language x field table.")
-def check(content_dir: str | None, show_coverage: bool) -> None:
+              help="Also print what is translated (a language x field table), how much of it "
+                   "is reviewed, and every translated text whose numbers differ from the "
+                   "German's.")
+@click.option("--outdated", "show_outdated", is_flag=True,
+              help="Also list translations older than their German text: language, id, "
+                   "field and the hash to write as translated_from once translated anew.")
+def check(content_dir: str | None, show_coverage: bool, show_outdated: bool) -> None:
     """Validate all content files and report every problem with file and line."""
     from finder import content
+    from finder.content.reviews import states
 
     root = config.content_dir(content_dir)
     try:
@@ -60,6 +67,35 @@ def check(content_dir: str | None, show_coverage: bool) -> None:
             cells = [f"{done}/{total} ({100 * done // max(total, 1)} %)"
                      for done, total in counts.values()]
             click.echo(f"| {lang} | " + " | ".join(cells) + " |")
+        click.echo("\nOffers per language: reviewed / unreviewed / older than the German / "
+                   "not translated")
+        for lang, counts in states(loaded):
+            click.echo(f"  {lang}: {counts['reviewed']} / {counts['unreviewed']} / "
+                       f"{counts['outdated']} / {counts['missing']}")
+        click.echo(f"\nNumbers that differ from the German ({len(loaded.notes)}): "
+                   "look at each, fix it or say why it is right")
+        for note in loaded.notes:
+            click.echo(f"  {note}")
+        click.echo(f"\nNumbers that differ, explained in the translation files "
+                   f"(numbers_differ, {len(loaded.explained)}):")
+        for note in loaded.explained:
+            click.echo(f"  {note}")
+    if show_outdated:
+        _print_outdated(loaded)
+
+
+def _print_outdated(loaded) -> None:
+    """Each translated text whose German changed since (the model's rule)."""
+    from finder.model import LANGUAGES, Offer, Provider, text_hash
+
+    items = [Provider.from_record(p) for p in loaded.providers] + \
+        [Offer.from_record(o) for o in loaded.offers]
+    found = [(lang, item.id, key, text_hash(getattr(item, key)))
+             for lang in LANGUAGES[1:] for item in items
+             for key in item.outdated_translation(lang)]
+    for row in found:
+        click.echo("\t".join(row))
+    click.echo(f"{len(found)} translated text(s) older than the German")
 
 
 @main.command()
@@ -289,7 +325,7 @@ def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.app import DEFAULT_API_URL, build, check_token, run
+    from bot.app import DEFAULT_API_URL, build, check_token, run, staff_chat_id
     from finder.catalogue import CatalogueMissing, live
 
     data = config.data_dir(data_dir)
@@ -316,7 +352,12 @@ def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db
             "Telegram rejected the token in TELEGRAM_BOT_TOKEN. Check it with @BotFather.") from None
     except NetworkError as error:
         raise click.ClickException(f"cannot reach the Bot API at {api_url}: {error}") from None
-    app = build(token, data, Path(chats_db) if chats_db else data / "bot-chats.db", api_url)
+    try:
+        staff = staff_chat_id(os.environ.get("TELEGRAM_STAFF_CHAT_ID", ""))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    app = build(token, data, Path(chats_db) if chats_db else data / "bot-chats.db", api_url,
+                staff_chat=staff)
     run(app, webhook_url=webhook_url, listen=listen, port=port)
 
 
@@ -621,6 +662,204 @@ def content_verifications(dry_run: bool, content_dir: str | None, data_dir: str 
     verb = "would change" if dry_run else "changed"
     click.echo(f"{len(changes)} offer(s) in {len(files)} file(s) {verb}"
                + ("; run finder check, then commit" if changes and not dry_run else ""))
+
+
+@main.group("translations")
+def translations_group() -> None:
+    """Keep the translation files' reviews (content/translations/<lang>.yaml)."""
+
+
+@translations_group.command("reviewed")
+@click.argument("lang")
+@click.argument("ids", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every provider and offer of the file.")
+@click.option("--by", required=True,
+              help='Who reviewed, honestly: "Ayşe Demir, native speaker" or "second AI review, '
+                   'not yet a native speaker".')
+@click.option("--dry-run", is_flag=True, help="Only list what would be recorded.")
+@content_option
+def translations_reviewed(lang: str, ids: tuple[str, ...], every: bool, by: str, dry_run: bool,
+                          content_dir: str | None) -> None:
+    """Record that the translations of these offers and providers into LANG were checked
+    against the German today: who, when, and the fingerprints of both texts, so that the
+    offer page notices when either changes later."""
+    from finder.content.reviews import ReviewError, write_reviews
+
+    if bool(ids) == every:
+        raise click.UsageError("name the offers and providers, or say --all")
+    root = config.content_dir(content_dir)
+    try:
+        stamps = write_reviews(root, lang, None if every else list(ids), by, clock.today(),
+                               dry_run=dry_run)
+    except ContentError as error:
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException("the content has problems; fix them (finder check), then "
+                                   "record the review") from None
+    except ReviewError as error:
+        raise click.ClickException(str(error)) from None
+    verb = "would record" if dry_run else "recorded"
+    click.echo(f"{verb} the review of {len(stamps)} {lang} translation(s) in "
+               f"translations/{lang}.yaml")
+
+
+@content_group.command("write-back")
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+@content_option
+@data_option
+def content_write_back(dry_run: bool, content_dir: str | None, data_dir: str | None) -> None:
+    """Write the coordinator's decisions into the content: accepted changes of providers
+    (only their lines), confirmations as assured_date, and in the translation files the
+    mark of the German each changed text was translated from. The whole content is
+    checked first; on a problem nothing is written."""
+    from finder.coordinator.changes import WriteBackError, write_back
+
+    root = config.content_dir(content_dir)
+    try:
+        result = write_back(root, config.data_dir(data_dir), dry_run=dry_run)
+    except WriteBackError as error:
+        click.echo(str(error), err=True)
+        click.echo("nothing written: the content would not pass finder check", err=True)
+        sys.exit(1)
+    for file, offer, keys, number in result.written:
+        click.echo(f"{file}: {offer}: {', '.join(keys)} (proposal {number})")
+    for number, why in result.skipped:
+        click.echo(f"proposal {number} not written: {why}", err=True)
+    for lang, offer, key in result.marked:
+        click.echo(f"translations/{lang}.yaml: {offer}: {key} is now older than the German")
+    for change in result.confirmed:
+        click.echo(f"providers/{change.file.name}: {change.offer}: assured_date "
+                   f"{change.old or '(none)'} -> {change.new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{len(result.files)} file(s) {verb}"
+               + ("; see git diff, then finder build and commit" if result.files and not dry_run
+                  else ""))
+
+
+@main.group("providers")
+def providers_group() -> None:
+    """The providers' private links, through which they check their own offers."""
+
+
+@providers_group.command("links")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@data_option
+def providers_links(as_json: bool, data_dir: str | None) -> None:
+    """Each provider's working link (a new one where there is none): the address is
+    town.yaml's public_url. JSON: [{"provider": id, "url": ...}]."""
+    from finder.coordinator import links
+
+    base, providers = _town_and_providers(data_dir)
+    data = config.data_dir(data_dir)
+    found = [{"provider": pid, "url": links.current(data, pid, clock.today()).url(base)}
+             for pid in providers]
+    if as_json:
+        click.echo(json.dumps(found, ensure_ascii=False, indent=1))
+    else:
+        for row in found:
+            click.echo(f"{row['provider']}\t{row['url']}")
+
+
+@providers_group.command("renew")
+@click.argument("provider")
+@data_option
+def providers_renew(provider: str, data_dir: str | None) -> None:
+    """A new link for PROVIDER; the old one stops working."""
+    from finder.coordinator import links
+
+    base, providers = _town_and_providers(data_dir)
+    if provider not in providers:
+        raise click.ClickException(f"there is no provider {provider!r}")
+    click.echo(links.issue(config.data_dir(data_dir), provider, clock.today()).url(base))
+
+
+@providers_group.command("revoke")
+@click.argument("provider")
+@data_option
+def providers_revoke(provider: str, data_dir: str | None) -> None:
+    """Stop PROVIDER's link at once (a new one is made by renew, links or remind)."""
+    from finder.coordinator import links
+
+    count = links.revoke(config.data_dir(data_dir), provider, clock.today())
+    click.echo(f"{count} link(s) of {provider} revoked")
+
+
+@main.command("remind")
+@click.option("--dry-run", is_flag=True, help="Print the messages; send and record nothing.")
+@data_option
+def remind(dry_run: bool, data_dir: str | None) -> None:
+    """E-mail each provider whose offers are due for checking (11 months since the last
+    check, or ending within 30 days) its private link. SMTP from the environment:
+    FINDER_SMTP_HOST, _PORT, _USER, _PASSWORD, _TLS (starttls, ssl or none), _FROM."""
+    import smtplib
+
+    from finder.catalogue import live
+    from finder.coordinator import links, reminders
+
+    base, _ = _town_and_providers(data_dir)
+    data = config.data_dir(data_dir)
+    catalogue = live(data)
+    town, today = catalogue.town, clock.today()
+    try:
+        smtp = None if dry_run else reminders.settings()
+    except reminders.SmtpSettingsError as error:
+        raise click.ClickException(str(error)) from None
+    sender = (smtp.sender if smtp else os.environ.get("FINDER_SMTP_FROM")) or \
+        town.get("corrections_email") or (town.get("imprint") or {}).get("email")
+    if not sender:
+        raise click.ClickException("set FINDER_SMTP_FROM or corrections_email in town.yaml")
+    found = reminders.due(catalogue, data, today)
+    server, sent = None, 0
+    try:
+        for item in (d for d in found if d.address):
+            if dry_run:
+                link = links.latest(data).get(item.provider)
+                soon = (today + dt.timedelta(days=links.RENEW_BEFORE_DAYS)).isoformat()
+                link = link if link and link.valid_on(today) and link.expires >= soon else None
+            else:
+                link = links.current(data, item.provider, today,
+                                     renew_before=links.RENEW_BEFORE_DAYS)
+            mail = reminders.message(item, link, base, town, sender)
+            if dry_run:
+                click.echo(f"To: {mail['To']}\nSubject: {mail['Subject']}\n\n{mail.get_content()}")
+                click.echo("-" * 72)
+                continue
+            if server is None:
+                server = reminders.connect(smtp)
+            server.send_message(mail)
+            reminders.remember(data, item.provider, today)
+            sent += 1
+    except (smtplib.SMTPException, OSError) as error:
+        raise click.ClickException(f"sending failed after {sent} reminder(s): "
+                                   f"{type(error).__name__}: {error}") from None
+    finally:
+        if server is not None:
+            try:
+                server.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+    for item in (d for d in found if not d.address):
+        click.echo(f"{item.provider}: no e-mail address; please call "
+                   f"({', '.join(catalogue.providers[item.provider].phones) or 'no phone'})", err=True)
+    with_address = sum(1 for d in found if d.address)
+    click.echo(f"{with_address} reminder(s) {'to send' if dry_run else 'sent'}"
+               + (f", {len(found) - with_address} provider(s) without an e-mail address"
+                  if len(found) > with_address else ""))
+
+
+def _town_and_providers(data_dir: str | None) -> tuple[str, list[str]]:
+    """The live catalogue's public_url (town.yaml) and provider ids."""
+    from finder.catalogue import CatalogueMissing, live
+
+    try:
+        catalogue = live(config.data_dir(data_dir))
+    except CatalogueMissing as error:
+        raise click.ClickException(str(error)) from None
+    base = catalogue.town.get("public_url")
+    if not base:
+        raise click.ClickException("town.yaml needs public_url: the address providers open "
+                                   "their links at")
+    return base, sorted(catalogue.providers)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 
 class ClockError(ValueError):
@@ -32,3 +33,12 @@ def now() -> dt.datetime:
     current = dt.datetime.now()
     day = today()
     return current if day == current.date() else dt.datetime.combine(day, current.time())
+
+
+def now_in(zone: str) -> dt.datetime:
+    """The moment in a time zone (the town's, an IANA name): on the day FINDER_TODAY fixes,
+    if it is set, at the zone's time of day; else the zone's own date and time."""
+    current = dt.datetime.now(ZoneInfo(zone))
+    if os.environ.get("FINDER_TODAY"):
+        return dt.datetime.combine(today(), current.time(), tzinfo=ZoneInfo(zone))
+    return current

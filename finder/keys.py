@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from finder import private
+
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +36,7 @@ def secret_key(data_dir: str) -> str:
                 pass
             finally:
                 draft.unlink()
+        private.narrow(file)
         found = file.read_text().strip()
         if len(found) >= 32:
             return found

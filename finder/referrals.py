@@ -15,13 +15,12 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
-from finder import keys
+from finder import keys, private
 
 KEEP_DAYS = 30
 MAX_OFFERS = 12
@@ -76,7 +75,7 @@ class Lists:
         return self._key
 
     def _db(self) -> sqlite_utils.Database:
-        db = sqlite_utils.Database(sqlite3.connect(self.path, timeout=5))
+        db = sqlite_utils.Database(private.connect(self.path, timeout=5))
         db.execute("create table if not exists lists (code text primary key, offers text "
                    "not null, lang text not null, made text not null)")
         return db

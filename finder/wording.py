@@ -41,6 +41,19 @@ RELAXED = {
 """What a relaxation step (finder.search.RELAXATIONS) shows instead."""
 
 
+REPORT_REASONS = {
+    "wrong_phone": N_("Die Telefonnummer stimmt nicht"),
+    "closed_moved": N_("Das Angebot gibt es nicht mehr oder es ist umgezogen"),
+    "wrong_times": N_("Die Zeiten stimmen nicht"),
+    "other": N_("Etwas anderes"),
+}
+"""What a family can say is wrong with an offer (finder.coordinator.proposals.REASONS)."""
+REPORT_TITLE = N_("Stimmt etwas nicht?")
+REPORT_THANKS = N_("Danke! Ihr Hinweis ist bei der Koordinierungsstelle angekommen. Sie prüft "
+                   "das Angebot. Wir wissen nicht, wer Sie sind: Deshalb bekommen Sie keine "
+                   "Antwort.")
+
+
 ATTENDANCE = {
     "online": N_("online"),
     "phone": N_("am Telefon"),
@@ -68,6 +81,32 @@ WHEELCHAIR = {
 }
 """Wheelchair access: yes, no, and not known, each said as such."""
 
+
+KEEP_LANGUAGE = N_("Weiter auf Deutsch")
+"""Said in the language a family wrote in when the page or the chat speaks another: the
+offer to read on in it (the website's one line, the bot's button)."""
+
+BOT_PRIVACY = (
+    N_("Im Telegram-Bot speichern wir Ihre Sprache, die Altersgruppe Ihres Kindes und Ihren "
+       "Stadtteil, damit Sie nicht jedes Mal neu wählen müssen. Nach %(days)d Tagen ohne "
+       "Nutzung löschen wir das automatisch. Ihre Nachrichten speichern wir nicht."),
+    N_("Wenn Sie Ihren Standort teilen, suchen wir nur den Stadtteil heraus. Den Standort "
+       "selbst speichern wir nicht."),
+    N_("Wenn Sie mit einer Person schreiben (/person), geben wir Ihre Nachrichten in die "
+       "Telegram-Gruppe der Beratung der Stadt weiter – nur mit einer Fallnummer, ohne Ihren "
+       "Namen, Benutzernamen oder Ihre Telefonnummer. Dort stehen sie dann bei Telegram. Wir "
+       "selbst speichern nur die Fallnummer und zu welchem Chat sie gehört. Das löschen wir, "
+       "sobald Sie oder die Beratung das Gespräch beenden, spätestens nach %(case_days)d Tagen."),
+    N_("Wenn Sie sich an einen Termin erinnern lassen, speichern wir nur diesen Chat, das "
+       "Angebot und das Datum. Das löschen wir, sobald die Erinnerung geschickt ist, der "
+       "Termin vorbei ist oder ausfällt."),
+    N_("Mit /forget löschen Sie sofort alles: Ihre Einstellungen, ein offenes Gespräch und "
+       "Ihre Erinnerungen."),
+    N_("Suchen, die nichts gefunden haben, zählen wir ohne jeden Bezug zu Ihnen: nur die "
+       "Suchwörter, die Filter und die Kalenderwoche. So sieht die Stadt, welche Angebote "
+       "fehlen."),
+)
+"""What the bot stores, said exactly: its /privacy and the website's privacy page."""
 
 EMERGENCY_TITLE = N_("Hilfe sofort – Tag und Nacht")
 EMERGENCY_INTRO = N_("Sie sind nicht allein. Hier hilft man Ihnen sofort, kostenlos und auf "
@@ -104,6 +143,22 @@ def radius_words(km: int, lang: str) -> str:
     from finder.i18n import t
 
     return t(lang, UP_TO_KM, km=format_decimal(km, locale=lang))
+
+
+def district_name(districts: dict, key: str, lang: str) -> str:
+    """A district's name as the town writes it in a language's script (districts.yaml's
+    names: Arabic, Persian, Cyrillic), else its name; the id when it is not known. The
+    website, the desk, the slip and the bot all name districts through this."""
+    district = districts.get(key)
+    if not district:
+        return key
+    return (district.get("names") or {}).get(lang) or district["name"]
+
+
+def district_choices(districts: dict, lang: str) -> list[tuple[str, str]]:
+    """The districts as (id, name) in lang, in that language's alphabetical order."""
+    return sorted(((key, district_name(districts, key, lang)) for key in districts),
+                  key=lambda pair: pair[1].casefold())
 
 
 def where_parts(why: str, offer, lang: str, district_name, searched: str | None,

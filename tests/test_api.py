@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
+from finder import wording
 from finder.search import WHY_ORDER, Query
 from tests.conftest import TODAY, serving
 from tests.test_hsds import validator
@@ -225,7 +226,7 @@ def test_list_items_carry_what_a_results_list_shows(api_server, catalogue):
         if offer.locations:
             place = offer.locations[0]
             assert shown["address"] == ", ".join(place.address_lines())
-            assert shown["district"] == catalogue.districts[place.district]["name"]
+            assert shown["district"] == wording.district_name(catalogue.districts, place.district, "ar")
             assert shown["map"] == place.located
             assert item["service_at_locations"][0]["location"]["addresses"][0]["address_1"] == \
                 place.address_1

@@ -12,18 +12,23 @@ import time
 
 import pytest
 
+from bot import reminders
 from bot.app import build
 from bot.standin import BotApiStandIn
+from finder.catalogue import live
 from tests.conftest import TODAY, run_finder
 
 
 class Running:
-    """The bot polling the stand-in, in a thread with its own event loop."""
+    """The bot polling the stand-in, in a thread with its own event loop; with a staff
+    group when staff_chat is given."""
 
-    def __init__(self, data_dir, chats_db):
+    def __init__(self, data_dir, chats_db, staff_chat: int | None = None):
+        live(data_dir)  # the catalogue opened before the clock of the first answer starts
         self.standin = BotApiStandIn().start()
         self.chats_db = chats_db
-        self.app = build(self.standin.token, data_dir, chats_db, self.standin.base_url)
+        self.app = build(self.standin.token, data_dir, chats_db, self.standin.base_url,
+                         staff_chat=staff_chat)
         self.ready = threading.Event()
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -41,8 +46,17 @@ class Running:
             await self.app.updater.start_polling(poll_interval=0.0, timeout=1)
             self.ready.set()
             await self.stopping.wait()
+            await reminders.stop(self.app)
             await self.app.updater.stop()
             await self.app.stop()
+
+    def run(self, coroutine, timeout: float = 30):
+        """Run a coroutine on the bot's event loop (a reminder pass, the loop's start)."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    @property
+    def finder(self):
+        return self.app.bot_data["finder"]
 
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.stopping.set)
@@ -408,3 +422,20 @@ def test_a_place_without_coordinates_has_no_map_button(catalogue):
     assert place.address_1 in text
     assert not any((b.callback_data or "").startswith("m:")
                    for row in markup.inline_keyboard for b in row)
+
+
+def test_every_button_kind_has_its_own_prefix():
+    """Each callback kind in bot.app.CALLBACKS names its own one-letter prefix: two kinds
+    on one letter would silently send one kind's buttons to the other's handler."""
+    import ast
+    import inspect
+
+    from bot import app, render
+
+    tree = ast.parse(inspect.getsource(app))
+    table = next(node.value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+                 and any(getattr(t, "id", None) == "CALLBACKS" for t in node.targets))
+    names = [key.attr for key in table.keys]
+    prefixes = [getattr(render, name) for name in names]
+    assert len(set(prefixes)) == len(names), dict(zip(names, prefixes))
+    assert all(len(p) == 1 for p in prefixes)

@@ -65,8 +65,14 @@ def test_a_bad_provider_changes_nothing_and_names_the_file(copy):
 
 
 def test_translations_of_a_replaced_file_are_kept(copy):
-    shutil.rmtree(copy / "translations")  # their texts would win over those in the file
+    # A small catalogue keeps its translations in the provider file (no translation file).
+    shutil.rmtree(copy / "translations")
     raw = yaml.safe_load((copy / "providers" / "fz-nordstadt.yaml").read_text(encoding="utf-8"))
+    cafe_at = next(i for i, o in enumerate(raw["offers"]) if o["id"] == "elterncafe-nordstadt")
+    raw["offers"][cafe_at]["translations"] = {"en": {"name": "Parents' café Nordstadt"}}
+    write_providers(copy, [raw])
+    assert "Parents' café Nordstadt" in (copy / "providers" / "fz-nordstadt.yaml").read_text(
+        encoding="utf-8")
     for offer in raw["offers"]:
         offer.pop("translations", None)
     raw["offers"][0]["summary"] = "Neu geschrieben."

@@ -117,6 +117,18 @@ DISTRICT_TOPIC = {
 ROWS = ("nord", "sued", "west", "citywide", "online", "at_home")
 
 
+def excel_rows(data: bytes) -> list[dict]:
+    """A CSV download read as German Excel reads it: UTF-8 only with the BOM, columns
+    split at semicolons; and nothing in it that Excel would show as raw JSON."""
+    assert data.startswith(b"\xef\xbb\xbf"), "no BOM: Excel reads Windows-1252"
+    text = data[3:].decode("utf-8")
+    assert "{" not in text and "[" not in text
+    lines = text.split("\r\n")
+    assert lines[-1] == "" and all(line.count(";") == lines[0].count(";") for line in lines[1:-1]
+                                   if '"' not in line)
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=";"))
+
+
 def counts(matrix) -> dict:
     return {key: cell.count for key, cell in matrix.cells.items() if cell.count}
 
@@ -205,10 +217,16 @@ def test_the_csv_equals_the_page(data, matrix):
     parser.feed(page.get_data(as_text=True))
     download = browser.get(f"/coordinator/coverage.csv?{query}")
     assert download.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
-    from_csv = {(r["row_id"], r["column_id"]): (int(r["offers"]), r["per_1000_children"],
-                                                r["status"]) for r in rows}
+    rows = excel_rows(download.data)
+    status = {"Lücke": "gap", "dünn": "thin", "": "ok"}
+    from_csv = {(r["Zeile-ID"], r["Spalten-ID"]): (int(r["Angebote"]),
+                                                   r["je 1.000 Kinder"].replace(",", "."),
+                                                   status[r["Stand"]]) for r in rows}
     assert from_csv == parser.cells
+    if matrix == "phase_district":
+        sued_kita = next(r for r in rows if (r["Zeile-ID"], r["Spalten-ID"]) == ("sued", "kita"))
+        assert sued_kita["je 1.000 Kinder"] == "40,0"          # a decimal comma
+        assert {r["hoher Bedarf, wenige Angebote"] for r in rows} == {"ja", ""}
     expected = {"phase_district": PHASE_DISTRICT, "phase_topic": PHASE_TOPIC,
                 "district_topic": DISTRICT_TOPIC}[matrix]
     assert {k: v[0] for k, v in from_csv.items() if v[0]} == expected
@@ -284,9 +302,12 @@ def test_unmet_searches_on_the_website_hold_only_text_filters_week_and_count(dat
     client.get("/de/search?q=Kita&topic=crisis_protection&page=2")  # a second page: no
     columns, rows = demand_rows(data)
     assert columns == ["text", "filters", "week", "count"]
+    # Kept beside the filters: how the search went unmet and the need recognised in it.
     assert [(r["text"], json.loads(r["filters"]), r["count"]) for r in rows] == [
-        ("kita", {"lang": "de", "topics": ["crisis_protection"]}, 1),
-        ("zahnarztin notdienst", {"district": "west", "lang": "de", "phases": ["kita"]}, 5),
+        ("kita", {"lang": "de", "topics": ["crisis_protection"], "fit": "relaxed",
+                  "needs": ["childcare_place"]}, 1),
+        ("zahnarztin notdienst", {"district": "west", "lang": "de", "phases": ["kita"],
+                                  "fit": "none", "needs": ["dental"]}, 5),
     ]
     assert all(WEEK.match(r["week"]) for r in rows)
     assert "0301234567" not in json.dumps(rows)
@@ -304,7 +325,7 @@ def test_unmet_searches_from_the_bot_are_counted_the_same_way(data, tmp_path):
     columns, rows = demand_rows(data)
     assert columns == ["text", "filters", "week", "count"]
     assert [(r["text"], json.loads(r["filters"]), r["count"]) for r in rows] == [
-        ("zahnarztin notdienst", {"lang": "de"}, 5)]
+        ("zahnarztin notdienst", {"lang": "de", "fit": "none", "needs": ["dental"]}, 5)]
     stored = json.dumps(rows)
     assert not any(str(chat) in stored for chat in range(7001, 7006))
 
@@ -324,18 +345,18 @@ def test_the_threshold_hides_rare_searches(data):
     browser.login()
     page = browser.get("/coordinator/demand").get_data(as_text=True)
     assert "zahnarzt" in page and "reitstall" not in page and "tierpark" not in page
-    exported = browser.get("/coordinator/demand.csv").get_data(as_text=True)
-    assert "zahnarzt" in exported and "reitstall" not in exported
-    assert list(csv.reader(io.StringIO(exported)))[-1] == ["(other)", "", "5", "", ""]
+    exported = excel_rows(browser.get("/coordinator/demand.csv").data)
+    assert [r["Suche"] for r in exported] == ["zahnarzt", "(seltener als 5-mal in einer Woche)"]
+    assert exported[-1]["Anzahl"] == "5"
     # The coordinator marks it; the mark is kept with the need, not with the searches.
-    marked = browser.post("/coordinator/demand/mark", {"text": "zahnarzt",
-                                                       "filters": '{"lang": "de"}',
-                                                       "mark": "offer_added"})
+    marked = browser.post("/coordinator/demand/mark", {
+        "text": "zahnarzt", "filters": '{"fit": "none", "lang": "de", "needs": ["dental"]}',
+        "mark": "offer_added"})
     assert marked.status_code == 303
     assert demand.summary(data).needs[0].mark == "offer_added"
     # A row below the threshold cannot be marked (nor found out that way).
     assert browser.post("/coordinator/demand/mark", {"text": "reitstall",
-                                                     "filters": '{"lang": "de"}',
+                                                     "filters": '{"fit": "none", "lang": "de"}',
                                                      "mark": "offer_added"}).status_code == 404
 
 
@@ -428,7 +449,7 @@ def test_still_current_counts_at_once_survives_a_rebuild_and_goes_back_into_the_
     page = browser.get("/coordinator/freshness").get_data(as_text=True)
     assert 'id="offer-krabbeln-nord"' not in page and 'id="offer-kita-zukunft"' not in page
     assert re.search(r'id="count-stale">0<', page)
-    assert "bestätigt von koordination am " + TODAY.isoformat() in page   # kita-mond, with who
+    assert "bestätigt von koordination am 5. Dezember 2026" in page   # kita-mond, with who
 
     build(content, data)          # a rebuild changes nothing of it
     page = browser.get("/coordinator/freshness").get_data(as_text=True)
@@ -661,19 +682,49 @@ def run_finder_args():
 
 
 def test_the_report_of_wiesbrueck_is_one_pdf_page(bundled_data, tmp_path):
+    """The PDF a steering group is handed, read back: the town, the period of the demand
+    counts, a legend, offers per 1,000 children and the high-need cells, dates in German,
+    and column headers that break between words only."""
     import shutil
 
+    import pypdf
+
+    from finder.search import Query
     from tests.conftest import ROOT
 
     data = tmp_path / "data"
     shutil.copytree(bundled_data, data, symlinks=True,
                     ignore=shutil.ignore_patterns("coordinator.db*", "secret-key"))
+    cat = live(data)
+    for _ in range(6):
+        query = Query(text="Reitstall", district="hafen")
+        demand.record(query, cat.search(query, TODAY), TODAY, data)
     target = ROOT / "test-artifacts" / "coordinator-report.pdf"
     target.parent.mkdir(exist_ok=True)
     result = run_finder("report", "--pdf", str(target), "--data-dir", str(data))
     assert result.returncode == 0, result.stderr
     assert "(1 page)" in result.stdout
     assert target.read_bytes().startswith(b"%PDF")
+    text = pypdf.PdfReader(target).pages[0].extract_text()
+    flat = " ".join(text.split())
+    assert "Präventionskette Wiesbrück" in flat
+    assert "Stand: 5. Dezember 2026" in flat
+    # The unmet searches were counted in the week of 30 November to 6 December.
+    assert "30. November 2026 bis 6. Dezember 2026" in flat and "reitstall" in flat
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text), "a date in ISO form"
+    assert "Legende" in flat and "Lücke" in flat and "dünn" in flat
+    assert "je 1.000 Kinder" in flat
+    # Figures of the README's table: Altstadt 0–2 115,1; Weststadt 0–2 15,7 with high need.
+    assert "115,1" in flat and "15,7" in flat and "35,4" in flat
+    assert "Hoher Bedarf, wenige Angebote" in flat and "Weststadt" in flat
+    # Every word of every column header is whole on its line.
+    lines = {line.strip() for line in text.splitlines()}
+    for label in ("Schwangerschaft und Geburt", "Frühe Kindheit", "Weiterführende Schule",
+                  "Übergang Schule – Beruf", "Grundschulalter"):
+        for word in label.split():
+            assert word in flat, word
+        assert not any(line.endswith("-") and line[:-1] and label.startswith(line[:-1])
+                       for line in lines), label
     assert run_finder("report", "--data-dir", str(data)).returncode == 2   # no file named
 
 
@@ -686,3 +737,96 @@ def test_the_session_key_is_made_once_in_the_data_folder(data, monkeypatch):
     assert not list(data.glob(".secret-key-*"))
     monkeypatch.setenv("FINDER_SECRET_KEY", "k" * 40)
     assert app_for(data).secret_key == "k" * 40
+
+
+class Forms(HTMLParser):
+    """Every form of a page with its hidden fields and its submit buttons."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": a.get("action"), "fields": {}, "buttons": []})
+        elif self.forms and tag == "input" and a.get("type") == "hidden":
+            self.forms[-1]["fields"][a["name"]] = a.get("value", "")
+        elif self.forms and tag == "button" and a.get("name"):
+            self.forms[-1]["buttons"].append((a["name"], a.get("value", "")))
+
+
+def forms_of(html: str, action: str) -> list[dict]:
+    parser = Forms()
+    parser.feed(html)
+    return [f for f in parser.forms if f["action"] == action]
+
+
+def test_the_demand_csv_says_its_filters_in_words(data):
+    from finder.search import Query
+
+    cat = live(data)
+    for _ in range(5):
+        query = Query(text="Reitstall", district="nord", ages_months=(48,), free=True,
+                      topics=("leisure_sport",), lang="tr")
+        demand.record(query, cat.search(query, TODAY), TODAY, data)
+    browser = Session(with_user(data))
+    browser.login()
+    (row, other) = excel_rows(browser.get("/coordinator/demand.csv").data)
+    assert row == {"Suche": "reitstall", "Sprache": "Türkisch", "Lebensphasen": "Kita-Alter",
+                   "Stadtteil": "Nord", "Themen": "Freizeit & Sport",
+                   "weitere Filter": "kostenlos", "Anzahl": "5",
+                   "Wochen": demand.week_of(TODAY), "Stand": ""}
+    assert other["Anzahl"] == "0"
+
+
+def test_the_demand_marks_work_as_the_page_sends_them(data, caplog):
+    """The page's own forms, sent as a browser sends them: the filters' JSON survives the
+    HTML attribute, and both marks are kept."""
+    from finder.search import Query
+
+    cat = live(data)
+    for text in ("Reitstall", "Ponyhof"):
+        for _ in range(5):
+            query = Query(text=text, district="nord", ages_months=(48,), free=True)
+            demand.record(query, cat.search(query, TODAY), TODAY, data)
+    browser = Session(with_user(data))
+    browser.login()
+    page = browser.get("/coordinator/demand").get_data(as_text=True)
+    marks = forms_of(page, "/coordinator/demand/mark")
+    assert len(marks) == 2
+    for form, value in zip(marks, ("offer_added", "vocabulary_fixed")):
+        assert ("mark", value) in form["buttons"]
+        sent = browser.post("/coordinator/demand/mark", {**form["fields"], "mark": value})
+        assert sent.status_code == 303, sent.get_data(as_text=True)[:300]
+    assert {n.text: n.mark for n in demand.summary(data).needs} == {
+        "ponyhof": "offer_added", "reitstall": "vocabulary_fixed"}
+    # A broken form is refused with a line in the log (without the search's words).
+    assert browser.post("/coordinator/demand/mark", {"text": "ponyhof", "filters": "{kaputt",
+                                                     "mark": "offer_added"}).status_code == 400
+    assert "demand mark refused" in caplog.text and "ponyhof" not in caplog.text
+
+
+def test_the_providers_button_confirms_its_running_offers_and_not_the_ended_one(data):
+    """"Alle Angebote von Kitas im Süden sind noch aktuell", pressed on the page: the
+    offers that run are confirmed, the one that ended in 2020 stays expired and
+    unconfirmed, on the page and in the records."""
+    from finder.coordinator import freshness
+
+    browser = Session(with_user(data))
+    browser.login()
+    page = browser.get("/coordinator/freshness").get_data(as_text=True)
+    buttons = [f for f in forms_of(page, "/coordinator/freshness/confirm")
+               if f["fields"].get("kind") == "provider" and f["fields"]["item"] == "kita-sued"]
+    assert len(buttons) == 1
+    assert browser.post("/coordinator/freshness/confirm", buttons[0]["fields"]).status_code == 303
+    after = browser.get("/coordinator/freshness").get_data(as_text=True)
+    expired = re.search(r'<li id="offer-kita-west-alt" class="(\w+)">(.*?)</li>', after, re.S)
+    assert expired and expired.group(1) == "expired" and "bestätigt" not in expired.group(2)
+    assert "bestätigt von koordination" in re.search(
+        r'<li id="offer-kita-mond".*?</li>', after, re.S).group(0)
+    items = {i.offer["id"]: i for g in freshness.compute(live(data), data, TODAY).groups
+             for i in g.items}
+    assert items["kita-west-alt"].confirmed is None and items["kita-west-alt"].state == "expired"
+    assert items["kita-mond"].confirmed["by"] == "koordination"
+    assert "kita-zukunft" not in items        # not yet started, now confirmed: not stale

@@ -112,3 +112,28 @@ def test_without_geojson_a_district_is_still_required(content):
     assert any("names no district" in str(p) and "write district:" in str(p)
                for p in error.value.problems)
     assert not any("unknown district None" in str(p) for p in error.value.problems)
+
+
+def test_a_point_picks_the_district_of_the_shape_it_lies_in(content, tmp_path):
+    """A family's shared location: with the town's shapes, the district it lies in (the
+    shapes go into the build); outside every shape, none."""
+    (content.root / "districts.geojson").write_text(SHAPES, encoding="utf-8")
+    content.provider(PROVIDER.format(lat=51.713, lon=9.801, lat2=51.699, lon2=9.799, district=""))
+    build(content.root, tmp_path / "data")
+    catalogue = live(tmp_path / "data")
+    assert (catalogue.path / "districts.geojson").is_file()
+    assert catalogue.district_at(51.7003, 9.8004) == "altstadt"
+    assert catalogue.district_at(51.7150, 9.7970) == "nordstadt"
+    # Nearer to Altstadt's centre than to any other, but in no shape: no district.
+    assert catalogue.district_at(51.7060, 9.8000) is None
+    assert catalogue.district_at(91.0, 9.8) is None
+
+
+def test_without_shapes_a_point_picks_the_nearest_district_within_the_town(catalogue):
+    """The bundled town has no shapes: the nearest district centre, if the point is no
+    farther from it than the districts lie apart."""
+    assert not (catalogue.path / "districts.geojson").exists()
+    assert catalogue.district_at(51.6865, 9.8235) == "hafen"
+    assert catalogue.district_at(51.7121, 9.7999) == "nordstadt"
+    assert catalogue.district_at(52.5200, 13.4050) is None  # Berlin
+    assert catalogue.district_at(51.80, 9.80) is None  # 10 km north of the town

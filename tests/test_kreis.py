@@ -168,7 +168,7 @@ def test_the_bot_asks_the_gemeinde_then_the_ortsteil_and_says_how_far(kreis, tmp
         shown = press(bot, chat, "t:leisure_sport")["params"]["text"]
         assert "Angebote gefunden" in shown and " km" in shown
         press(bot, chat, "c:radius")
-        within = press(bot, chat, "r:5")["params"]["text"]
+        within = press(bot, chat, "u:5")["params"]["text"]
         found = live(kreis[1]).search(Query(district=VILLAGE, ages_months=(36, 48, 60),
                                             topics=("leisure_sport",), radius_km=5,
                                             page_size=5), TODAY)

@@ -199,7 +199,60 @@ def test_a_crisis_line_is_always_reachable_not_a_weekend_activity(catalogue):
     assert saturday.open_weekends and not saturday.always_reachable
 
 
+def test_only_sessions_a_family_goes_to_have_dates_to_be_reminded_of(catalogue):
+    """Phone hours, online hours and home visits are not a date to keep."""
+    tuesday = [weekly(["TU"], "09:30", "11:00")]
+    assert offer(schedules=tuesday).has_sessions
+    for kind in ("phone", "online", "at_home", "outreach", "accompanying"):
+        assert not offer(schedules=tuesday, attending_type=kind).has_sessions
+    assert not catalogue.offer("kinderschutz-notruf").has_sessions
+    assert not catalogue.offer("hebammenvermittlung").has_sessions
+
+
 def test_outreach_in_schools_is_not_a_home_visit(catalogue):
     assert catalogue.offer("zahnprophylaxe-kita").attending_type == "outreach"
     assert catalogue.offer("familienhebammen").attending_type == "at_home"
     assert catalogue.offer("elterntelefon").attending_type == "phone"
+
+
+# ---- translations: reviewed, unreviewed, older than the German -----------------------
+
+def reviewed_offer(german_description="Kommen Sie vorbei.", translated=None, review=None,
+                   marks=None) -> Offer:
+    """An offer with an English translation and, if given, its review as a translation
+    file records it: the marks of the German it was checked against (translated_from) and
+    the fingerprint of the translation that was checked."""
+    texts = translated or {"name": "X", "summary": "s", "description": "Come along."}
+    base = {"id": "x", "provider_id": "p", "name": "X", "summary": "s",
+            "description": german_description, "topics": ["meeting_places"], "phases": []}
+    return Offer.from_record({**base, "translations": {"en": texts},
+                              "translated_from": {"en": marks} if marks else {},
+                              "reviews": {"en": review} if review else {}})
+
+
+def test_a_translation_is_reviewed_only_against_the_german_it_was_checked_with():
+    from finder.model import text_hash, translation_fingerprint
+
+    checked = {"name": "X", "summary": "s", "description": "Come along."}
+    review = {"by": "second AI review", "date": "2026-12-01",
+              "translation": translation_fingerprint("offer", checked)}
+    marks = {"name": text_hash("X"), "summary": text_hash("s"),
+             "description": text_hash("Kommen Sie vorbei.")}
+    assert reviewed_offer(review=review, marks=marks).translation_state("en") == "reviewed"
+    assert reviewed_offer(marks=marks).translation_state("en") == "unreviewed"
+    assert reviewed_offer(review=review, marks=marks).translation_state("de") == "original"
+    assert reviewed_offer(review=review, marks=marks).translation_state("tr") == "missing"
+    # The German changed after the review: the translation is older than the German, by
+    # the same rule (and the same marks) as outdated_translation.
+    changed = reviewed_offer("Kommen Sie vorbei, ab 3 Jahren.", review=review, marks=marks)
+    assert changed.outdated_translation("en") == ("description",)
+    assert changed.translation_state("en") == "outdated"
+    unreviewed = reviewed_offer("Kommen Sie vorbei, ab 3 Jahren.", marks=marks)
+    assert unreviewed.translation_state("en") == "outdated"
+    # Line breaks and spaces are no change.
+    rewrapped = reviewed_offer("Kommen  Sie\nvorbei.", review=review, marks=marks)
+    assert rewrapped.translation_state("en") == "reviewed"
+    # The translation changed after the review: what is there now was not checked.
+    edited = reviewed_offer(review=review, marks=marks, translated={
+        "name": "X", "summary": "s", "description": "Come by."})
+    assert edited.translation_state("en") == "unreviewed"

@@ -144,3 +144,34 @@ def test_a_town_colour_without_contrast_is_refused(tmp_path):
 def test_the_bundled_town_is_wiesbrueck(catalogue):
     assert catalogue.town["name"] == "Wiesbrück"
     assert catalogue.town["names"]["uk"] == "Вісбрюк"
+
+
+@pytest.mark.parametrize("change,message", [
+    (("time_zone: Europe/Berlin", "time_zone: Mitteleuropa"), "time_zone must be a time zone"),
+    (("time_zone: Europe/Berlin", "time_zone: Europe/Wiesbrueck"), "time_zone must be a time zone"),
+    (('opens_at: "09:00", closes_at: "16:00"', 'opens_at: "16:00", closes_at: "09:00"'),
+     "closes at 09:00, before it opens at 16:00"),
+    (("byday: [FR]", "byday: [FRI]"), "byday ['FRI'] must use"),
+    (("    de: Familienbüro der Stadt Wiesbrück\n", ""), "staff name must be a mapping of texts"),
+    (('  phones: ["+49 69 90009 100"]', '  phones: ["ruf an"]'), "malformed phone number"),
+    (("  schedules:", "  hours:"), "unknown field 'hours' in staff"),
+])
+def test_the_staff_hours_and_time_zone_are_checked(tmp_path, change, message):
+    content = tmp_path / "content"
+    shutil.copytree(BUNDLED, content)
+    town = content / "town.yaml"
+    text = town.read_text(encoding="utf-8")
+    assert change[0] in text
+    town.write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load(content)
+    assert any(p.file.endswith("town.yaml") and message in p.message for p in error.value.problems), \
+        error.value.problems
+
+
+def test_the_bundled_town_has_staff_hours_and_a_time_zone(catalogue):
+    assert catalogue.town["time_zone"] == "Europe/Berlin"
+    assert catalogue.town["staff"]["phones"] == ["+49 69 90009 100"]
+    assert set(catalogue.town["staff"]["name"]) == set(catalogue.town["languages"])
+    assert [s["byday"] for s in catalogue.town["staff"]["schedules"]] == [["MO", "TU", "WE", "TH"],
+                                                                          ["FR"]]

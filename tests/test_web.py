@@ -117,7 +117,7 @@ def test_offer_detail_translated_and_fallback_marked(half_translated):
 
 def test_provider_page(client):
     html = text(client.get("/en/provider/jugendamt"))
-    assert "Youth Welfare Office of the Town of Wiesbrück" in html
+    assert "Youth Welfare Office of Wiesbrück (Jugendamt der Stadt Wiesbrück)" in html
     assert "/en/offer/willkommensbesuch" in html
 
 
@@ -125,6 +125,17 @@ def test_provider_page(client):
 def test_plain_pages(client, name):
     assert client.get(f"/de/{name}").status_code == 200
     assert client.get(f"/fa/{name}").status_code == 200
+
+
+def test_the_privacy_page_says_what_the_bot_stores_as_its_privacy_command_does(client):
+    """Hand-over cases and reminders, in the same words and days as the bot's /privacy."""
+    html = client.get("/de/privacy").get_data(as_text=True)
+    assert "Im Telegram-Bot" in html
+    assert "nur die Fallnummer und zu welchem Chat sie gehört" in html
+    assert "spätestens nach 14 Tagen" in html and "Nach 90 Tagen ohne Nutzung" in html
+    assert "nur diesen Chat, das Angebot und das Datum" in html
+    english = client.get("/en/privacy").get_data(as_text=True)
+    assert "at the latest after 14 days" in english
 
 
 @pytest.mark.parametrize("query,status,message", [
@@ -277,3 +288,28 @@ def test_the_server_log_holds_no_address_and_no_search_words(tmp_path, bundled_d
     written = log.read_text()
     assert "geheimesuchwort" not in written, written
     assert "127.0.0.1" not in written.replace(f"http://127.0.0.1:{port}/", ""), written
+
+
+@pytest.mark.parametrize("lang,q,written,offer", [
+    ("de", "زوجي يضربني", "ar", "المتابعة بالعربية"),
+    ("de", "Мені потрібен дитячий садок", "uk", "Продовжити українською"),
+    ("en", "Ich suche eine Hebamme für mein Baby", "de", "Weiter auf Deutsch"),
+])
+def test_text_in_another_language_gets_a_one_line_offer_to_switch(client, lang, q, written, offer):
+    response = client.get(f"/{lang}/search", query_string={"q": q, "age": "2"})
+    assert response.status_code == 200  # never a redirect
+    html = text(response)
+    switch = re.search(r'<p class="switch-lang"[^>]*>.*?</p>', html, re.S)
+    assert switch, "no offer to switch"
+    assert f'lang="{written}"' in switch.group(0) and offer in switch.group(0)
+    link = re.search(r'href="([^"]+)"', switch.group(0)).group(1)
+    assert link.startswith(f"/{written}/search?") and "age=2" in link
+    # The htmx partial carries it too, as the family types.
+    partial = client.get(f"/{lang}/search", query_string={"q": q}, headers={"HX-Request": "true"})
+    assert 'class="switch-lang"' in text(partial)
+
+
+@pytest.mark.parametrize("lang,q", [("de", "Hebamme"), ("de", "midwife"), ("de", "Kita Nordstadt"),
+                                    ("ar", "قابلة"), ("en", "I need a midwife"), ("de", "")])
+def test_short_ambiguous_or_same_language_texts_get_no_offer(client, lang, q):
+    assert 'class="switch-lang"' not in text(client.get(f"/{lang}/search", query_string={"q": q}))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from finder import content as content_module
 from finder.catalogue import index, store
+from finder.content import shapes as geo
 from finder.search.analysis import Lexicon
 
 KEEP_BUILDS = 3
@@ -91,6 +92,11 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> Build
             lexicon = Lexicon(counts)
             store.write(staging / "catalogue.db", content, counts, digest, index.spellings(content))
             index.write(staging / "index", content, lexicon)
+            shapes = content_root / geo.FILE_NAME
+            if shapes.is_file():
+                # The districts' shapes go with the build: a reader asks which district a
+                # point (a family's shared location) lies in.
+                shutil.copyfile(shapes, staging / geo.FILE_NAME)
             info = {
                 "content_hash": digest,
                 "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -14,7 +14,16 @@ from whoosh import fields, index
 from whoosh.analysis import SpaceSeparatedTokenizer
 
 from finder.content import Content
-from finder.search.analysis import Lexicon, fold, foreign_terms, index_terms, is_latin, tokens, words
+from finder.search.analysis import (
+    Lexicon,
+    fold,
+    foreign_terms,
+    index_terms,
+    is_latin,
+    stem,
+    tokens,
+    words,
+)
 
 _PRE = SpaceSeparatedTokenizer()
 
@@ -24,6 +33,7 @@ SCHEMA = fields.Schema(
     provider=fields.TEXT(analyzer=_PRE),
     body=fields.TEXT(analyzer=_PRE),
     foreign=fields.TEXT(analyzer=_PRE, field_boost=1.5),
+    situation=fields.TEXT(analyzer=_PRE),
     topic=fields.KEYWORD(),
     phase=fields.KEYWORD(),
 )
@@ -66,7 +76,23 @@ def lexicon_counts(content: Content) -> Counter:
     for need in vocab["needs"].values():
         for word in [*need["words"].get("de", []), *need["search"]]:
             counts.update(w for w in words(word) if is_latin(w))
+    for by_lang in content.situations.values():
+        for text in by_lang.get("de", []):
+            counts.update(w for w in words(text) if is_latin(w) and not w.isdigit())
     return counts
+
+
+def situation_terms(by_lang: dict[str, list[str]], lexicon: Lexicon) -> list[str]:
+    """The terms of an offer's situations, each marked with its language like the
+    translations' (a German compound's parts too: "Mediensucht" is found by "Sucht")."""
+    found: list[str] = []
+    for lang, texts in sorted(by_lang.items()):
+        for text in texts:
+            found.extend(foreign_terms(text, lang))
+            if lang == "de":
+                found.extend(f"de:{stem(part)}" for word in words(text)
+                             for part in lexicon.split(word))
+    return found
 
 
 def write(path: Path, content: Content, lexicon: Lexicon) -> None:
@@ -85,6 +111,7 @@ def write(path: Path, content: Content, lexicon: Lexicon) -> None:
             provider=" ".join(index_terms(provider_name, lexicon)),
             body=" ".join(index_terms(" ".join(german_texts(offer)), lexicon)),
             foreign=" ".join(foreign),
+            situation=" ".join(situation_terms(content.situations.get(offer["id"], {}), lexicon)),
             topic=" ".join(offer["topics"]),
             phase=" ".join(offer["phases"]),
         )

@@ -16,7 +16,9 @@ from collections import OrderedDict
 from pathlib import Path
 
 from finder.catalogue import index, store
+from finder.content import shapes as geo
 from finder.model import Holidays, Offer, Provider
+from finder.model.glossary import Glossary
 from finder.model.places import Places
 from finder.search.analysis import Lexicon
 
@@ -63,10 +65,15 @@ class Catalogue:
             {**dict(r), "translations": json.loads(r["translations"]),
              "emergency": bool(r["emergency"])}
             for r in self.db.execute("SELECT * FROM helplines ORDER BY position")]
+        self.glossary = Glossary.from_records([
+            {**dict(r), "forms": json.loads(r["forms"]), "languages": json.loads(r["languages"])}
+            for r in self.db.execute("SELECT * FROM glossary ORDER BY position")])
+        """The German terms families meet, explained (content/glossary.yaml)."""
         rows = self.db.execute("SELECT word, count, spelling FROM lexicon").fetchall()
         self.lexicon_counts = {r["word"]: r["count"] for r in rows}
         self.spellings = {r["word"]: r["spelling"] for r in rows if r["spelling"] != r["word"]}
         self.lexicon = Lexicon(self.lexicon_counts)
+        self._shapes: geo.DistrictShapes | bool | None = None
         from finder.search import Engine
 
         self.engine = Engine(self)
@@ -82,6 +89,36 @@ class Catalogue:
         """The one search: Query in, Results out (see finder.search); `today` is the day
         whose current offers are searched (the caller's clock: finder.clock)."""
         return self.engine.search(query, today)
+
+    def language_of(self, text: str, current: str | None = None) -> str | None:
+        """The town's language a family's text is clearly written in, or None when it is
+        short or ambiguous (finder.search.language, with this build's need vocabulary)."""
+        from finder.search.language import detect
+
+        return detect(text, self.town.get("languages") or (), current, self.engine.vocabulary)
+
+    def district_at(self, latitude: float, longitude: float) -> str | None:
+        """The district a point lies in: by the districts' shapes when the town has them
+        (districts.geojson), else the district whose centre is nearest, if the point is no
+        farther from it than districts here lie from their nearest neighbour; None outside
+        the town. (Ordering by distance is the places' work; this only picks a district.)"""
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            return None
+        if self._shapes is None:
+            path = self.path / geo.FILE_NAME
+            self._shapes = geo.DistrictShapes.load(path, list(self.districts.values()))[0] \
+                if path.is_file() else False
+        if self._shapes:
+            return self._shapes.district_at(latitude, longitude)
+        centres = {d: (v["latitude"], v["longitude"]) for d, v in self.districts.items()
+                   if v.get("latitude") is not None and v.get("longitude") is not None}
+        if not centres:
+            return None
+        distance = {d: geo.metres_between(latitude, longitude, *c) for d, c in centres.items()}
+        nearest = min(distance, key=distance.get)
+        spacing = max((min(geo.metres_between(*c, *other) for o, other in centres.items() if o != d)
+                       for d, c in centres.items()), default=0.0) if len(centres) > 1 else 0.0
+        return nearest if distance[nearest] <= max(spacing, geo.TOWN_RADIUS_METRES) else None
 
     def offer(self, offer_id: str) -> Offer | None:
         """One offer, or None."""
@@ -127,6 +164,15 @@ class Catalogue:
                 {**dict(r), **{k: json.loads(r[k]) for k in ("topics", "phases", "districts",
                                                             "service_areas")}} for r in rows]
         return found
+
+    def crisis_lines(self, day: dt.date) -> list[Offer]:
+        """The town's own crisis lines (a women's shelter, the child-protection line): the
+        current offers about crisis and protection that answer by phone day and night.
+        Crisis searches show them beside the national numbers, not below all of them."""
+        ids = [r["id"] for r in self.all_offers() if "crisis_protection" in r["topics"]]
+        return sorted((o for o in self.offers_by_ids(ids).values()
+                       if o.always_reachable and o.phones and o.is_current(day)),
+                      key=lambda o: o.name)
 
     def provider_offer_ids(self, provider_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(

@@ -19,8 +19,10 @@ from finder.model import LANGUAGES, Offer
 
 SCHEMA_VERSION = "10"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
-                     "schedules", "translations", "translated_by", "closures")
-JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "closures")
+                     "schedules", "translations", "translated_by", "reviews", "closures",
+                     "translated_from")
+JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "reviews",
+                        "closures", "translated_from")
 
 
 def offer_row(offer: dict) -> dict:
@@ -70,7 +72,7 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
     offers = sorted(content.offers, key=lambda o: o["id"])
     # Column types said here: the first rows may hold None (wheelchair access not known).
     flags = ("wheelchair_accessible", "open_weekends", "open_evenings", "always_reachable",
-             "open_on_holidays", "free", "registration_required")
+             "open_on_holidays", "free", "registration_required", "first_contact")
     numbers = ("min_age_months", "max_age_months", "capacity")
     db["offers"].insert_all((offer_row(o) for o in offers), pk="id",
                             columns={k: int for k in flags + numbers},
@@ -101,6 +103,12 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
         {**h, "translations": dumps(h["translations"]), "position": i}
         for i, h in enumerate(content.helplines))
     db["town"].insert({"id": 1, "town": dumps(content.town)}, pk="id")
+    # Created first, so that a town without a glossary still has the (empty) table.
+    db["glossary"].create({"id": str, "de": str, "explanation": str, "forms": str,
+                           "phrase": int, "languages": str, "position": int}, pk="id")
+    db["glossary"].insert_all(
+        {**term, "forms": dumps(term["forms"]), "languages": dumps(term["languages"]),
+         "position": i} for i, term in enumerate(content.glossary))
     db["lexicon"].insert_all(
         ({"word": word, "count": count, "spelling": (spellings or {}).get(word, word)}
          for word, count in sorted(lexicon.items())), pk="word"
@@ -123,7 +131,7 @@ def decode_offer(row: sqlite3.Row) -> dict:
     for key in (*JSON_OFFER_FIELDS, "districts"):
         offer[key] = json.loads(offer[key])
     for key in ("free", "registration_required", "open_weekends", "open_evenings",
-                "always_reachable", "open_on_holidays"):
+                "always_reachable", "open_on_holidays", "first_contact"):
         offer[key] = bool(offer[key])
     if offer["wheelchair_accessible"] is not None:
         offer["wheelchair_accessible"] = bool(offer["wheelchair_accessible"])

@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from finder.content import numbers
 from finder.content.yamlfile import Mapping, Problem, Sequence
 from finder.model import LANGUAGES, TRANSLATABLE
+from finder.model.glossary import Glossary
 
 SPOKEN_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 PHONE = re.compile(r"^\+?[0-9][0-9 /()-]{4,22}[0-9]$")
@@ -25,6 +27,15 @@ class Checker:
         self.root = root
         self.problems: list[Problem] = []
         self.file = ""
+        self.glossary = Glossary()
+        """The terms every translated text is held to (glossary.yaml)."""
+        self.notes: list[Problem] = []
+        """What a person should look at but need not stop a build: numbers that differ
+        between a translation and its German."""
+        self.explained: list[Problem] = []
+        """Numbers that differ, with the reason a translation file gives (numbers_differ)."""
+        self.inline: dict[tuple[str, str, str], tuple[str, int]] = {}
+        """Where a provider file itself translates a field: (what, lang, field) -> file, line."""
 
     def rel(self, path: Path) -> str:
         try:
@@ -79,28 +90,51 @@ class Checker:
             if not self.expect_mapping(fields, line, f"translation {lang!r}"):
                 continue
             result[lang] = self.translated_fields(fields, kind, lang, what,
-                                                  has_original=lambda key: key in mapping,
-                                                  tidy=str.strip)
+                                                  original=mapping.get, tidy=str.strip)
+            for key in result[lang]:
+                self.inline[(what, lang, key)] = (self.file, self.line_of(fields, key))
         return result
 
     def translated_fields(self, fields: Mapping, kind: str, lang: str, what: str,
-                          has_original, tidy) -> dict[str, str]:
+                          original, tidy, reasons: dict | None = None) -> dict[str, str]:
         """One language's texts of a provider or offer, each checked: a field that can
-        be translated, not empty, with a German original."""
+        be translated, not empty, with a German original, true to the glossary; numbers
+        that differ from the German's are noted."""
         texts = {}
         for key, value in fields.items():
+            line = self.line_of(fields, key)
+            german = original(key) if key in TRANSLATABLE[kind] else None
             if key not in TRANSLATABLE[kind]:
-                self.problem(self.line_of(fields, key),
-                             f"field {key!r} cannot be translated in {what}")
+                self.problem(line, f"field {key!r} cannot be translated in {what}")
             elif not isinstance(value, str) or not value.strip():
-                self.problem(self.line_of(fields, key),
-                             f"translation {lang}.{key} of {what} is empty")
-            elif not has_original(key):
-                self.problem(self.line_of(fields, key),
-                             f"translation {lang}.{key} of {what} has no German original")
+                self.problem(line, f"translation {lang}.{key} of {what} is empty")
+            elif not isinstance(german, str) or not german.strip():
+                self.problem(line, f"translation {lang}.{key} of {what} has no German original")
             else:
                 texts[key] = tidy(value) if key != "description" else value.strip()
+                for message in self.glossary.problems(german, texts[key], lang):
+                    self.problem(line, f"translation {lang}.{key} of {what}: {message}")
+                self.compare_numbers(german, texts[key], line, f"{lang}.{key} of {what}",
+                                     (reasons or {}).get(key))
         return texts
+
+    def compare_numbers(self, german: str, translated: str, line: int, what: str,
+                        reason: str | None = None) -> None:
+        """Note a translation whose numbers differ from the German's; with the reason the
+        translation file gives, it is listed apart as explained."""
+        missing, extra = numbers.differences(german, translated)
+        if not missing and not extra:
+            if reason:
+                self.notes.append(Problem(self.file, line, f"numbers_differ explains a "
+                                          f"difference in {what} that is no longer there"))
+            return
+        said = [f"missing {', '.join(missing)}" if missing else "",
+                f"not in the German {', '.join(extra)}" if extra else ""]
+        message = f"numbers of {what} differ from the German: {'; '.join(filter(None, said))}"
+        if reason:
+            self.explained.append(Problem(self.file, line, f"{message} – {reason}"))
+        else:
+            self.notes.append(Problem(self.file, line, message))
 
     def phones(self, mapping: Mapping, what: str) -> list[str]:
         raw = mapping.get("phones", [])

@@ -29,7 +29,8 @@ PROVIDER_ORDER = (
     "wheelchair_accessible", "translations", "offers",
 )
 OFFER_ORDER = (
-    "id", "name", "summary", "description", "topics", "phases", "audience", "min_age_months",
+    "id", "name", "summary", "description", "topics", "phases", "audience", "first_contact",
+    "min_age_months",
     "max_age_months", "attending_type", "service_areas", "locations", "free", "fees_description",
     "languages", "phones", "email", "url", "registration_required", "application_process",
     "capacity", "schedule_description", "schedules", "valid_from", "valid_to", "assured_date",

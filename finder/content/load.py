@@ -10,11 +10,14 @@ from typing import Any
 from finder.content import shapes as geo
 from finder.content.checker import Checker
 from finder.content.districts import Districts, check_districts, check_levels, check_located, check_shapes
+from finder.content.glossary import check_glossary
 from finder.content.offers import check_offer, check_provider
+from finder.content.situations import check_situations
 from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
 from finder.content.translations import merge_translations
 from finder.content.vocabulary import check_needs, check_vocabulary
 from finder.content.yamlfile import ContentError, Problem, load_yaml
+from finder.model.glossary import Glossary
 
 
 @dataclass
@@ -33,6 +36,16 @@ class Content:
     """The town: name, languages, imprint, privacy contact, colour (town.yaml)."""
     levels: list[dict] = field(default_factory=list)
     """The names of the places' levels, most general first; empty for Stadtteile only."""
+    situations: dict = field(default_factory=dict)
+    """Per offer id and language, how families describe the situations it helps with
+    (situations.yaml)."""
+    glossary: list[dict] = field(default_factory=list)
+    """The German terms families meet, explained, with their renderings (glossary.yaml)."""
+    notes: list[Problem] = field(default_factory=list)
+    """What a person should look at, with file and line: numbers that differ between a
+    translation and its German."""
+    explained: list[Problem] = field(default_factory=list)
+    """Numbers that differ from the German, with the reason the translation file gives."""
 
 
 def load(root: Path) -> Content:
@@ -61,6 +74,10 @@ def load(root: Path) -> Content:
     helplines = []
     if (root / "helplines.yaml").exists():
         helplines = check_helplines(checker, read(root / "helplines.yaml"))
+    glossary = []
+    if (root / "glossary.yaml").exists():
+        glossary = check_glossary(checker, read(root / "glossary.yaml"))
+        checker.glossary = Glossary.from_records(glossary)
     places_file = read(root / "districts.yaml")
     levels = check_levels(checker, places_file)
     shaped = (root / geo.FILE_NAME).exists()
@@ -99,6 +116,10 @@ def load(root: Path) -> Content:
     for path in sorted((root / "translations").glob("*.yaml")):
         merge_translations(checker, read(path), path.stem, providers, offers)
 
+    situations = {}
+    if (root / "situations.yaml").exists():
+        situations = check_situations(checker, read(root / "situations.yaml"),
+                                      {o["id"] for o in offers})
     if checker.problems:
         raise ContentError(sorted(set(checker.problems)))
     for offer in offers:
@@ -107,7 +128,9 @@ def load(root: Path) -> Content:
     for provider in providers:
         if provider["location"]:
             provider["location"]["city"] = provider["location"]["city"] or town["name"]
-    return Content(vocabulary, districts, providers, offers, helplines, town, levels)
+    return Content(vocabulary, districts, providers, offers, helplines, town, levels,
+                   situations=situations, glossary=glossary, notes=sorted(checker.notes),
+                   explained=sorted(checker.explained))
 
 
 def places_without_coordinates(content: Content) -> list[str]:

@@ -22,7 +22,7 @@ OFFER_FIELDS = {
     "locations", "schedules", "schedule_description", "free", "fees_description",
     "languages", "phones", "email", "url", "registration_required",
     "application_process", "valid_from", "valid_to", "assured_date", "translations", "audience",
-    "capacity", "closures", "open_on_holidays",
+    "capacity", "closures", "open_on_holidays", "first_contact",
 }
 AUDIENCES = ("child", "parents", "family")
 """Who an offer is for: the child or young person (its ages are theirs), the parents
@@ -68,6 +68,8 @@ def check_provider(c: Checker, data: Any, districts: set[str], seen: dict) -> di
         "accessibility": c.text(data, "accessibility", what, required=False),
         "translations": c.translations(data, "provider", what),
         "translated_by": {},
+        "reviews": {},
+        "translated_from": {},
         "closures": _check_closures(c, data, what),
         "source": c.file,
     }
@@ -104,7 +106,7 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         "attending_type": attending,
         "service_areas": service_areas,
         "locations": locations,
-        "schedules": _check_schedules(c, raw, what),
+        "schedules": check_schedules(c, raw, what),
         "schedule_description": c.text(raw, "schedule_description", what, required=False),
         "free": free,
         "fees_description": fees,
@@ -120,8 +122,11 @@ def check_offer(c: Checker, raw: Any, provider: dict, districts: set[str],
         "assured_date": c.date(raw, "assured_date", what),
         "closures": _check_closures(c, raw, what),
         "open_on_holidays": c.flag(raw, "open_on_holidays", what),
+        "first_contact": c.flag(raw, "first_contact", what),
         "translations": c.translations(raw, "offer", what),
         "translated_by": {},
+        "reviews": {},
+        "translated_from": {},
         "source": f"{c.file}:{c.line_of(raw)}",
     }
 
@@ -381,7 +386,8 @@ def _district_of_postal_code(c: Checker, item: Mapping, districts: set[str], wha
     return ""
 
 
-def _check_schedules(c: Checker, raw: Mapping, what: str) -> list[dict]:
+def check_schedules(c: Checker, raw: Mapping, what: str) -> list[dict]:
+    """The schedules of an offer (and of the staff behind the bot's /person), each checked."""
     items = raw.get("schedules") or []
     if not isinstance(items, list):
         c.problem(c.line_of(raw, "schedules"), f"schedules of {what} must be a list")

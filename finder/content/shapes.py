@@ -18,6 +18,9 @@ TOLERANCE_METRES = 100.0
 """How far outside its named district a point may lie before it is reported: shapes and
 geocoded addresses disagree by a few metres along borders."""
 METRES_PER_DEGREE = 111_320.0
+TOWN_RADIUS_METRES = 2_000.0
+"""Without shapes, a point this close to a district's centre counts as in it even when the
+districts lie closer together (a town of one or two districts)."""
 
 
 class GeoError(ValueError):
@@ -114,3 +117,10 @@ class DistrictShapes:
         scale = math.cos(math.radians(latitude))
         degrees = shape.distance(Point(longitude, latitude))
         return degrees * METRES_PER_DEGREE * max(scale, 0.1) if degrees else 0.0
+
+
+def metres_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """The distance of two points in metres (equirectangular: good enough within a town)."""
+    scale = math.cos(math.radians((lat1 + lat2) / 2))
+    return math.hypot((lat2 - lat1) * METRES_PER_DEGREE,
+                      (lon2 - lon1) * METRES_PER_DEGREE * scale)

@@ -5,17 +5,23 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from finder.content.checker import EMAIL, ID, Checker
+from finder.content.offers import check_schedules
 from finder.model import LANDS, LANGUAGES
 
+DEFAULT_TIME_ZONE = "Europe/Berlin"
 DEFAULT_TOWN = {"name": "", "region": None, "languages": list(LANGUAGES),
                 "accent_colour": "#0b5c6b", "imprint": {}, "privacy": {},
                 "corrections_email": None, "notice": {}, "names": {}, "public_url": None,
-                "telegram_bot": None, "land": None}
+                "telegram_bot": None, "land": None, "exit_url": None,
+                "time_zone": DEFAULT_TIME_ZONE, "staff": None}
+STAFF_FIELDS = {"name", "phones", "schedules"}
 TOWN_FIELDS = set(DEFAULT_TOWN)
 HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 PUBLIC_URL = re.compile(r"^https://[a-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/-]*)?$")
+EXIT_URL = re.compile(r"^https://[a-z0-9.-]+(?::[0-9]{1,5})?(?:/[A-Za-z0-9._~/%-]*)?$")
 BOT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{3,30}[Bb][Oo][Tt]$")
 
 
@@ -92,13 +98,62 @@ def check_town(c: Checker, data: Any) -> dict:
                                                  "like https://familien.example.org")
     else:
         town["public_url"] = url.rstrip("/") if url else None
+    exit_url = data.get("exit_url")
+    if exit_url is not None and not (isinstance(exit_url, str) and EXIT_URL.match(exit_url)):
+        c.problem(c.line_of(data, "exit_url"), "exit_url must be the https address of a neutral "
+                                               "page, like https://de.wikipedia.org/")
+    else:
+        town["exit_url"] = exit_url
     bot = data.get("telegram_bot")
     if bot is not None and not (isinstance(bot, str) and BOT_NAME.match(bot.lstrip("@"))):
         c.problem(c.line_of(data, "telegram_bot"), "telegram_bot must be the bot's user name, "
                                                    "like WiesbrueckFamilienBot")
     else:
         town["telegram_bot"] = bot.lstrip("@") if bot else None
+    town["time_zone"] = _check_time_zone(c, data)
+    town["staff"] = _check_staff(c, data)
     return town
+
+
+def _check_time_zone(c: Checker, data: Any) -> str:
+    """The town's time zone (an IANA name): reminders go out the evening before in it,
+    and the staff's hours are read in it."""
+    zone = data.get("time_zone", DEFAULT_TIME_ZONE)
+    try:
+        if not isinstance(zone, str) or "/" not in zone:
+            raise ValueError
+        ZoneInfo(zone)
+    except (ValueError, ZoneInfoNotFoundError):
+        c.problem(c.line_of(data, "time_zone"), f"time_zone must be a time zone like "
+                                               f"{DEFAULT_TIME_ZONE}, not {zone!r}")
+        return DEFAULT_TIME_ZONE
+    return zone
+
+
+def _check_staff(c: Checker, data: Any) -> dict | None:
+    """The people a family reaches with /person in the bot (the family office's duty
+    desk): their name in each language, their phone, and the hours someone reads the staff
+    chat (schedules, like an offer's; never on the Land's public holidays)."""
+    staff = data.get("staff")
+    if staff is None:
+        return None
+    if not c.expect_mapping(staff, c.line_of(data, "staff"), "staff"):
+        return None
+    c.unknown_fields(staff, STAFF_FIELDS, "staff")
+    names = staff.get("name")
+    if not isinstance(names, dict) or not isinstance(names.get("de"), str) or \
+            not all(isinstance(v, str) and v.strip() for v in names.values()):
+        c.problem(c.line_of(staff, "name"), "staff name must be a mapping of texts by language, "
+                                            "German (de) first")
+        names = {}
+    for lang in names:
+        if lang not in LANGUAGES:
+            c.problem(c.line_of(names, lang), f"staff name in unsupported language {lang!r}")
+    schedules = check_schedules(c, staff, "the staff hours")
+    if not schedules:
+        c.problem(c.line_of(staff), "staff needs schedules: the hours someone reads the staff chat")
+    return {"name": {k: v.strip() for k, v in names.items()},
+            "phones": c.phones(staff, "staff"), "schedules": schedules}
 
 
 HELPLINE_FIELDS = {"id", "phone", "name", "hours", "for", "emergency", "translations"}

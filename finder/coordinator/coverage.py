@@ -18,6 +18,7 @@ from html import escape
 
 from markupsafe import Markup
 
+from finder.coordinator import tables
 from finder.model import COMES_TO_FAMILY, PHASE_IDS, REMOTE, TOPIC_IDS, is_current
 from finder.wording import N_
 
@@ -239,19 +240,15 @@ def per_place_csv(rows: list[PlaceRow]) -> str:
 STATUS_LABELS = {"gap": "Lücke", "thin": "dünn", "ok": ""}
 
 
-def to_csv(matrix: Matrix) -> str:
-    """One line per cell: the same numbers as the page's table."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row_id", "row", "column_id", "column", "offers", "per_1000_children",
-                     "status", "high_need_few_offers"])
-    for row, row_label in matrix.rows:
-        for col, col_label in matrix.cols:
-            cell = matrix.cell(row, col)
-            writer.writerow([row, row_label, col, col_label, cell.count,
-                             "" if cell.per_1000 is None else f"{cell.per_1000:.1f}",
-                             cell.status, "yes" if cell.high_need else ""])
-    return out.getvalue()
+def to_csv(matrix: Matrix) -> bytes:
+    """One line per cell: the same numbers as the page's table, for German Excel."""
+    header = ["Zeile-ID", "Zeile", "Spalten-ID", "Spalte", "Angebote", "je 1.000 Kinder",
+              "Stand", "hoher Bedarf, wenige Angebote"]
+    rows = ([row, row_label, col, col_label, cell.count, tables.decimal(cell.per_1000),
+             STATUS_LABELS[cell.status], "ja" if cell.high_need else ""]
+            for row, row_label in matrix.rows for col, col_label in matrix.cols
+            for cell in [matrix.cell(row, col)])
+    return tables.excel_csv(header, rows)
 
 
 FILLS = {"gap": ("#a4262c", "#ffffff"), "thin": ("#ffe08a", "#111111")}

@@ -1,9 +1,12 @@
 """Unmet demand: what families searched for and did not find, with no personal data.
 
-A search that found nothing, or found something only after its filters were relaxed,
-is counted per normalised text + filters + ISO week. Nothing else is stored: no
-address, browser, chat, session or time of day. A row is shown and exported only once
-its count reaches THRESHOLD; smaller counts are summed into "other".
+A search is unmet when the search itself says its results do not answer it (its fit is
+none or partial, in any language: a Turkish search that matched only the word "group" is
+as unmet as a German one that found nothing), or when it found something only after its
+filters were relaxed. It is counted per normalised text + filters (with how it went
+unmet and the needs recognised in it) + ISO week. Nothing else is stored: no address,
+browser, chat, session or time of day. A row is shown and exported only once its count
+reaches THRESHOLD; smaller counts are summed into "other".
 """
 
 from __future__ import annotations
@@ -13,15 +16,19 @@ import json
 import logging
 import re
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from finder.coordinator import records
+from finder.coordinator import records, tables
 from finder.model import phases_for_range
 from finder.search.analysis import words
 
 THRESHOLD = 5
 MARKS = ("offer_added", "vocabulary_fixed")
+KINDS = ("none", "partial", "relaxed")
+"""How a search went unmet: nothing relevant, only related offers, or an answer only after
+relaxing its filters."""
 _LONG_NUMBER = re.compile(r"^\d{4,}$")
 
 log = logging.getLogger(__name__)
@@ -59,8 +66,20 @@ def week_of(day: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def unmet(results) -> bool:
-    return results.total == 0 or bool(results.relaxed)
+def unmet(results) -> str | None:
+    """How the search went unmet (one of KINDS), or None when its results answer it."""
+    if results.fit != "strong":
+        return results.fit
+    return "relaxed" if results.relaxed else None
+
+
+def key_of(query, results) -> dict:
+    """What is kept of an unmet search besides its text: its coarsened filters, how it went
+    unmet and the needs recognised in it."""
+    found = {**filters_of(query), "fit": unmet(results)}
+    if results.needs:
+        found["needs"] = sorted(results.needs)
+    return found
 
 
 def record(query, results, today: dt.date, data_dir: str | Path | None = None) -> bool:
@@ -75,7 +94,7 @@ def record(query, results, today: dt.date, data_dir: str | Path | None = None) -
         db.execute(
             "INSERT INTO demand (text, filters, week, count) VALUES (?, ?, ?, 1) "
             "ON CONFLICT (text, filters, week) DO UPDATE SET count = count + 1",
-            [normalise(query.text), json.dumps(filters_of(query), sort_keys=True),
+            [normalise(query.text), json.dumps(key_of(query, results), sort_keys=True),
              week_of(today)])
         db.conn.close()
     except (OSError, sqlite3.Error) as error:
@@ -102,6 +121,21 @@ class Need:
     def district(self) -> str | None:
         return self.filters.get("district")
 
+    @property
+    def lang(self) -> str:
+        return self.filters.get("lang", "de")
+
+    @property
+    def fit(self) -> str:
+        """How it went unmet (KINDS); rows from before the fit was kept were "none" or
+        "relaxed", which they cannot tell apart."""
+        return self.filters.get("fit", "none")
+
+    @property
+    def needs_read(self) -> tuple[str, ...]:
+        """The needs recognised in the search (ids of the need vocabulary)."""
+        return tuple(self.filters.get("needs", ()))
+
 
 @dataclass(frozen=True)
 class Demand:
@@ -109,6 +143,24 @@ class Demand:
     """Rows whose weekly count reached THRESHOLD, summed over their weeks, most first."""
     other: int
     """The searches of all rows below THRESHOLD, summed."""
+    weeks: tuple[str, str] | None = None
+    """The first and the last week counted (every row, below the threshold too)."""
+    by_language: dict = field(default_factory=dict)
+    """Language → how it went unmet (KINDS) → searches, every row counted (counts only)."""
+
+    @property
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The days the counts cover: the Monday of the first week to the Sunday of the
+        last."""
+        if not self.weeks:
+            return None
+        return week_days(self.weeks[0])[0], week_days(self.weeks[1])[1]
+
+
+def week_days(week: str) -> tuple[dt.date, dt.date]:
+    """The Monday and the Sunday of an ISO week like 2026-W49."""
+    year, number = (int(part) for part in week.split("-W"))
+    return dt.date.fromisocalendar(year, number, 1), dt.date.fromisocalendar(year, number, 7)
 
 
 def summary(data_dir: str | Path, since: str | None = None) -> Demand:
@@ -124,7 +176,12 @@ def summary(data_dir: str | Path, since: str | None = None) -> Demand:
         db.conn.close()
     grouped: dict[tuple[str, str], list] = {}
     other = 0
+    by_language: dict[str, dict[str, int]] = {}
     for row in rows:
+        kept = json.loads(row["filters"])
+        counts = by_language.setdefault(kept.get("lang", "de"), dict.fromkeys(KINDS, 0))
+        kind = kept.get("fit", "none")
+        counts[kind] = counts.get(kind, 0) + row["count"]
         if row["count"] < THRESHOLD:
             other += row["count"]
             continue
@@ -133,7 +190,8 @@ def summary(data_dir: str | Path, since: str | None = None) -> Demand:
                   tuple(r["week"] for r in group), marks.get((text, filters)))
              for (text, filters), group in grouped.items()]
     needs.sort(key=lambda n: (-n.count, n.text, json.dumps(n.filters, sort_keys=True)))
-    return Demand(tuple(needs), other)
+    weeks = (rows[0]["week"], rows[-1]["week"]) if rows else None
+    return Demand(tuple(needs), other, weeks, by_language)
 
 
 def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: str) -> None:
@@ -151,3 +209,30 @@ def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: 
                                            timespec="seconds")})
     finally:
         db.conn.close()
+
+
+MARK_WORDS = {"offer_added": "Angebot ergänzt", "vocabulary_fixed": "Suchwörter ergänzt"}
+FLAG_WORDS = {"free": "kostenlos", "wheelchair": "barrierefrei", "weekend": "am Wochenende",
+              "online": "online oder am Telefon"}
+
+
+def to_csv(found: Demand, name: Callable[[str, str], str]) -> bytes:
+    """The needs the page shows, their filters in words, for German Excel. name(kind, id)
+    gives the German name of a phase, topic, district or language."""
+    header = ["Suche", "Sprache", "Lebensphasen", "Stadtteil", "Themen", "weitere Filter",
+              "Anzahl", "Wochen", "Stand"]
+    rows = []
+    for need in found.needs:
+        f = need.filters
+        more = [FLAG_WORDS[k] for k in FLAG_WORDS if f.get(k)]
+        if f.get("lang_spoken"):
+            more.append("gesprochen: " + name("language", f["lang_spoken"]))
+        rows.append([need.text, name("language", f.get("lang", "de")),
+                     ", ".join(name("phase", p) for p in need.phases),
+                     name("district", need.district) if need.district else "",
+                     ", ".join(name("topic", t) for t in f.get("topics", ())),
+                     ", ".join(more), need.count, ", ".join(need.weeks),
+                     MARK_WORDS.get(need.mark or "", "")])
+    rows.append([f"(seltener als {THRESHOLD}-mal in einer Woche)", "", "", "", "", "",
+                 found.other, "", ""])
+    return tables.excel_csv(header, rows)

@@ -81,7 +81,9 @@ class Item:
     confirmed: dict | None
     """The last confirmation (day, by, at), if any."""
     state: str
-    """stale, expiring or expired."""
+    """expired, expiring, reported (a family said something is wrong) or stale."""
+    reports: int = 0
+    """Open reports of families about the offer."""
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,9 @@ class ProviderGroup:
 class Freshness:
     groups: tuple[ProviderGroup, ...]
     counts: dict[str, int]
-    """stale, expiring, expired, current (offers valid today) and confirmed_here (offers
-    with a confirmation not yet written into the content)."""
+    """stale, expiring, expired, reported (offers with open reports of families),
+    current (offers valid today) and confirmed_here (offers with a confirmation not yet
+    written into the content)."""
 
 
 def compute(catalogue, data_dir: str | Path, today: dt.date) -> Freshness:
@@ -103,8 +106,12 @@ def compute(catalogue, data_dir: str | Path, today: dt.date) -> Freshness:
     soon = (day + dt.timedelta(days=EXPIRING_DAYS)).isoformat()
     iso = day.isoformat()
     offers = catalogue.all_offers()
+    from finder.coordinator.proposals import open_reports_by_offer
+
     confirmed = confirmed_days(offers, confirmations(data_dir))
-    counts = {"stale": 0, "expiring": 0, "expired": 0, "current": 0, "confirmed_here": 0}
+    reported = open_reports_by_offer(data_dir)
+    counts = {"stale": 0, "expiring": 0, "expired": 0, "reported": 0, "current": 0,
+              "confirmed_here": 0}
     by_provider: dict[str, list[Item]] = {}
     for offer in offers:
         conf = confirmed.get(offer["id"])
@@ -115,6 +122,8 @@ def compute(catalogue, data_dir: str | Path, today: dt.date) -> Freshness:
             state = "expired"
         elif offer["valid_to"] is not None and offer["valid_to"] <= soon:
             state = "expiring"
+        elif reported.get(offer["id"]):
+            state = "reported"
         elif is_stale(assured, day):
             state = "stale"
         else:
@@ -124,8 +133,9 @@ def compute(catalogue, data_dir: str | Path, today: dt.date) -> Freshness:
         if state:
             counts[state] += 1
             by_provider.setdefault(offer["provider_id"], []).append(
-                Item(offer, assured, conf, state))
-    order = {"expired": 0, "expiring": 1, "stale": 2}
+                Item(offer, assured, conf, state, reported.get(offer["id"], 0)))
+    counts["reported"] = sum(1 for o in offers if reported.get(o["id"]))
+    order = {"expired": 0, "expiring": 1, "reported": 2, "stale": 3}
     groups = tuple(
         ProviderGroup(catalogue.providers[pid],
                       tuple(sorted(items, key=lambda i: (order[i.state], i.offer["name"]))))

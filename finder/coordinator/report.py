@@ -36,6 +36,12 @@ class Report:
     added: list[str]
     removed: list[str]
     """Names of offers current now and not then, and then and not now."""
+    town: str = ""
+    period: tuple[dt.date, dt.date] | None = None
+    """The days the unmet searches were counted on."""
+    high_need: tuple[tuple[str, tuple[coverage.Cell, ...]], ...] = ()
+    """Per district of high need, its life phases with fewer offers per 1,000 children
+    than the town."""
 
 
 FIGURE_NAMES = ("offers", "gaps", "thin", "stale", "expiring", "expired", "unmet_needs")
@@ -72,8 +78,15 @@ def compose(catalogue, data_dir: str | Path, threshold: int = coverage.DEFAULT_T
         then = before.get("offer_ids", {})
         added = sorted(current[i] for i in current.keys() - then.keys())
         removed = sorted(then[i] for i in then.keys() - current.keys())
+    high: dict[str, list[coverage.Cell]] = {}
+    for cell in cover.high_need():
+        high.setdefault(cell.row, []).append(cell)
     return Report(day.isoformat(), cover, cover.gaps(TOP), tuple(open_needs[:TOP]), wanted.other, fresh,
-                  figures, previous, changes, added, removed)
+                  figures, previous, changes, added, removed,
+                  town=(getattr(catalogue, "town", None) or {}).get("name", ""),
+                  period=wanted.period,
+                  high_need=tuple((district, tuple(cells)) for district, cells in sorted(
+                      high.items(), key=lambda kv: catalogue.districts[kv[0]]["name"])))
 
 
 def last(data_dir: str | Path) -> dict | None:

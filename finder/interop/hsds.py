@@ -9,6 +9,7 @@ attributes whose taxonomy term names our field. The same functions feed
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from functools import lru_cache
@@ -46,8 +47,15 @@ FIELDS = {
     "capacity": "Places (a Kita's, for example): a whole number.",
     "closure": "Days closed: link_type is FIRST/LAST (YYYY-MM-DD), the value the reason.",
     "open_on_holidays": "true when the offer takes place on public holidays too.",
+    "first_contact": "true for a place that helps with any question (a family office, "
+                     "first-contact advice, a family centre).",
     "translation": "A translated text; link_type is <language>:<field>.",
     "translator": "Who translated into a language; link_type is the language.",
+    "translation_review": "Who checked the translation into a language, when, and the "
+                          "fingerprint of the translation; link_type is the language, the "
+                          "value JSON.",
+    "translated_from": "The marks of the German texts a translation was made from or checked "
+                       "against; link_type is the language, the value JSON {field: mark}.",
 }
 CITYWIDE = "citywide"
 ELIGIBILITY = {
@@ -182,6 +190,12 @@ class Mapper:
                                               f"{lang}:{field}", text))
         for lang, translator in sorted((record.get("translated_by") or {}).items()):
             result.append(self._attribute(link_id, entity, "fields", "translator", lang, translator))
+        for lang, marks in sorted((record.get("translated_from") or {}).items()):
+            result.append(self._attribute(link_id, entity, "fields", "translated_from", lang,
+                                          json.dumps(marks, sort_keys=True)))
+        for lang, review in sorted((record.get("reviews") or {}).items()):
+            result.append(self._attribute(link_id, entity, "fields", "translation_review", lang,
+                                          json.dumps(review, ensure_ascii=False, sort_keys=True)))
         return result
 
     def phone(self, number: str, owner: str, key: str) -> dict:
@@ -263,9 +277,9 @@ class Mapper:
                 attributes.append(self._attribute(sid, "service", "fields", key, value=offer[key]))
         attributes.append(self._attribute(sid, "service", "fields", "registration_required",
                                           value=str(bool(offer["registration_required"])).lower()))
-        if offer.get("open_on_holidays"):
-            attributes.append(self._attribute(sid, "service", "fields", "open_on_holidays",
-                                              value="true"))
+        for flag in ("open_on_holidays", "first_contact"):
+            if offer.get(flag):
+                attributes.append(self._attribute(sid, "service", "fields", flag, value="true"))
         attributes += self._translations(sid, "service", offer)
         attributes += self._closures(sid, "service", offer)
         schedules = [self.schedule(s, sid, i) for i, s in enumerate(offer["schedules"])]

@@ -5,12 +5,14 @@ whatever cannot be mapped goes into the report.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from finder import content as content_module
 from finder.content import EMAIL, PHONE, URL
+from finder.content.translations import REVIEW_FIELDS
 from finder.interop.hsds import CITYWIDE, FIELDS, PROVIDER_ID_SCHEME, taxonomy_id, term_id
 from finder.interop.hsds_mapping import mapping_key
 from finder.model import MAX_MONTHS, PHASE_IDS, TOPIC_IDS
@@ -128,6 +130,33 @@ class _Converter:
                 translators[link_type] = value
         return texts, translators, german
 
+    def reviews(self, attributes) -> dict[str, dict]:
+        """The reviews of the translations, per language, from our own export (a value that
+        is no review is left out: the translation then counts as not yet reviewed)."""
+        found = {}
+        for taxonomy, code, link_type, value in attributes:
+            if taxonomy == "fields" and code == "translation_review" and link_type:
+                try:
+                    review = json.loads(value)
+                except ValueError:
+                    continue
+                if isinstance(review, dict) and set(review) == REVIEW_FIELDS:
+                    found[link_type] = review
+        return found
+
+    def marks(self, attributes) -> dict[str, dict[str, str]]:
+        """Per language, the marks of the German each translated text was made from."""
+        found: dict[str, dict[str, str]] = {}
+        for taxonomy, code, link_type, value in attributes:
+            if taxonomy == "fields" and code == "translated_from" and link_type:
+                try:
+                    marks = json.loads(value)
+                except ValueError:
+                    continue
+                if isinstance(marks, dict):
+                    found[link_type] = {str(k): str(v) for k, v in marks.items()}
+        return found
+
     def unique_id(self, wanted: str | None, name: str, kind: str) -> str:
         base = wanted if wanted and content_module.ID.match(wanted) else \
             self.mapping["id_prefix"] + _slug(name or kind)
@@ -180,6 +209,8 @@ class _Converter:
         if texts:
             provider["translations"] = texts
         provider["_translated_by"] = translators
+        provider["_reviews"] = self.reviews(attributes)
+        provider["_marks"] = self.marks(attributes)
         return provider
 
     # --- services ---
@@ -219,6 +250,8 @@ class _Converter:
         if texts:
             offer["translations"] = texts
         offer["_translated_by"] = translators
+        offer["_reviews"] = self.reviews(attributes)
+        offer["_marks"] = self.marks(attributes)
         return offer
 
     def topics_and_phases(self, attributes, what: str, name: str) -> tuple[list, list] | None:
@@ -254,8 +287,9 @@ class _Converter:
             value = self.field(attributes, key)
             if value:
                 offer[key] = value
-        if self.field(attributes, "open_on_holidays") == "true":
-            offer["open_on_holidays"] = True
+        for flag in ("open_on_holidays", "first_contact"):
+            if self.field(attributes, flag) == "true":
+                offer[flag] = True
         if self.closures(attributes):
             offer["closures"] = self.closures(attributes)
         for key, years, completed in (("min_age_months", service.get("minimum_age"), False),

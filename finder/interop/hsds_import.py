@@ -78,6 +78,7 @@ def _translation_files(content_dir: Path, providers: list[dict]) -> dict[str, st
     translators: dict[str, str] = {}
     for provider in providers:
         for kind, record in [("providers", provider)] + [("offers", o) for o in provider["offers"]]:
+            reviews, marks = record.pop("_reviews", {}), record.pop("_marks", {})
             for lang, translator in record.pop("_translated_by", {}).items():
                 texts = (record.get("translations") or {}).pop(lang, None)
                 if texts is None:
@@ -85,6 +86,10 @@ def _translation_files(content_dir: Path, providers: list[dict]) -> dict[str, st
                 if translators.setdefault(lang, translator) != translator:
                     record["translations"][lang] = texts  # a second translator: keep inline
                     continue
+                if lang in marks:
+                    texts = {**texts, "translated_from": marks[lang]}
+                if lang in reviews:
+                    texts = {**texts, "reviewed": reviews[lang]}
                 entries.setdefault(lang, {"providers": {}, "offers": {}})[kind][record["id"]] = texts
             if "translations" in record and not record["translations"]:
                 del record["translations"]

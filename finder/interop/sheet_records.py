@@ -264,6 +264,8 @@ def offer_from_row(row: Row, vocabulary: Vocabulary) -> tuple[str | None, dict]:
     offer["closures"] = _closures(row, "Schließtage")
     if c.get("An Feiertagen", "").strip():
         offer["open_on_holidays"] = _bool(row, "An Feiertagen", None)
+    if c.get("Erste Anlaufstelle", "").strip():
+        offer["first_contact"] = _bool(row, "Erste Anlaufstelle", None)
     return provider, {k: v for k, v in offer.items() if v is not None and v != []}
 
 

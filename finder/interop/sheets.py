@@ -94,6 +94,9 @@ OFFER_COLUMNS = (
                                       "24.12.2026–01.01.2027 Weihnachten; 14.05.2027"),
     Column("An Feiertagen", "open_on_holidays", "ja, wenn es auch an Feiertagen stattfindet. "
                                                 "Leer: nein."),
+    Column("Erste Anlaufstelle", "first_contact", "ja für Stellen, die bei jeder Frage "
+                                                  "weiterhelfen (Familienbüro, Erstberatung, "
+                                                  "Familienzentrum). Leer: nein."),
 )
 PROVIDER_COLUMNS = (
     Column("ID", "id", "Pflicht. Kennung aus Kleinbuchstaben, Ziffern und Bindestrichen."),
@@ -372,7 +375,7 @@ def format_value(field_name: str, value: Any) -> str:
             (german(c["from"]) if c.get("to", c["from"]) == c["from"]
              else f"{german(c['from'])}–{german(c['to'])}")
             + (f" {c['note']}" if c.get("note") else "") for c in spans)
-    if field_name == "open_on_holidays":
+    if field_name in ("open_on_holidays", "first_contact"):
         return "ja" if value else ""
     if field_name == "service_areas":
         return "stadtweit" if value in ("citywide", ["citywide"]) else ", ".join(value)

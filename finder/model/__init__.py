@@ -7,11 +7,14 @@ from finder.model.offer import (  # noqa: F401
     REMOTE,
     STALE_DAYS,
     TRANSLATABLE,
+    TRANSLATION_STATES,
     Location,
     Offer,
     Provider,
     is_current,
     is_stale,
+    text_hash,
+    translation_fingerprint,
 )
 from finder.model.places import Level, Place, Places, km_between  # noqa: F401
 from finder.model.schedule import LANDS, Closure, Holidays, Schedule  # noqa: F401

@@ -10,6 +10,8 @@ coordinator all ask these questions here, so that each is answered one way.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from finder.model import ages, words
@@ -34,6 +36,27 @@ TRANSLATABLE = {
 """The texts of providers and offers that can be translated."""
 
 
+TRANSLATION_STATES = ("original", "missing", "unreviewed", "outdated", "reviewed")
+"""How far a reader can trust a text in their language: the German itself; no translation
+(the German is shown); translated but nobody has checked it against the German yet (or it
+was edited since); made or checked from a German text that has changed since
+(Offer.outdated_translation); checked against the German as it is."""
+
+
+def fingerprint(texts: Iterable[str | None]) -> str:
+    """A short fingerprint of some texts, blind to line breaks and spacing: a review records
+    the translation it checked, so that an edit to it later shows."""
+    joined = "\x1f".join(" ".join((text or "").split()) for text in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:12]
+
+
+def translation_fingerprint(kind: str, translated: dict[str, str]) -> str:
+    """What a review records of the translation it checked: one fingerprint of its texts,
+    field by field in a fixed order. (The German it checked against is named per text by
+    translated_from, the marks outdated_translation reads.)"""
+    return fingerprint(translated.get(k) for k in sorted(TRANSLATABLE[kind]))
+
+
 def is_current(valid_from: str | None, valid_to: str | None, day: dt.date) -> bool:
     """Whether an offer runs on that day: from valid_from to valid_to, both included;
     without them it runs until further notice."""
@@ -46,6 +69,23 @@ def is_stale(assured_date: str | None, day: dt.date) -> bool:
     return assured_date is None or assured_date < (day - dt.timedelta(days=STALE_DAYS)).isoformat()
 
 
+def text_hash(text: str | None) -> str:
+    """A short mark of a German text, the same however its lines are wrapped: a
+    translation file keeps it as `translated_from`, naming the German it was made from."""
+    plain = " ".join((text or "").split())
+    return hashlib.sha256(plain.encode("utf-8")).hexdigest()[:8]
+
+
+def _outdated(record, lang: str) -> tuple[str, ...]:
+    """The texts whose translation into lang was made from another German text than
+    today's (the translation file says which by translated_from); a translation without
+    that mark is not known to be older."""
+    marks = record.translated_from.get(lang, {})
+    translated = record.translations.get(lang, {})
+    return tuple(key for key, mark in marks.items()
+                 if translated.get(key) and mark != text_hash(getattr(record, key)))
+
+
 def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool]:
     """A text in lang, else the German; and whether it fell back to German."""
     if lang != "de":
@@ -54,6 +94,23 @@ def _text_in(record, translations: dict, key: str, lang: str) -> tuple[str, bool
             return translated, False
     german = getattr(record, key) or ""
     return german, lang != "de" and bool(german)
+
+
+def _state(record, kind: str, lang: str) -> str:
+    """The one answer to "can a reader trust this translation?" (TRANSLATION_STATES): older
+    than the German by the same marks as outdated_translation; else reviewed only if a
+    review checked exactly these texts."""
+    if lang == "de":
+        return "original"
+    translated = record.translations.get(lang, {})
+    if not any(translated.values()):
+        return "missing"
+    if _outdated(record, lang):
+        return "outdated"
+    review = record.reviews.get(lang)
+    if not review or review.get("translation") != translation_fingerprint(kind, translated):
+        return "unreviewed"
+    return "reviewed"
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,8 +165,13 @@ class Provider:
     accessibility: str | None = None
     translations: dict = field(default_factory=dict)
     translated_by: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)
+    """Per language, the review of its texts: by whom, on which day, and the fingerprints
+    of the German and of the translation it checked."""
     closures: tuple[Closure, ...] = ()
     source: str = ""
+    translated_from: dict = field(default_factory=dict)
+    """Per language, per text: the hash of the German the translation was made from."""
 
     @classmethod
     def from_record(cls, record: dict) -> Provider:
@@ -121,15 +183,26 @@ class Provider:
                    accessibility=record.get("accessibility"),
                    translations=record.get("translations") or {},
                    translated_by=record.get("translated_by") or {},
+                   reviews=record.get("reviews") or {},
                    closures=tuple(Closure.from_record(c) for c in record.get("closures") or ()),
-                   source=record.get("source") or "")
+                   source=record.get("source") or "",
+                   translated_from=record.get("translated_from") or {})
 
     def text_in(self, key: str, lang: str) -> tuple[str, bool]:
         """A text in lang, and whether it is the German because there is no translation."""
         return _text_in(self, self.translations, key, lang)
 
+    def translation_state(self, lang: str) -> str:
+        """Whether the provider's texts in lang are the German, missing, unreviewed, older
+        than the German or reviewed (TRANSLATION_STATES)."""
+        return _state(self, "provider", lang)
+
     def text(self, key: str, lang: str) -> str:
         return self.text_in(key, lang)[0]
+
+    def outdated_translation(self, lang: str) -> tuple[str, ...]:
+        """The texts whose translation into lang is older than their German."""
+        return _outdated(self, lang)
 
     def as_record(self, lang: str = "de") -> dict:
         """The provider as a plain record (the content's shape), texts in lang."""
@@ -176,12 +249,20 @@ class Offer:
     assured_date: str | None = None
     translations: dict = field(default_factory=dict)
     translated_by: dict = field(default_factory=dict)
+    reviews: dict = field(default_factory=dict)
+    """Per language, the review of its texts: by whom, on which day, and the fingerprints
+    of the German and of the translation it checked."""
     closures: tuple[Closure, ...] = ()
     """The offer's own closures and its provider's."""
     open_on_holidays: bool = False
+    first_contact: bool = False
+    """A place that helps with any question (a family office, first-contact advice, the
+    youth office's social service, a family centre): shown first when nothing fits exactly."""
     holidays: Holidays = NO_HOLIDAYS
     """The public holidays of the town's Land: no session takes place on them."""
     source: str = ""
+    translated_from: dict = field(default_factory=dict)
+    """Per language, per text: the hash of the German the translation was made from."""
 
     @classmethod
     def from_record(cls, record: dict, holidays: Holidays = NO_HOLIDAYS,
@@ -210,9 +291,12 @@ class Offer:
             valid_to=record.get("valid_to"), assured_date=record.get("assured_date"),
             translations=record.get("translations") or {},
             translated_by=record.get("translated_by") or {},
+            reviews=record.get("reviews") or {},
             closures=own + tuple(provider_closures),
             open_on_holidays=bool(record.get("open_on_holidays")),
-            holidays=holidays, source=record.get("source") or "")
+            first_contact=bool(record.get("first_contact")),
+            holidays=holidays, source=record.get("source") or "",
+            translated_from=record.get("translated_from") or {})
 
     # --- texts --------------------------------------------------------------------------
 
@@ -226,6 +310,19 @@ class Offer:
     def translated(self, lang: str) -> bool:
         """Whether the offer has its name in lang (German always)."""
         return lang == "de" or bool(self.translations.get(lang, {}).get("name"))
+
+    def outdated_translation(self, lang: str) -> tuple[str, ...]:
+        """The texts whose translation into lang was made from an older German text
+        (translated_from in the translation file names it): the one rule by which the
+        offer page says "the translation may be out of date" and translators get their
+        list."""
+        return _outdated(self, lang)
+
+    def translation_state(self, lang: str) -> str:
+        """Whether the offer's texts in lang are the German, missing, unreviewed, older than
+        the German or reviewed (TRANSLATION_STATES): the offer page warns of the middle two.
+        "Older" is outdated_translation's rule, asked here, not a second one."""
+        return _state(self, "offer", lang)
 
     # --- time ---------------------------------------------------------------------------
 
@@ -266,6 +363,13 @@ class Offer:
         """A line open day and night (a crisis line), which is something else than an
         activity on Saturdays."""
         return any(s.around_the_clock for s in self.schedules)
+
+    @property
+    def has_sessions(self) -> bool:
+        """Whether its dates are sessions a family goes to (a group, a course, an open
+        consultation on site), not the hours in which a phone or online line answers or home
+        visits are arranged: only such a date is one to be reminded of."""
+        return self.attending_type == "in_person" and not self.always_reachable
 
     @property
     def open_weekends(self) -> bool:
@@ -314,7 +418,7 @@ class Offer:
             "id", "provider_id", "min_age_months", "max_age_months", "audience",
             "attending_type", "free", "email", "url", "registration_required", "capacity",
             "valid_from", "valid_to", "assured_date", "translations", "translated_by",
-            "source", "open_on_holidays")}
+            "source", "open_on_holidays", "first_contact")}
         record.update({k: list(getattr(self, k)) for k in (
             "topics", "phases", "service_areas", "languages", "phones", "districts")})
         record["locations"] = [loc.as_record() for loc in self.locations]

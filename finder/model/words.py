@@ -33,10 +33,20 @@ def time_span(opens: str, closes: str, lang: str) -> str:
     return f"{ISOLATE}{span}{END}" if lang in RTL else span
 
 
+def day_in_words(day: dt.date, lang: str) -> str:
+    """A day as "Di., 8.12." in the reader's language."""
+    return format_skeleton("MEd", day, locale=lang)
+
+
+def time_in_words(hhmm: str, lang: str) -> str:
+    """A time of day ("18:00") that keeps its order inside Arabic or Persian text."""
+    return f"{ISOLATE}{hhmm}{END}" if lang in RTL else hhmm
+
+
 def date_lines(dates: Iterable[tuple[dt.date, str, str]], lang: str) -> list[str]:
     """Next dates as "Di., 8.12., 09:30–11:30" in the reader's language."""
     comma = "، " if lang in RTL else ", "
-    return [f"{format_skeleton('MEd', day, locale=lang)}{comma}{time_span(opens, closes, lang)}"
+    return [f"{day_in_words(day, lang)}{comma}{time_span(opens, closes, lang)}"
             for day, opens, closes in dates]
 
 

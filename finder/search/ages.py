@@ -18,8 +18,39 @@ _YEAR_WORDS = ("jahr", "jahrig", "jahrige", "jahrigen", "jahriger", "j", "year",
 _MONTH_WORDS = ("monat", "monate", "monaten", "monatig", "monatige", "month", "months", "mo",
                 "ay", "aylik", "ayli", "aylık", "شهر", "اشهر", "شهور", "месяц", "месяца",
                 "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه")
-_GRADE_WORDS = ("klasse", "kl", "grade", "class", "year", "sinif", "sinifta", "клас", "класс",
-                "класі", "классе", "الصف", "صف", "کلاس")
+_GRADE_BEFORE = frozenset(fold(w) for w in (
+    "klasse", "kl", "jahrgang", "jahrgangsstufe", "grade", "class", "year", "sinif", "клас",
+    "класс", "класі", "классе", "الصف", "صف", "کلاس", "پایه"))
+"""A school year named before its number: "Klasse 7", "year 7" (British), "الصف 7"."""
+_GRADE_AFTER = frozenset(fold(w) for w in (
+    "klasse", "kl", "klässler", "klassler", "grade", "grader", "class", "sinif", "sinifta",
+    "sinifa", "sinifinda", "sinifindaki", "клас", "класс", "класі", "классе", "класу",
+    "класса", "классе", "کلاس"))
+"""A school year named after its number: "7. Klasse", "7th grade", "7. sınıfta". Whole
+words only: "Klassenfahrt 10 Jahre" is a class trip of a ten-year-old."""
+_WEEK_WORDS = ("woche", "wochen", "week", "weeks", "wk", "hafta", "haftalik", "тиждень",
+               "тижні", "тижнів", "неделя", "недели", "недель", "неделе", "اسبوع", "اسابیع",
+               "هفته", "هفتگی")
+"""Weeks count a pregnancy or a premature birth, never a child's age."""
+_SINCE_WORDS = frozenset(fold(w) for w in (
+    "seit", "since", "vor", "ago", "beri", "önce", "уже", "вже", "протягом", "منذ", "من",
+    "الان", "پیش", "است"))
+"""Before a number ("seit 3 Monaten") or after its unit ("2 years ago"): how long, not how old."""
+_ORDINALS = {fold(w): n for n, words in enumerate((
+    ("erste", "first", "الاول", "الأول", "اول"),
+    ("zweite", "second", "الثانی", "الثاني", "دوم"),
+    ("dritte", "third", "الثالث", "سوم"),
+    ("vierte", "fourth", "الرابع", "چهارم"),
+    ("fünfte", "fifth", "الخامس", "پنجم"),
+    ("sechste", "sixth", "السادس", "ششم"),
+    ("siebte", "seventh", "السابع", "هفتم"),
+    ("achte", "eighth", "الثامن", "هشتم"),
+    ("neunte", "ninth", "التاسع", "نهم"),
+    ("zehnte", "tenth", "العاشر", "دهم")), start=1) for w in words}
+"""School years as ordinal words after a grade word: "الصف السابع", "die dritte Klasse"."""
+_DUALS = {fold(w): months for w, months in (
+    ("سنتين", 24), ("سنتان", 24), ("عامين", 24), ("عامان", 24), ("شهرين", 2), ("شهران", 2))}
+"""Arabic says "two years" in one word (عمره سنتين): an age without a number."""
 _NUMBER_WORDS = {
     "de": "zwei drei vier funf sechs sieben acht neun zehn elf zwolf dreizehn vierzehn "
           "funfzehn sechzehn siebzehn achtzehn",
@@ -47,29 +78,52 @@ _CHILDREN_WORDS = frozenset(fold(w) for w in (
     "بچه", "بچه‌ها", "فرزند", "کودک", "детей", "дети", "ребенка", "ребёнка", "детьми",
     "дітей", "дитини", "дітьми", "діти"))
 """Plural child nouns after a number: the number counts the children."""
-_NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y)?$")
+_NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y|yr|yrs|st|nd|rd|th)?$")
 
 
 def _unit_word(word: str, forms: tuple[str, ...]) -> bool:
     return any(word == f or (len(f) >= 3 and word.startswith(f)) for f in forms)
 
 
+def _number(word: str) -> tuple[int, str] | None:
+    match = _NUMBER.match(word)
+    if match:
+        return int(match.group(1)), match.group(2) or ""
+    if word in NUMBER_WORDS:
+        return NUMBER_WORDS[word], ""
+    return None
+
+
 def age_at(folded: list[str], i: int) -> tuple[int, set[int]] | None:
     """The age in months that the folded word at i names, read with the words beside
     it, and the positions of the words that say it; None when it names no age."""
     word = folded[i]
-    match = _NUMBER.match(word)
-    if match:
-        number, suffix = int(match.group(1)), match.group(2) or ""
-    elif word in NUMBER_WORDS:
-        number, suffix = NUMBER_WORDS[word], ""
-    else:
-        return None
-    after = folded[i + 1] if i + 1 < len(folded) else ""
     before = folded[i - 1] if i else ""
+    after = folded[i + 1] if i + 1 < len(folded) else ""
+    if word in _DUALS:
+        return _DUALS[word], {i} | ({i - 1} if _unit_word(before, _AGE_WORDS) else set())
+    if before in _GRADE_BEFORE and word in _ORDINALS:
+        return (_ORDINALS[word] + 5) * 12, {i - 1, i}
+    found = _number(word)
+    if found is None:
+        return None
+    number, suffix = found
+    if before in _SINCE_WORDS or _unit_word(after, _WEEK_WORDS):
+        return None  # "seit 3 Monaten", "10. Woche": how long, not how old
+    half = 0
+    if number <= 4 and after == "5" and i + 2 < len(folded) and \
+            _unit_word(folded[i + 2], _YEAR_WORDS):
+        half, after = 6, folded[i + 2]  # "2,5 Jahre", split into 2 and 5 by the tokens
+    unit_at = i + (2 if half else 1)
+    after_unit = folded[unit_at + 1] if unit_at + 1 < len(folded) else ""
+    if after_unit in _SINCE_WORDS and after_unit != "vor":
+        return None  # "2 years ago"
     if suffix.startswith("m") and suffix != "mo" or _unit_word(after, _MONTH_WORDS):
         months = number
-    elif _unit_word(before, _GRADE_WORDS) or _unit_word(after, _GRADE_WORDS):
+    elif suffix in ("j", "y", "yo", "yr", "yrs") or suffix.startswith("jahr") or \
+            _unit_word(after, _YEAR_WORDS):
+        months = number * 12 + half
+    elif suffix in ("st", "nd", "rd", "th") or before in _GRADE_BEFORE or after in _GRADE_AFTER:
         months = (number + 5) * 12 if 1 <= number <= 13 else None
     elif after in _CHILDREN_WORDS:
         months = None  # "drei Kinder", "ثلاثة أطفال": how many, not how old
@@ -80,8 +134,10 @@ def age_at(folded: list[str], i: int) -> tuple[int, set[int]] | None:
     if months is None or months > MAX_CHILD_AGE_YEARS * 12 + 11:
         return None
     used = {i}
-    if _unit_word(after, _MONTH_WORDS + _YEAR_WORDS):
+    if half:
+        used |= {i + 1, i + 2}
+    elif _unit_word(after, _MONTH_WORDS + _YEAR_WORDS) or after in _GRADE_AFTER:
         used.add(i + 1)
-    if _unit_word(before, _AGE_WORDS):
+    if _unit_word(before, _AGE_WORDS) or before in _GRADE_BEFORE:
         used.add(i - 1)
     return months, used

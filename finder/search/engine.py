@@ -22,6 +22,7 @@ import numpy as np
 from finder.model import COMES_TO_FAMILY, LANGUAGES, PHASE_IDS, REMOTE, TOPIC_IDS, ages, is_current, is_stale
 from finder.model.places import EARTH_RADIUS_KM
 from finder.search import ranking
+from finder.search.fit import judge
 from finder.search.highlight import highlight
 from finder.search.needs import NeedVocabulary, Reading
 from finder.search.query import RELAXATIONS, Hit, Query, QueryError, Results
@@ -34,6 +35,12 @@ DISTANCES_CACHE_SIZE = 64
 """The district tiers and the distances of the places (and points) searched lately."""
 FAR_KM = 100_000
 """The distance key of an offer without a place of its own or of its service areas."""
+ADULT_MONTHS = 18 * 12
+TEEN_PARENTS = 0.75
+"""Relevance kept by an offer for parents when a young person asks for themselves
+("ich bin 15 und meine Eltern streiten nur"): offers for them come first."""
+FIRST_CONTACTS = 3
+"""How many places that help with any question a search shows when nothing fits exactly."""
 
 
 @dataclass
@@ -56,12 +63,20 @@ class _Match:
     district: str | None
     emergency: bool
     needs: tuple[str, ...]
+    fit: str
+    first_contact: list[int]
+    """When the fit is not strong: places that help with any question (not in order)."""
+    first_scores: np.ndarray
+    first_tier: np.ndarray
+    first_distance: np.ndarray | None
+    """The first-contact offers' relevance, district tier and distance (one per offer)."""
 
     @property
     def size(self) -> int:
         """Bytes held, for the cache's budget."""
-        return sum(a.nbytes for a in (self.order, self.scores, self.tier,
-                                      *(() if self.distance is None else (self.distance,))))
+        arrays = (self.order, self.scores, self.tier, self.first_scores, self.first_tier,
+                  self.distance, self.first_distance)
+        return sum(a.nbytes for a in arrays if a is not None)
 
 
 class Engine:
@@ -79,7 +94,7 @@ class Engine:
             "attending_type, free, languages, wheelchair_accessible, open_weekends, "
             "open_evenings, locations, "
             "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
-            "translated_languages FROM offers").fetchall()
+            "translated_languages, first_contact, always_reachable FROM offers").fetchall()
         by_id = {r["id"]: r for r in rows}
         reader = catalogue.searcher().reader()
         self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
@@ -100,6 +115,11 @@ class Engine:
         appointments); online: every offer from afar (online, by phone)."""
         self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
         self.evening_mask = mask()
+        self.first_contact = mask()
+        """Places that help with any question: shown first when nothing fits exactly."""
+        self.for_parents, self.for_adults, self.always_reachable = mask(), mask(), mask()
+        """Offers for the parents (not the child); offers an adult may use for themselves
+        (for parents or families, or with no upper age under 18); lines open day and night."""
         self.lang_masks: dict[str, np.ndarray] = {}
         self.translated = {lang: mask() for lang in LANGUAGES}
         self.low = np.zeros(n, dtype=np.int16)
@@ -154,6 +174,11 @@ class Engine:
         self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
         self.weekend_mask[doc] = bool(r["open_weekends"])
         self.evening_mask[doc] = bool(r["open_evenings"])
+        self.first_contact[doc] = bool(r["first_contact"])
+        self.for_parents[doc] = r["audience"] == "parents"
+        self.for_adults[doc] = r["audience"] != "child" or r["max_age_months"] is None or \
+            r["max_age_months"] >= ADULT_MONTHS
+        self.always_reachable[doc] = bool(r["always_reachable"])
         for lang in json.loads(r["languages"]):
             self.lang_masks.setdefault(lang, np.zeros(self.n, dtype=bool))[doc] = True
         for lang in json.loads(r["translated_languages"]):
@@ -404,6 +429,15 @@ class Engine:
             if len(order) or len(taken) == len(applicable):
                 break
             taken.append(applicable[len(taken)])
+        misfit = ~self._fits_ages(reading.ages_months, False) if reading.ages_months \
+            else np.zeros(self.n, dtype=bool)
+        translated = np.ones(self.n, dtype=bool) if q.lang == "de" else self.translated[q.lang]
+        fit = judge(reading, per_unit, scores, order, taken, misfit, ranking.BANDS[0],
+                    self.scorer.own_words, q.lang, translated, self._meets)
+        first = self._first_contact(q, scores, today) if fit != "strong" else []
+        if first:
+            # Shown first, apart from the related offers: never twice.
+            order = order[~np.isin(order, first)]
         found = np.zeros(self.n, dtype=bool)
         found[order] = True
         facets = {
@@ -422,7 +456,8 @@ class Engine:
                       None if km is None else km[order], tuple(taken),
                       self._suggestion(reading, order, per_unit), facets,
                       self._highlight_terms(reading), q.district, emergency,
-                      tuple(sorted(reading.needs)))
+                      tuple(sorted(reading.needs)), fit, first, scores[first], why[1][first],
+                      None if km is None else km[first])
 
     def _suggestion(self, reading: Reading, order: np.ndarray,
                     per_unit: list[np.ndarray]) -> str | None:
@@ -481,20 +516,26 @@ class Engine:
             if reading.ages_months:
                 misfit = ~self._fits_ages(reading.ages_months, False)
                 scores[misfit] *= ranking.AGE_MISFIT
+            if reading.who == "teen":
+                scores[self.for_parents] *= TEEN_PARENTS
             best = float(scores.max()) if self.n else 0.0
             floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
             docs &= scores >= floor
         candidates = np.flatnonzero(docs)
         where = self._where(labels, tier, km)
-        order = candidates[self._order(q, reading, scores, where, candidates, today)]
+        order = candidates[self._order(q, reading, scores, where, tier, candidates, today)]
         return order, scores, (labels, tier), per_unit, km
 
     def _order(self, q: Query, reading: Reading, scores: np.ndarray, where: np.ndarray,
-               candidates: np.ndarray, today: dt.date) -> np.ndarray:
-        """The ranking rules of finder.ranking, applied with one stable multi-key sort."""
+               tier: np.ndarray, candidates: np.ndarray, today: dt.date) -> np.ndarray:
+        """The ranking rules of finder.ranking, applied with one stable multi-key sort:
+        `where` is the `district` rule's key (tiers or kilometres), `tier` the district
+        tiers themselves (tier 0 is the family's own place, which _lift_own_district needs)."""
         score = scores[candidates]
         best = float(score.max()) if len(score) else 0.0
         band = ranking.bands(score, best)
+        if q.district and reading.has_text:
+            band = self._lift_own_district(band, tier[candidates], candidates)
         if reading.emergency:
             crisis = ~(self.topic_masks["crisis_protection"][candidates] & (band <= 1))
         else:
@@ -523,26 +564,80 @@ class Engine:
         # np.lexsort sorts by the last key first: the rules in reverse.
         return np.lexsort(tuple(keys[name] for name, _ in reversed(ranking.RULES)))
 
-    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
-        start = (q.page - 1) * q.page_size
-        positions = range(start, min(start + q.page_size, len(match.order)))
-        docs = [int(match.order[i]) for i in positions]
+    def _lift_own_district(self, band: np.ndarray, tier: np.ndarray,
+                           candidates: np.ndarray) -> np.ndarray:
+        """Bands in which an offer of the family's own district (tier 0) of a kind that
+        answers the need best (the main topic of an offer in the first band) counts as
+        answering as well as the best when it is in the second band: the Kita next door
+        says a little less about itself than one across town, and is no worse a Kita.
+        A weaker match of another kind stays below (a computer course for "Deutschkurs")."""
+        kinds = np.unique(self.first_topic[candidates][band == 0])
+        lift = (tier == 0) & (band == 1) & np.isin(self.first_topic[candidates], kinds)
+        if not lift.any():
+            return band
+        band = band.copy()
+        band[lift] = 0
+        return band
+
+    def _meets(self, qualifier, unit) -> np.ndarray:
+        """Per offer: whether it meets a qualifier of the text (finder.search.qualifiers):
+        a language asked for is spoken there or named in it, an audience is its own, it is
+        reachable at night."""
+        named = self.scorer.own_words(unit) > 0 if unit is not None \
+            else np.zeros(self.n, dtype=bool)
+        if qualifier.kind == "language":
+            return named | self.lang_masks.get(qualifier.value, np.zeros(self.n, dtype=bool))
+        if qualifier.kind == "audience" and qualifier.value == "adults":
+            return named | self.for_adults
+        if qualifier.kind == "time":
+            return named | self.always_reachable
+        return named
+
+    def _first_contact(self, q: Query, scores: np.ndarray, today: dt.date) -> list[int]:
+        """The town's places that help with any question, best first: in the family's
+        district or for the whole town before those further away, those speaking the
+        reader's language, then those nearer to what was asked; at most FIRST_CONTACTS."""
+        docs = np.flatnonzero(self.first_contact & self._today(today)[0])
+        if not len(docs):
+            return []
+        if q.district:
+            _labels, tier = self._district_tiers(q.district, frozenset({"nearby_districts",
+                                                                        "whole_town"}))
+            where = tier[docs]
+        else:
+            where = np.where(self.citywide[docs], 0, 1)
+        speaks = self.lang_masks.get(q.lang, np.zeros(self.n, dtype=bool))[docs]
+        order = np.lexsort((self.id_rank[docs], -np.round(scores[docs], 2), ~speaks, where))
+        return [int(d) for d in docs[order][:FIRST_CONTACTS]]
+
+    def _hits(self, q: Query, match: _Match, docs: list[int], scores: np.ndarray, tier: np.ndarray,
+              distance: np.ndarray | None, today: dt.date) -> tuple[Hit, ...]:
+        """The hits of `docs`; scores, tier and distance hold one value per doc, in order."""
         offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
         stale = self._today(today)[1]
         hits = []
-        for i, doc in zip(positions, docs):
+        for i, doc in enumerate(docs):
             offer = offers[self.ids[doc]]
             title, fallback = offer.text_in("name", q.lang)
             # A card is in one language: the German summary beside a German title.
             summary = offer.summary if fallback else offer.text("summary", q.lang)
-            km = float(match.distance[i]) if match.distance is not None else math.nan
+            km = float(distance[i]) if distance is not None else math.nan
             hits.append(Hit(
                 offer=offer, title=title, summary=summary, fallback=fallback,
-                why=match.labels[match.tier[i]] if match.labels else "",
-                score=float(match.scores[i]), stale=bool(stale[doc]),
+                why=match.labels[tier[i]] if tier[i] < len(match.labels) else "",
+                score=float(scores[i]), stale=bool(stale[doc]),
                 highlights={"title": highlight(title, match.terms),
                             "summary": highlight(summary, match.terms)},
                 distance_km=None if math.isnan(km) else km,
             ))
-        return Results(q, tuple(hits), len(match.order), match.facets, match.suggestion,
-                       match.relaxed, match.district, match.emergency, match.needs)
+        return tuple(hits)
+
+    def _page(self, q: Query, match: _Match, today: dt.date) -> Results:
+        page = slice((q.page - 1) * q.page_size, q.page * q.page_size)
+        docs = [int(d) for d in match.order[page]]
+        hits = self._hits(q, match, docs, match.scores[page], match.tier[page],
+                          None if match.distance is None else match.distance[page], today)
+        first = self._hits(q, match, match.first_contact, match.first_scores, match.first_tier,
+                           match.first_distance, today)
+        return Results(q, hits, len(match.order), match.facets, match.suggestion, match.relaxed,
+                       match.district, match.emergency, match.needs, match.fit, first)

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from finder.search import qualifiers
 from finder.search.ages import age_at
 from finder.search.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
+from finder.search.qualifiers import Qualifier
 from finder.search.transliteration import ARABIZI, cyrillic_spellings
 from finder.search.typos import edit_distance, fuzzy_index, near_words, typo_limit
 from finder.search.wordlists import commonest_language, is_real_word, is_stop_word, zipf
@@ -27,6 +29,12 @@ MAX_TOKENS = 24
 MAX_ENTRY_GAP = 4
 """How many other words may stand between the words of a vocabulary phrase."""
 NEED_WEIGHT, TOPIC_WEIGHT, PHASE_WEIGHT, WORD_WEIGHT = 1.0, 0.8, 0.5, 0.6
+SCENE_NEEDS = ("childcare_place",)
+"""Needs read from the name of a place a child attends (Kita, nursery, kreş, садик)."""
+SCENE_WEIGHT, SCENE_WORDS, SCENE_AGE_MONTHS = 0.2, 5, 48
+"""What such a place weighs when a sentence of at least SCENE_WORDS words names it as
+where the child already is (finder.search.qualifiers.at_place), and the age it hints at
+when the text gives none (a Kita child, four years old)."""
 MIN_PREFIX = 4
 """Turkish suffixes pile up (kreşlerde, doktorları): a vocabulary word of at least
 this many letters also matches as the start of a Turkish word."""
@@ -72,6 +80,10 @@ class Unit:
     counts literally only where all its words are found)."""
     corrected: str | None = None
     """The word this unit was read as when the typed word was misspelt."""
+    text: str = ""
+    """The words of the query this unit was read from (as read: corrected, joined)."""
+    telling: int = 0
+    """Which of a phrase's words says most (the rarest): "karate" in "karate club"."""
 
 
 @dataclass
@@ -87,6 +99,17 @@ class Reading:
     emergency: bool = False
     words: tuple[str, ...] = ()
     """The typed words, lower-case, as the suggestion is built from them."""
+    qualifiers: list[tuple[Qualifier, Unit | None]] = field(default_factory=list)
+    """What an answer must be besides being about the need (finder.search.qualifiers), each
+    with the unit of its word (None for a language the family speaks: no word to find)."""
+    who: str | None = None
+    """Who is typing, when the text says so: staff, grandparent, foster or teen."""
+
+    @property
+    def speaks(self) -> tuple[str, ...]:
+        """The languages the family speaks, named in the text ("spricht nur Arabisch")."""
+        return tuple(sorted({q.value for q, _ in self.qualifiers
+                             if q.kind == "language" and q.spoken}))
 
     @property
     def needs(self) -> set[str]:
@@ -124,9 +147,10 @@ class NeedVocabulary:
         self.known_words = frozenset(known)
         self.districts: dict[str, str] = {}
         for district_id, district in districts.items():
-            for name in (district_id, district["name"]):
+            for name in (district_id, district["name"], *(district.get("names") or {}).values()):
                 self.districts[fold(name)] = district_id
         self._fuzzy: dict[str, set[str]] | None = None
+        self._keys: dict[str, frozenset[str]] | None = None
 
     def _add_words(self, words: dict[str, list[str]], meaning: Meaning, known: set[str]) -> None:
         for lang, items in words.items():
@@ -143,6 +167,19 @@ class NeedVocabulary:
                     if len(t) >= 4:
                         known.add(fold(t))
                         self.spellings.setdefault(fold(t), t)
+
+    def language_of_word(self, token: str, candidates, latin: bool = False) -> str | None:
+        """The one language among candidates whose families' words for a need, topic or
+        phase include this word (with latin: the vocabulary's Latin spellings of Russian,
+        Ukrainian, Arabic and Persian words); None when none or several do. Evidence for
+        finder.search.language."""
+        if self._keys is None:
+            self._keys = {lang: frozenset(k for bucket in entries.values() for entry in bucket
+                                          for k in entry.keys)
+                          for lang, entries in self._entries.items()}
+        found = [lang for lang in candidates
+                 if (fold(token) if latin else key(token, lang)) in self._keys.get(lang, ())]
+        return found[0] if len(found) == 1 else None
 
     # --- typos ----------------------------------------------------------------
 
@@ -221,12 +258,56 @@ class NeedVocabulary:
             unit = self._free_word(word, i, lang, translit)
             if unit is not None:
                 reading.units.append(unit)
+        self._qualify(reading, words, lang, translit)
         for unit in reading.units:
+            unit.text = " ".join(words[i] for i in unit.positions)
             for i in unit.positions:
                 if typed[i] in reading.corrections:
                     unit.corrected = reading.corrections[typed[i]]
         reading.units.sort(key=lambda u: u.positions)
         return reading
+
+    def _qualify(self, reading: Reading, words: list[str], lang: str, translit: bool) -> None:
+        """Qualifiers and who is asking, read from the words no need was recognised in:
+        a language the family speaks and the words for who is typing are taken out of what
+        an offer must contain; the other qualifiers stay words to find and are kept for the
+        fit (finder.search.qualifiers)."""
+        folded = [fold(w) for w in words]
+        free = {u.positions[0]: u for u in reading.units if not u.meanings
+                and len(u.positions) == 1}
+        dropped: set[int] = set()
+        for qualifier in qualifiers.read(folded, lang):
+            if qualifier.kind == "language" and qualifier.spoken:
+                reading.qualifiers.append((qualifier, None))
+                # Neither the language's name nor the words for speaking are to be found.
+                for position in qualifiers.speaking_words(folded, qualifier.position):
+                    if position in free:
+                        dropped.add(id(free[position]))
+                continue
+            own = self._literal(Unit(0.0, (qualifier.position,)), words,
+                                (qualifier.position,), lang, translit)
+            reading.qualifiers.append((qualifier, own))
+        for position, unit in free.items():
+            who = qualifiers.who_of(folded[position])
+            if who is not None:
+                reading.who = reading.who or who
+                dropped.add(id(unit))
+        reading.units = [u for u in reading.units if id(u) not in dropped]
+        self._place_as_scene(reading, folded, lang)
+
+    def _place_as_scene(self, reading: Reading, folded: list[str], lang: str) -> None:
+        """A place the child already attends, named as the scene of a worry in a sentence
+        ("mein Sohn weint in der Kita und spielt mit keinem"), is no place wanted: it says
+        where, and the worry says what. It then weighs as a hint, not as the need."""
+        if len(folded) < SCENE_WORDS:
+            return
+        for unit in reading.units:
+            if not any(m.kind == "need" and m.id in SCENE_NEEDS for m in unit.meanings):
+                continue
+            if qualifiers.at_place(folded, unit.positions[0], lang):
+                unit.weight = min(unit.weight, SCENE_WEIGHT)
+                # A child at the Kita is of Kita age, when the text gives no age.
+                reading.ages_months = reading.ages_months or (SCENE_AGE_MONTHS,)
 
     def _join_split_compounds(self, typed: list[str]) -> list[str]:
         """German compounds typed apart ("kinder geld", "frauen haus") joined again
@@ -251,6 +332,8 @@ class NeedVocabulary:
         folded = [fold(t) for t in typed]
         used: set[int] = set()
         for i, word in enumerate(folded):
+            if i in used:
+                continue  # a word of an age read before ("2,5 Jahre")
             if word in self.districts and reading.district is None:
                 reading.district = self.districts[word]
                 used.add(i)
@@ -258,6 +341,8 @@ class NeedVocabulary:
             age = age_at(folded, i)
             if age is not None:
                 months, spots = age
+                if qualifiers.own_age(folded, i) and qualifiers.is_teen(months // 12):
+                    reading.who = "teen"  # "ich bin 15": a young person asking for themselves
                 ages.append(months)
                 used |= spots
         reading.ages_months = tuple(sorted(set(ages)))[:4]
@@ -389,7 +474,10 @@ class NeedVocabulary:
                  translit: bool) -> Unit:
         """Add the words' own terms, so that an offer naming them matches too."""
         german, foreign, per_word = [], [], []
-        for i in positions:
+        # In a phrase, stop words say nothing an offer's text must contain ("hits me").
+        content = [i for i in positions if not self._is_stop(fold(words[i]), lang)] \
+            if len(positions) > 1 else list(positions)
+        for i in content or positions:
             word = words[i]
             word_german, word_foreign = [], []
             for language, keys in self._token_keys(word, lang, translit=translit).items():
@@ -406,6 +494,10 @@ class NeedVocabulary:
             foreign += word_foreign
             per_word.append((tuple(dict.fromkeys(word_german)), tuple(dict.fromkeys(word_foreign))))
         unit.words = tuple(per_word)
+        kept = content or list(positions)
+        if len(kept) > 1:
+            unit.telling = max(range(len(kept)), key=lambda n: self._specificity(
+                fold(words[kept[n]]), commonest_language(fold(words[kept[n]]))[0]))
         unit.german, unit.foreign = tuple(dict.fromkeys(german)), tuple(dict.fromkeys(foreign))
         if len(positions) == 1 and unit.german and script(fold(words[positions[0]])) == "latin":
             parts = self.split(fold(words[positions[0]]))

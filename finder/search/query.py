@@ -296,6 +296,18 @@ class Results:
     emergency numbers on top."""
     needs: tuple[str, ...] = ()
     """The needs read from the text (ids of the need vocabulary)."""
+    fit: str = "strong"
+    """How well the first results answer the query (finder.search.fit): strong (they
+    answer the need), partial (related offers, no exact answer) or none (nothing
+    relevant). A search without words is strong when its filters matched."""
+    first_contact: tuple[Hit, ...] = ()
+    """When the fit is not strong: the town's places that help with any question (a
+    family office, first-contact advice, a family centre), nearest first."""
+
+    @property
+    def exact(self) -> bool:
+        """The first results answer the need; otherwise they are related offers only."""
+        return self.fit == "strong"
 
     @property
     def pages(self) -> int:
@@ -326,4 +338,8 @@ class Results:
             "district": self.district,
             "emergency": self.emergency,
             "needs": list(self.needs),
+            "fit": self.fit,
+            "first_contact": [{"id": h.id, "title": h.title, "summary": h.summary,
+                               "phones": list(h.offer.phones), "why": h.why}
+                              for h in self.first_contact],
         }

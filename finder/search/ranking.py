@@ -37,6 +37,8 @@ COMPOUND_STRENGTH = 0.8
 LITERAL_BESIDE_MEANING, LITERAL_BONUS = 0.75, 0.25
 """A unit's words found literally count less than what the unit means, and add a
 little to an offer that has both."""
+SITUATION_STRENGTH = 0.9
+"""A word found in the situations an offer helps with, against one in its own texts."""
 AGE_MISFIT = 0.6
 """Relevance kept by an offer whose ages do not fit an age named in the text."""
 KEEP_SHARE = 0.3
@@ -55,7 +57,9 @@ than a mention in its description."""
 RULES = (
     ("band", "relevance band: offers answering the need about as well as the best one (at "
              "least 85 % of its relevance), then 60 %, then the rest; nothing below can lift a "
-             "weaker match above a stronger one"),
+             "weaker match above a stronger one; with words and a district, an offer of the "
+             "family's district of the kind that answers best (the main topic of an offer in the first "
+             "band) joins the first band from the second"),
     ("crisis", "in a crisis, the offers that answer the crisis"),
     ("district", "where: in the family's place (or the place it lies in) or coming to the "
                  "family, then online or by phone, then the nearest first, in whole kilometres "
@@ -111,8 +115,9 @@ class Scorer:
 
     def term(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Offers having one term and their strength: 0.5 for any match up to 1 for
-        the best-scored offer. field is "de" (title, provider, body) or "foreign"
-        (translations). Sparse: (document numbers, strengths)."""
+        the best-scored offer. field is "de" (title, provider, body), "foreign"
+        (translations) or "situation" (situations.yaml). Sparse: (document numbers,
+        strengths)."""
         key = (field, text)
         found = self._cached(key)
         if found is not None:
@@ -121,7 +126,7 @@ class Scorer:
         reader = searcher.reader()
         raw: dict[int, float] = {}
         fields = (("title", TITLE_WEIGHT), ("provider", PROVIDER_WEIGHT), ("body", BODY_WEIGHT)) \
-            if field == "de" else (("foreign", 1.0),)
+            if field == "de" else ((field, 1.0),)
         for fieldname, weight in fields:
             if (fieldname, text) not in reader:
                 continue
@@ -225,13 +230,29 @@ class Scorer:
         bonus = np.where(strengths > 0, LITERAL_BONUS * literal, 0.0)
         return np.maximum(strengths, literal) + bonus
 
+    def own_words(self, unit: Unit) -> np.ndarray:
+        """Each offer's strength for the unit's own words as typed, not for what they
+        mean; for a phrase, its word that says most ("ebe arıyorum" is found where "ebe"
+        is, "karate club" only where "karate" is)."""
+        if len(unit.words) > 1:
+            german, foreign = unit.words[min(unit.telling, len(unit.words) - 1)]
+            return self._literal(german, foreign)
+        literal = self._literal(unit.german, unit.foreign)
+        if unit.compound:
+            np.maximum(literal, self.phrase(unit.compound) * COMPOUND_STRENGTH, out=literal)
+        return literal
+
     def _literal(self, german: tuple[str, ...], foreign: tuple[str, ...]) -> np.ndarray:
-        """The best strength of any of these terms in the German or translated texts."""
+        """The best strength of any of these terms in the German or translated texts, or,
+        a little less, in the situations families describe."""
         literal = np.zeros(self.size, dtype=np.float32)
-        for field, texts in (("de", german), ("foreign", foreign)):
+        # German situations only for the words that may match German texts (gift is no Gift).
+        situation = [k for k in foreign if not k.startswith("de:")] + [f"de:{g}" for g in german]
+        for field, texts, weight in (("de", german, 1.0), ("foreign", foreign, 1.0),
+                                     ("situation", situation, SITUATION_STRENGTH)):
             for text in texts:
                 docs, values = self.term(field, text)
-                literal[docs] = np.maximum(literal[docs], values)
+                literal[docs] = np.maximum(literal[docs], values * weight)
         return literal
 
     def relevance(self, reading: Reading, needs: dict[str, Need],

@@ -71,6 +71,10 @@ def create_app(settings: dict | None = None) -> Flask:
         # How many reverse proxies in front set X-Forwarded-For (1 behind Caddy or nginx),
         # so that the rate limit counts per client and not for the proxy as a whole.
         TRUSTED_PROXIES=int(os.environ.get("FINDER_TRUSTED_PROXIES", "0") or 0),
+        # Families' reports ("Stimmt etwas nicht?") and providers' pages per client,
+        # counted in memory per worker like the API's; no address is ever written down.
+        REPORT_RATE_LIMIT=os.environ.get("FINDER_REPORT_RATE_LIMIT", "10 per hour"),
+        PROVIDER_RATE_LIMIT=os.environ.get("FINDER_PROVIDER_RATE_LIMIT", "100 per hour"),
     )
     app.config.update(settings or {})
     app.jinja_env.trim_blocks = True
@@ -94,6 +98,10 @@ def create_app(settings: dict | None = None) -> Flask:
     from finder.web import coordinator
 
     coordinator.setup(app)
+    from finder.web import providers
+
+    app.register_blueprint(providers.bp)
+    _limit_public_forms(app, pages, providers)
     _static_versions(app)
     app.wsgi_app = HostGuard(app.wsgi_app)
     app.after_request(_secure)
@@ -118,6 +126,21 @@ def _register_api(app: Flask) -> None:
     logger = logging.getLogger("flask-limiter")
     if not any(isinstance(f, _NoClientLog) for f in logger.filters):
         logger.addFilter(_NoClientLog())
+
+
+def _limit_public_forms(app: Flask, pages, providers) -> None:
+    """Families' reports and the providers' pages, limited per client: a flood of
+    reports, or guessing at links, is slowed down without keeping who sent what."""
+    limiter = app.extensions["finder_limiter"]
+    views = app.view_functions
+    # The blueprints are registered already: their views are replaced by the limited ones.
+    views["pages.report_offer"] = limiter.limit(
+        lambda: app.config["REPORT_RATE_LIMIT"], key_func=_client_key,
+        methods=["POST"])(pages.report_offer)
+    shared = limiter.shared_limit(lambda: app.config["PROVIDER_RATE_LIMIT"], scope="providers",
+                                  key_func=_client_key)
+    views["providers.offers"] = shared(providers.offers)
+    views["providers.offer"] = shared(providers.offer)
 
 
 class _NoClientLog(logging.Filter):

@@ -183,15 +183,26 @@ def services():
                          relaxed_words=[t(query.lang, RELAXED[step]) for step in results.relaxed],
                          suggestion=results.suggestion, district=results.district,
                          emergency=results.emergency,
-                         helplines=_helplines(cat, query.lang) if results.emergency else []))
+                         helplines=_helplines(cat, query.lang, today) if results.emergency else [],
+                         fit=results.fit,
+                         first_contact=[_list_item(cat, index, hit, results, query.lang, today)
+                                        for hit in results.first_contact]))
 
 
-def _helplines(cat: Catalogue, lang: str) -> list[dict]:
+def _helplines(cat: Catalogue, lang: str, today) -> list[dict]:
     """The numbers the results list shows on top of a search about violence, abuse or a
-    crisis, in lang where the catalogue has it: an app must show them too."""
-    return [{"phone": line["phone"],
-             **{key: wording.helpline_text(line, key, lang) for key in ("name", "for", "hours")}}
-            for line in cat.helplines]
+    crisis, in lang where the catalogue has it, in the website's order: the emergency
+    numbers, the town's own crisis lines, the national helplines. An app must show them too."""
+    def national(line) -> dict:
+        return {"phone": line["phone"],
+                **{key: wording.helpline_text(line, key, lang) for key in ("name", "for", "hours")}}
+
+    local = [{"phone": offer.phones[0], "name": offer.text("name", lang),
+              "for": t(lang, "in %(town)s", town=wording.town_name(cat.town, lang)),
+              "hours": t(lang, wording.ALWAYS_REACHABLE)}
+             for offer in cat.crisis_lines(today)]
+    return ([national(line) for line in cat.helplines if line.get("emergency")] + local
+            + [national(line) for line in cat.helplines if not line.get("emergency")])
 
 
 def _list_item(cat: Catalogue, index: _Index, hit, results, lang: str, today) -> dict:

@@ -14,6 +14,7 @@ import logging
 import sqlite3
 from pathlib import Path
 
+from babel import Locale
 from flask import (
     Blueprint,
     Response,
@@ -31,11 +32,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from wtforms.validators import ValidationError
 
-from finder import clock, keys
+from finder import clock, keys, wording
 from finder.catalogue import CatalogueMissing, live
-from finder.coordinator import coverage, demand, freshness, users
+from finder.coordinator import coverage, demand, freshness, links, offer_form, proposals, users
 from finder.coordinator import report as reports
-from finder.model import PHASE_IDS, STALE_DAYS, TOPIC_IDS
+from finder.model import LANGUAGES, PHASE_IDS, STALE_DAYS, TOPIC_IDS
 from finder.web.format import today
 
 PREFIX = "/coordinator"
@@ -125,7 +126,13 @@ def private(response):
 @bp.context_processor
 def context():
     return {"lang": "de", "dir": "ltr", "csrf_token": generate_csrf,
-            "user": getattr(g, "user", None)}
+            "user": getattr(g, "user", None), "kind_label": kind_label}
+
+
+def kind_label(kind: str) -> str:
+    """How an unmet search went (finder.coordinator.demand.KINDS), for the coordinator."""
+    return {"none": _("Nichts Passendes"), "partial": _("Nur verwandte Angebote"),
+            "relaxed": _("Erst nach Lockern der Filter")}.get(kind, kind)
 
 
 def _safe_next(value: str | None) -> str:
@@ -241,32 +248,39 @@ def coverage_csv():
 def demand_page():
     cat = catalogue()
     found = demand.summary(data_dir())
-    groups: dict[tuple, list] = {}
+    # How it went unmet, then by the need recognised (searches without one last).
+    groups: dict[tuple[str, str], list] = {}
     for need in found.needs:
-        key = (need.phases[0] if need.phases else "", need.district or "")
-        groups.setdefault(key, []).append(need)
-    order = {p: i for i, p in enumerate(("",) + PHASE_IDS)}
-    keys = sorted(groups, key=lambda k: (order.get(k[0], 99), k[1]))
+        groups.setdefault((need.fit, need.needs_read[0] if need.needs_read else ""),
+                          []).append(need)
+    kinds = {k: i for i, k in enumerate(demand.KINDS)}
+    keys = sorted(groups, key=lambda k: (kinds.get(k[0], 99), k[1] == "",
+                                         -sum(n.count for n in groups[k]), k[1]))
+    languages = sorted(found.by_language, key=lambda lang: (LANGUAGES.index(lang)
+                                                            if lang in LANGUAGES else 99, lang))
     return render_template("coordinator/demand.html", catalogue=cat, demand=found,
-                           groups=[(k, groups[k]) for k in keys], threshold=demand.THRESHOLD)
+                           groups=[(k, groups[k]) for k in keys], threshold=demand.THRESHOLD,
+                           kinds=demand.KINDS, languages=languages)
 
 
 @bp.route("/demand.csv")
 def demand_csv():
-    import csv
-    import io
-    import json
-
-    found = demand.summary(data_dir())
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["text", "filters", "count", "weeks", "mark"])
-    for need in found.needs:
-        writer.writerow([need.text, json.dumps(need.filters, ensure_ascii=False, sort_keys=True),
-                         need.count, " ".join(need.weeks), need.mark or ""])
-    writer.writerow(["(other)", "", found.other, "", ""])
-    return Response(out.getvalue(), mimetype="text/csv",
+    data = demand.to_csv(demand.summary(data_dir()), german_names(catalogue()))
+    return Response(data, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="ungedeckter-bedarf.csv"'})
+
+
+def german_names(cat):
+    """name(kind, id): the German name of a phase, topic, district or language."""
+    languages = Locale("de").languages
+
+    def name(kind: str, key: str) -> str:
+        if kind == "district":
+            return cat.districts.get(key, {}).get("name", key)
+        if kind == "language":
+            return languages.get(key, key)
+        return cat.vocabulary[kind].get(key, {}).get("labels", {}).get("de", key)
+    return name
 
 
 @bp.route("/demand/mark", methods=["POST"])
@@ -278,10 +292,14 @@ def demand_mark():
     try:
         filters = json.loads(request.form.get("filters", ""))
     except ValueError:
-        abort(400)
+        filters = None
     if value not in (None, *demand.MARKS) or not isinstance(filters, dict):
+        # Why, without the search's words: they are the families' and stay in the records.
+        log.warning("demand mark refused: %s", "unknown mark" if isinstance(filters, dict)
+                    else "filters are not a JSON object")
         abort(400)
     if not any(n.text == text and n.filters == filters for n in demand.summary(data_dir()).needs):
+        log.warning("demand mark refused: no such need above the threshold")
         abort(404)
     demand.mark(data_dir(), text, filters, value, g.user)
     return redirect(url_for("coordinator.demand_page"), code=303)
@@ -335,3 +353,88 @@ def render_report_file(app, threshold: int = coverage.DEFAULT_THIN) -> str:
                                                       today=clock.today()),
                                standalone=True, inline_css=css, lang="de", dir="ltr",
                                csrf_token=lambda: "", user=None)
+
+
+# --- the review queue: providers' proposals and families' reports ------------------------
+
+def _offer_names(cat, ids) -> dict[str, str]:
+    return {i: o.name for i, o in cat.offers_by_ids(list(ids)).items()}
+
+
+@bp.route("/review")
+def review():
+    cat = catalogue()
+    open_proposals = proposals.proposals(data_dir(), "open")
+    open_reports = proposals.reports(data_dir(), "open")
+    waiting = proposals.unwritten(data_dir())
+    offers = cat.offers_by_ids(list({p.offer for p in open_proposals + waiting}
+                                    | {r.offer for r in open_reports}))
+    town_name = cat.town.get("name", "")
+    now = {p.id: offer_form.current(offers[p.offer], town_name) for p in open_proposals
+           if p.offer in offers}
+    reports_by_offer: dict[str, list] = {}
+    for item in open_reports:
+        reports_by_offer.setdefault(item.offer, []).append(item)
+    return render_template("coordinator/review.html", catalogue=cat, proposals=open_proposals,
+                           reports=reports_by_offer, waiting=waiting, offers=offers, now=now,
+                           fields=offer_form.BY_NAME, reasons=wording.REPORT_REASONS,
+                           message=request.args.get("done"))
+
+
+@bp.route("/review/proposal/<int:number>", methods=["POST"])
+def decide_proposal(number: int):
+    action = request.form.get("action")
+    note = (request.form.get("note") or "")[:proposals.MAX_MESSAGE]
+    try:
+        if action == "accept":
+            proposals.accept(data_dir(), number, request.form.getlist("field"), g.user, note)
+        elif action == "reject":
+            proposals.reject(data_dir(), number, g.user, note)
+        else:
+            abort(400)
+    except proposals.DecisionError as error:
+        return render_template("coordinator/denied.html", message=str(error)), 409
+    return redirect(url_for("coordinator.review", done=action) + "#queue", code=303)
+
+
+@bp.route("/review/report/<int:number>", methods=["POST"])
+def decide_report(number: int):
+    status = {"done": "done", "dismiss": "dismissed"}.get(request.form.get("action", ""))
+    if status is None:
+        abort(400)
+    try:
+        proposals.close_report(data_dir(), number, status, g.user,
+                               (request.form.get("note") or "")[:proposals.MAX_MESSAGE])
+    except proposals.DecisionError as error:
+        return render_template("coordinator/denied.html", message=str(error)), 409
+    return redirect(url_for("coordinator.review", done=status) + "#queue", code=303)
+
+
+# --- providers' links ----------------------------------------------------------------------
+
+def public_base(cat) -> str:
+    """Where providers open their links: town.yaml's public_url, else this site."""
+    return cat.town.get("public_url") or request.host_url.rstrip("/")
+
+
+@bp.route("/providers")
+def providers_page():
+    cat = catalogue()
+    found = links.latest(data_dir())
+    rows = sorted(cat.providers.values(), key=lambda p: p.name)
+    return render_template("coordinator/providers.html", catalogue=cat, providers=rows,
+                           links=found, base=public_base(cat), day=today(),
+                           renewed=request.args.get("renewed"))
+
+
+@bp.route("/providers/<provider_id>/<any(renew, revoke):action>", methods=["POST"])
+def provider_link(provider_id: str, action: str):
+    cat = catalogue()
+    if provider_id not in cat.providers:
+        abort(404)
+    if action == "renew":
+        links.issue(data_dir(), provider_id, today())
+    else:
+        links.revoke(data_dir(), provider_id, today())
+    return redirect(url_for("coordinator.providers_page", renewed=provider_id)
+                    + f"#provider-{provider_id}", code=303)

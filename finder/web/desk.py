@@ -221,7 +221,7 @@ def slip_entry(cat, offer: Offer, lang: str) -> dict:
     else:
         step = t(lang, "Kommen Sie ohne Termin vorbei, zu den Zeiten unten.")
     places = [{"lines": loc.address_lines(),
-               "district": district_name(cat, loc.district) if loc.district else ""}
+               "district": district_name(cat, loc.district, lang) if loc.district else ""}
               for loc in offer.locations]
     attending = wording.ATTENDANCE_LONG.get(offer.attending_type)
     return {

@@ -17,20 +17,26 @@ from flask_babel import get_translations
 from markupsafe import Markup, escape
 
 from finder import clock, i18n, wording
-from finder.model import RTL, Location, Offer, Provider
+from finder.i18n import N_
+from finder.model import RTL, TRANSLATABLE, Location, Offer, Provider
 from finder.model.ages import child_age_words
+from finder.model.glossary import Term
 
 
 def register(app) -> None:
-    for function in (label, district_name, age_words, schedule_lines, language_name, tel_href,
+    for function in (label, district_name, district_choices, age_words, schedule_lines, language_name,
+                     tel_href,
                      map_href, marked, show_date, offer_text, provider_text, why_label,
                      relaxed_label, is_stale, age_options, spoken_language_options,
                      helpline_text, emergency_text, osm_href, join_list, isolate,
                      location_accessibility, offer_languages, next_dates, format_day,
                      town_name_in, wheelchair_words, attendance_words, where_words, today,
-                     place_choices, place_label, radius_options):
+                     place_choices, place_label, radius_options, active_filters, exit_url,
+                     call_links, offer_terms, term_explanation):
         app.add_template_global(function)
     app.add_template_global(i18n.t, "t")
+    app.jinja_env.globals.update(report_reasons=wording.REPORT_REASONS,
+                                 report_thanks=wording.REPORT_THANKS)
 
 
 def _lang() -> str:
@@ -70,10 +76,15 @@ def label(catalogue, kind: str, key: str) -> str:
     return labels.get(_lang()) or labels.get("de") or key
 
 
-def district_name(catalogue, key: str) -> str:
-    """A place's name as the reader's language writes it (districts.yaml's names)."""
+def district_name(catalogue, key: str, lang: str | None = None) -> str:
+    """A place's name as the reader's language (or lang) writes it (districts.yaml's names)."""
     place = catalogue.places.get(key)
-    return place.name_in(_lang()) if place else key
+    return place.name_in(lang or _lang()) if place else key
+
+
+def district_choices(catalogue) -> list[tuple[str, str]]:
+    """The district choices of the search forms, in the reader's language and order."""
+    return wording.district_choices(catalogue.districts, _lang())
 
 
 def place_choices(catalogue) -> list[tuple[str, str]]:
@@ -136,8 +147,30 @@ def tel_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
 
+EMERGENCY_NUMBERS = re.compile(r"(?<![0-9۰-۹٠-٩])(110|112|۱۱۰|۱۱۲|١١٠|١١٢)(?![0-9۰-۹٠-٩])")
+"""110 and 112 in a sentence, in the digits the translation wrote them in (Persian and
+Arabic-Indic too)."""
+
+
+def call_links(text: str) -> Markup:
+    """A sentence naming 110 and 112 with both numbers callable where they stand, so that
+    they can be called from the first screen, before the list of every helpline."""
+    out, last = [], 0
+    for match in EMERGENCY_NUMBERS.finditer(text):
+        digits = match.group(0).translate(DIGITS)
+        out.append(escape(text[last:match.start()]))
+        out.append(Markup('<a class="call-inline" href="tel:%s" dir="ltr">%s</a>') % (digits, match.group(0)))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
+
 def map_href(location: Location) -> str:
-    """A geo: link; the phone's map app opens it. No map is embedded."""
+    """A geo: link, which an Android phone's map app opens (an iPhone does nothing with it:
+    the https link to OpenStreetMap, osm_href, is the main one). No map is embedded."""
     name = quote(f"{location.name or ''} {location.address_1}".strip())
     return f"geo:{location.latitude},{location.longitude}?q={location.latitude}," \
            f"{location.longitude}({name})"
@@ -205,8 +238,8 @@ def emergency_text(name: str) -> str:
 
 
 def osm_href(location: Location) -> str:
-    """The place on OpenStreetMap, for desktop browsers: a link the reader follows;
-    the page itself loads nothing from there."""
+    """The place on OpenStreetMap: the map link that works on every phone and computer
+    (geo: is the extra for map apps); the page itself loads nothing from there."""
     lat, lon = location.latitude, location.longitude
     return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
 
@@ -268,3 +301,64 @@ def town_name_in(lang: str) -> str:
     from finder.web.pages import town
 
     return wording.town_name(town(), lang)
+
+
+FLAG_WORDS = {"expecting": N_("Schwangerschaft"), "free": N_("kostenlos"),
+              "accessible": N_("mit Rollstuhl erreichbar"), "weekend": N_("auch am Wochenende"),
+              "evening": N_("auch abends (ab 18 Uhr)"), "online": N_("online oder am Telefon")}
+"""The yes/no filters as the summary of active filters names them."""
+
+
+def active_filters(catalogue, query, link) -> list[tuple[str, str, str, str]]:
+    """The filters a search has, beside its results: each as (parameter, value, words,
+    the address of the same search without it). `link` makes an address from changed
+    parameters (url_with on the website, desk_url on the desk). The search words are
+    not a filter: they stay in the search field."""
+    params = query.params()
+    found = []
+    for key, values in params.items():
+        if key in ("q", "page"):
+            continue
+        for value in values:
+            if not value:
+                continue
+            if key == "age":
+                words = f"{_('Alter')}: {child_age_words(int(value), _lang())}"
+            elif key == "district":
+                words = f"{place_label(catalogue)}: {district_name(catalogue, value)}"
+            elif key == "radius_km":
+                words = f"{_('Umkreis')}: {wording.radius_words(int(value), _lang())}"
+            elif key == "near":
+                words = _("in der Nähe")
+            elif key == "phase":
+                words = f"{_('Lebensphase')}: {label(catalogue, 'phase', value)}"
+            elif key == "topic":
+                words = f"{_('Thema')}: {label(catalogue, 'topic', value)}"
+            elif key == "lang_spoken":
+                words = f"{_('Beratung in der Sprache')}: {language_name(value)}"
+            else:
+                words = _(FLAG_WORDS[key])
+            rest = [v for v in values if v != value]
+            found.append((key, value, words, link(**{key: rest or None, "page": None})))
+    return found
+
+
+def exit_url() -> str:
+    """Where "leave this page quickly" goes: town.yaml's exit_url, else the main page of
+    Wikipedia in the reader's language, a page anyone may have open: it shows no ads,
+    loads fast on a slow network and exists in every language of the site. Our pages
+    never load it; only the person's click goes there."""
+    from finder.web.pages import town
+
+    return town().get("exit_url") or f"https://{_lang()}.wikipedia.org/"
+
+
+def offer_terms(catalogue, offer: Offer) -> list[Term]:
+    """The glossary's German terms that the offer's German texts use (Jugendamt,
+    Kinderzuschlag …): the offer page explains each on tap."""
+    return catalogue.glossary.terms_in(getattr(offer, key) for key in TRANSLATABLE["offer"])
+
+
+def term_explanation(term: Term) -> tuple[str, bool]:
+    """A term's explanation in the reader's language, and whether it is the German one."""
+    return term.explanation_in(_lang())

@@ -9,6 +9,7 @@ from functools import cache
 from finder.i18n import t
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, TOPIC_IDS
 from finder.search import MAX_PAGE, MAX_PAGE_SIZE, MAX_TEXT, RELAXATIONS, WHY_ORDER
+from finder.search.fit import FITS
 from finder.search.query import MAX_RADIUS_KM
 from finder.wording import RELAXED, WHY
 
@@ -219,6 +220,15 @@ RELAXED_TEXT = ("When nothing matched the exact search, the filters relaxed to f
                             for step, name in RELAXATIONS) + ".")
 
 
+FIT_TEXT = ("How well the results answer the query: strong (the first results answer the "
+            "need), partial (related offers, none answers it exactly) or none (nothing "
+            "relevant). Say so to the reader: partial and none results are no answers. A "
+            "search without words is strong when its filters matched without relaxing.")
+FIRST_CONTACT_TEXT = ("When fit is not strong: the town's places that help with any question "
+                      "(a family office, first-contact advice, a family centre), nearest "
+                      "first; show them before the related offers. Empty when fit is strong.")
+
+
 @cache
 def query_parameters(path: str) -> frozenset[str]:
     """The query parameters an endpoint takes, as this document lists them; the API refuses
@@ -256,7 +266,9 @@ def document(server: str, districts: list[str]) -> dict:
                 emergency={**BOOL, "description": "The words are about violence, abuse, self-harm "
                            "or an acute crisis: show helplines on top, as the website does."},
                 helplines={**many("Helpline"), "description": "The emergency numbers when "
-                           "emergency is true (else empty), in the language asked."})),
+                           "emergency is true (else empty), in the language asked."},
+                fit={"type": "string", "enum": list(FITS), "description": FIT_TEXT},
+                first_contact={**many("ServiceListItem"), "description": FIRST_CONTACT_TEXT})),
             "/services/{id}": get("get service", [*by_id("service"), LANG], ref("Service"),
                                   {**ERRORS, **NOT_FOUND}),
             "/organizations": get("list organizations", [LANG, *PAGING],

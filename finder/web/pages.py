@@ -4,6 +4,7 @@ Query and Results into HTML."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import OrderedDict
 
@@ -15,11 +16,11 @@ from werkzeug.exceptions import HTTPException
 from finder import wording
 from finder.catalogue import live
 from finder.content import DEFAULT_TOWN
-from finder.coordinator import demand
-from finder.i18n import N_
+from finder.coordinator import demand, proposals
+from finder.i18n import N_, t
 from finder.model import LANGUAGES, MAX_CHILD_AGE_YEARS, PHASE_IDS, RTL, TOPIC_IDS
 from finder.search import PAGE_SIZE, SEARCH_PARAMETERS, Query, QueryError
-from finder.web import api
+from finder.web import api, formtokens
 from finder.web.format import today
 
 bp = Blueprint("pages", __name__, url_prefix="/<lang>")
@@ -171,6 +172,17 @@ def search():
     return body
 
 
+def language_offer(cat, text: str) -> dict | None:
+    """When the search text is clearly in another of the town's languages than the page:
+    that language and the words that offer it, in it. Never a redirect: the family
+    chooses."""
+    written = cat.language_of(text, g.lang) if text else None
+    if written is None or written == g.lang or written not in offered_languages():
+        return None
+    return {"lang": written, "dir": "rtl" if written in RTL else "ltr",
+            "text": t(written, wording.KEEP_LANGUAGE)}
+
+
 def _render_search(cat, partial: bool) -> tuple[str, int]:
     try:
         query = query_from_args()
@@ -183,7 +195,8 @@ def _render_search(cat, partial: bool) -> tuple[str, int]:
         return render_template("bad_request.html", parameter="page",
                                message=_("Diese Seite gibt es nicht.")), 404
     context = dict(catalogue=cat, query=query, results=results, phases=PHASE_IDS,
-                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, partial=partial)
+                   topics=TOPIC_IDS, max_age=MAX_AGE_YEARS, partial=partial,
+                   switch=language_offer(cat, query.text))
     if partial:
         return render_template("partials/results.html", **context), 200
     return render_template("results.html", **context), 200
@@ -217,6 +230,44 @@ def offer(offer_id: str):
                            others=sorted(others, key=lambda o: o.name), back=back)
 
 
+@bp.route("/offer/<offer_id>/report", methods=["GET", "POST"])
+def report_offer(offer_id: str):
+    """A family's "Stimmt etwas nicht?": a reason and a short text, nothing about who
+    sends it (no cookie, no address kept; the text's e-mail addresses and phone numbers
+    are taken out before it is kept). The answer is a page of its own."""
+    cat = catalogue()
+    found = cat.offer(offer_id)
+    if found is None:
+        abort(404)
+    if request.method == "GET":
+        return render_template("report_offer.html", offer=found, state="form")
+    text = (request.form.get("text") or "")[:2000]
+    if not formtokens.checked("report", offer_id):
+        return _no_store(render_template("report_offer.html", offer=found, state="expired")), 400
+    reason = request.form.get("reason")
+    if reason not in proposals.REASONS:
+        return _no_store(render_template("report_offer.html", offer=found, state="choose",
+                                         report_text=text)), 400
+    try:
+        proposals.report(current_app.config["DATA_DIR"], offer_id, reason, text, today())
+    except (OSError, sqlite3.Error) as error:
+        # Only that it failed and why: never the family's words.
+        current_app.logger.warning("report not kept: %s", type(error).__name__)
+        return _no_store(render_template("report_offer.html", offer=found, state="failed")), 503
+    return _no_store(render_template("report_offer.html", offer=found, state="thanks"))
+
+
+def _no_store(body: str):
+    response = current_app.make_response(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_template_global()
+def report_token(offer_id: str) -> str:
+    return formtokens.issue("report", offer_id)
+
+
 @bp.route("/provider/<provider_id>")
 def provider(provider_id: str):
     cat = catalogue()
@@ -246,7 +297,16 @@ def emergency():
 
 @bp.route("/<any(imprint, privacy, accessibility):name>")
 def plain(name: str):
+    if name == "privacy":
+        return render_template("privacy.html", **bot_privacy())
     return render_template(f"{name}.html")
+
+
+def bot_privacy() -> dict:
+    """What the town's Telegram bot stores, in the words of its /privacy (and its days)."""
+    from bot.storage import CASE_DAYS, EXPIRY_DAYS
+
+    return {"bot_privacy": wording.BOT_PRIVACY, "bot_days": EXPIRY_DAYS, "bot_case_days": CASE_DAYS}
 
 
 @root.route("/")
