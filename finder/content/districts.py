@@ -157,9 +157,10 @@ def _check_names(c: Checker, entry: Mapping, what: str) -> dict[str, str]:
     names = {}
     for lang, text in raw.items():
         if lang not in LANGUAGES or lang == "de":
-            c.problem(c.line_of(raw, lang), f"name in unsupported language {lang!r} of {what}")
+            c.problem(c.line_of(raw, lang), f"name of {what} in unsupported language {lang!r} "
+                                            f"(supported: {', '.join(x for x in LANGUAGES if x != 'de')})")
         elif not isinstance(text, str) or not text.strip():
-            c.problem(c.line_of(raw, lang), f"name {lang!r} of {what} must be text")
+            c.problem(c.line_of(raw, lang), f"the {lang} name of {what} must be a text")
         else:
             names[lang] = " ".join(text.split())
     return names
