@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 
-from finder.catalogue import CatalogueMissing, live
 from finder.coordinator import links, offer_form, proposals
 from finder.web import formtokens
+from finder.web.coordinator import catalogue, data_dir
 from finder.web.format import SPOKEN, today
 
 bp = Blueprint("providers", __name__, url_prefix=links.PATH.rstrip("/"))
 PURPOSE = "provider"
 LINK_PAGES = {"altered": 404, "expired": 410, "revoked": 410}
-
-
-def _data_dir() -> str:
-    return current_app.config["DATA_DIR"]
-
-
-def _catalogue():
-    try:
-        return live(_data_dir())
-    except CatalogueMissing:
-        abort(503)
 
 
 @bp.before_request
@@ -57,7 +46,7 @@ def context():
 def _link(token: str):
     """The working link of this token, or the page that says why it does not work."""
     try:
-        return links.find(_data_dir(), token, today()), None
+        return links.find(data_dir(), token, today()), None
     except links.LinkError as error:
         return None, (render_template("providers/link_error.html", reason=error.reason),
                       LINK_PAGES[error.reason])
@@ -70,7 +59,7 @@ def _offers(cat, provider_id: str) -> list:
 
 def _pending(provider_id: str) -> dict[str, str]:
     """Offers of the provider with a proposal waiting: offer id → the day it was sent."""
-    return {p.offer: p.day for p in proposals.proposals(_data_dir(), "open")
+    return {p.offer: p.day for p in proposals.proposals(data_dir(), "open")
             if p.provider == provider_id}
 
 
@@ -79,7 +68,7 @@ def offers(token: str):
     link, failed = _link(token)
     if failed:
         return failed
-    cat = _catalogue()
+    cat = catalogue()
     provider = cat.providers.get(link.provider)
     if provider is None:
         return render_template("providers/link_error.html", reason="revoked"), 410
@@ -96,7 +85,7 @@ def _offer(cat, link, offer_id: str):
 
 
 def _form_page(link, offer, values: dict, errors: dict, status: int = 200):
-    cat = _catalogue()
+    cat = catalogue()
     choices = list(dict.fromkeys([*SPOKEN, *offer.languages]))
     return render_template("providers/offer.html", link=link, offer=offer,
                            provider=cat.providers[link.provider], values=values, errors=errors,
@@ -112,7 +101,7 @@ def offer(token: str, offer_id: str):
     link, failed = _link(token)
     if failed:
         return failed
-    cat = _catalogue()
+    cat = catalogue()
     found = _offer(cat, link, offer_id)
     if request.method == "GET":
         return _form_page(link, found, offer_form.form_values(found), {})
@@ -139,7 +128,7 @@ def _answer(link, found, town: str):
     if reading.errors:
         return _form_page(link, found, _submitted(), reading.errors, 400)
     if reading.changes or message:
-        number = proposals.propose(_data_dir(), found.id, link.provider, reading.changes,
+        number = proposals.propose(data_dir(), found.id, link.provider, reading.changes,
                                    message, day)
         if number is None:
             return render_template("providers/done.html", link=link, offer=found,
@@ -152,7 +141,7 @@ def _answer(link, found, town: str):
                           {"valid_to": "Dieses Angebot ist abgelaufen. Läuft es weiter? Dann "
                                        "tragen Sie bitte ein neues Enddatum ein oder lassen "
                                        "das Feld leer."}, 400)
-    proposals.confirm(_data_dir(), found.id, link.provider, day)
+    proposals.confirm(data_dir(), found.id, link.provider, day)
     return render_template("providers/done.html", link=link, offer=found, outcome="confirmed")
 
 
