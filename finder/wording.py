@@ -102,9 +102,9 @@ BOT_PRIVACY = (
        "Termin vorbei ist oder ausfällt."),
     N_("Mit /forget löschen Sie sofort alles: Ihre Einstellungen, ein offenes Gespräch und "
        "Ihre Erinnerungen."),
-    N_("Suchen, die nichts gefunden haben, zählen wir ohne jeden Bezug zu Ihnen: nur die "
-       "Suchwörter, die Filter und die Kalenderwoche. So sieht die Stadt, welche Angebote "
-       "fehlen."),
+    N_("Suchen, zu denen kein Angebot genau passt, zählen wir ohne jeden Bezug zu Ihnen: nur "
+       "die Suchwörter, die Filter, die Sprache und die Kalenderwoche. So sieht die Stadt, "
+       "welche Angebote fehlen."),
 )
 """What the bot stores, said exactly: its /privacy and the website's privacy page."""
 

@@ -138,6 +138,17 @@ def test_the_privacy_page_says_what_the_bot_stores_as_its_privacy_command_does(c
     assert "at the latest after 14 days" in english
 
 
+def test_the_privacy_page_names_who_is_responsible_once_in_the_page_not_in_its_title(client):
+    """The town's data protection contact belongs in the page; the browser's title (the
+    tab, what a screen reader announces first) says only "Datenschutz"."""
+    html = client.get("/de/privacy").get_data(as_text=True)
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.startswith("Datenschutz –") and "<" not in title
+    assert html.count("datenschutz@wiesbrueck.example.org</a>") == 1
+    assert html.count("Verantwortlich und Datenschutzbeauftragte") == 1
+    assert "die Sprache und die Kalenderwoche" in html
+
+
 @pytest.mark.parametrize("query,status,message", [
     ("age=-5", 400, "ganze Zahl von 0 bis 26"),
     ("age=abc", 400, "ganze Zahl von 0 bis 26"),
