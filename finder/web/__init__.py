@@ -189,7 +189,7 @@ def _secure(response):
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
+    headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.endpoint != "static":
         # A results fragment for htmx is never cached: Back must not show it alone.
