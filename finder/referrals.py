@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from finder import keys, private
+from finder import keys, stores
 
 KEEP_DAYS = 30
 MAX_OFFERS = 12
@@ -61,11 +61,13 @@ def _decode(code: str) -> bytes:
 
 
 class Lists:
-    """The short codes of referral lists, in <data>/lists.db."""
+    """The short codes of referral lists, in <data>/lists.db (the store "lists",
+    finder.stores)."""
 
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / "lists.db"
+        self.store = stores.of(self.data_dir)
+        self.path = self.store.path("lists")
         self._key: bytes | None = None
 
     @property
@@ -75,7 +77,7 @@ class Lists:
         return self._key
 
     def _db(self) -> sqlite_utils.Database:
-        db = sqlite_utils.Database(private.connect(self.path, timeout=5))
+        db = sqlite_utils.Database(self.store.connect("lists", timeout=5))
         db.execute("create table if not exists lists (code text primary key, offers text "
                    "not null, lang text not null, made text not null)")
         return db

@@ -77,6 +77,9 @@ def create_app(settings: dict | None = None) -> Flask:
         PROVIDER_RATE_LIMIT=os.environ.get("FINDER_PROVIDER_RATE_LIMIT", "100 per hour"),
     )
     app.config.update(settings or {})
+    from finder import stores
+
+    stores.of(app.config["DATA_DIR"])  # a FINDER_STORE no page can use: StoreError at start
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
