@@ -94,6 +94,8 @@ def test_the_location_button_with_the_keyboard_at_200_percent_text(browser, logg
     assert page.evaluate("localStorage.length") == 0
     assert set(page.evaluate("Object.keys(sessionStorage)")) <= {"htmx-current-path-for-history"}
     shot(page, f"near-located-text200-{lang}")
+    page.locator("article.hit").first.scroll_into_view_if_needed()
+    shot(page, f"near-results-text200-{lang}")
     context.close()
 
 
