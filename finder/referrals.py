@@ -99,8 +99,10 @@ class Lists:
             with db.conn:
                 db.execute("delete from lists where made < ?",
                            [(today - dt.timedelta(days=KEEP_DAYS)).isoformat()])
-                db.execute("insert or replace into lists (code, offers, lang, made) "
-                           "values (?, ?, ?, ?)", [code, ",".join(ids), lang, today.isoformat()])
+                db.execute("insert into lists (code, offers, lang, made) values (?, ?, ?, ?) "
+                           "on conflict (code) do update set offers = excluded.offers, "
+                           "lang = excluded.lang, made = excluded.made",
+                           [code, ",".join(ids), lang, today.isoformat()])
         finally:
             db.close()
         return Referral(code, ids, lang, today)
