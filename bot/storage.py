@@ -167,9 +167,9 @@ class Reminders:
 
     def add(self, reminder: Reminder) -> None:
         with self.lock:
-            self.conn.execute("INSERT OR IGNORE INTO reminders (chat_id, offer_id, date) "
-                              "VALUES (?, ?, ?)", (reminder.chat_id, reminder.offer_id,
-                                                   reminder.day.isoformat()))
+            self.conn.execute("INSERT INTO reminders (chat_id, offer_id, date) VALUES (?, ?, ?) "
+                              "ON CONFLICT DO NOTHING", (reminder.chat_id, reminder.offer_id,
+                                                         reminder.day.isoformat()))
 
     def remove(self, reminder: Reminder) -> bool:
         with self.lock:

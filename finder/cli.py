@@ -26,6 +26,12 @@ content_option = click.option(
 @click.group()
 def main() -> None:
     """Familienwegweiser: the offer finder of a prevention chain."""
+    from finder import stores
+
+    try:  # a FINDER_STORE no command can use stops every command before it writes
+        stores.of(config.data_dir())
+    except stores.StoreError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -314,7 +320,8 @@ def warm(data_dir: str) -> None:
 @click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook address.")
 @click.option("--port", default=8443, show_default=True, help="Webhook port.")
 @click.option("--chats-db", type=click.Path(dir_okay=False), envvar="FINDER_BOT_DB",
-              help="SQLite file for chat settings (default: bot-chats.db in the data folder).")
+              help="SQLite file for chat settings (default: bot-chats.db in the data folder, "
+                   "or in FINDER_STORE's folder).")
 @click.option("--lang", default="de", show_default=True, help="Your language in --console.")
 @data_option
 def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db: str | None,
@@ -356,7 +363,10 @@ def bot(console: bool, webhook_url: str | None, listen: str, port: int, chats_db
         staff = staff_chat_id(os.environ.get("TELEGRAM_STAFF_CHAT_ID", ""))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    app = build(token, data, Path(chats_db) if chats_db else data / "bot-chats.db", api_url,
+    from finder import stores
+
+    chats = Path(chats_db) if chats_db else stores.of(data).path("chats")
+    app = build(token, data, chats, api_url,
                 staff_chat=staff)
     run(app, webhook_url=webhook_url, listen=listen, port=port)
 

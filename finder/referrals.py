@@ -20,7 +20,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from finder import keys, private
+from finder import keys, stores
 
 KEEP_DAYS = 30
 MAX_OFFERS = 12
@@ -61,11 +61,13 @@ def _decode(code: str) -> bytes:
 
 
 class Lists:
-    """The short codes of referral lists, in <data>/lists.db."""
+    """The short codes of referral lists, in <data>/lists.db (the store "lists",
+    finder.stores)."""
 
     def __init__(self, data_dir: Path | str):
         self.data_dir = Path(data_dir)
-        self.path = self.data_dir / "lists.db"
+        self.store = stores.of(self.data_dir)
+        self.path = self.store.path("lists")
         self._key: bytes | None = None
 
     @property
@@ -75,7 +77,7 @@ class Lists:
         return self._key
 
     def _db(self) -> sqlite_utils.Database:
-        db = sqlite_utils.Database(private.connect(self.path, timeout=5))
+        db = sqlite_utils.Database(self.store.connect("lists", timeout=5))
         db.execute("create table if not exists lists (code text primary key, offers text "
                    "not null, lang text not null, made text not null)")
         return db
@@ -97,8 +99,10 @@ class Lists:
             with db.conn:
                 db.execute("delete from lists where made < ?",
                            [(today - dt.timedelta(days=KEEP_DAYS)).isoformat()])
-                db.execute("insert or replace into lists (code, offers, lang, made) "
-                           "values (?, ?, ?, ?)", [code, ",".join(ids), lang, today.isoformat()])
+                db.execute("insert into lists (code, offers, lang, made) values (?, ?, ?, ?) "
+                           "on conflict (code) do update set offers = excluded.offers, "
+                           "lang = excluded.lang, made = excluded.made",
+                           [code, ",".join(ids), lang, today.isoformat()])
         finally:
             db.close()
         return Referral(code, ids, lang, today)

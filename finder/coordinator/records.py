@@ -1,10 +1,12 @@
-"""The coordinator's records: the one writable SQLite file, next to the builds.
+"""The coordinator's records: the writable SQLite file beside the builds (or where
+FINDER_STORE puts the stores, finder.stores).
 
 Builds are thrown away and rebuilt; what the coordinator's work produces must outlive
 them: users and failed logins, sessions, the unmet-demand counts, "still current"
 confirmations and the figures of the last report, providers' links and proposals,
 families' reports and the reminders sent. They live in
-`<data_dir>/coordinator.db`, whose tables are created here, idempotently.
+`<data_dir>/coordinator.db` (the store "records"), whose tables are created here,
+idempotently.
 """
 
 from __future__ import annotations
@@ -14,24 +16,25 @@ from pathlib import Path
 
 import sqlite_utils
 
-from finder import private
+from finder import stores
 
-FILE_NAME = "coordinator.db"
+FILE_NAME = stores.STORES["records"]
 
 _ready: set[Path] = set()
 _ready_lock = threading.Lock()
 
 
 def path(data_dir: str | Path) -> Path:
-    return Path(data_dir) / FILE_NAME
+    return stores.of(data_dir).path("records")
 
 
 def open_db(data_dir: str | Path) -> sqlite_utils.Database:
     """The records of data_dir, with every table there. Raises OSError or sqlite3.Error
     when the file cannot be created or written (a read-only data folder)."""
-    file = path(data_dir)
+    store = stores.of(data_dir)
+    file = store.path("records")
     fresh = not file.exists()
-    conn = private.connect(file, timeout=10, isolation_level=None)
+    conn = store.connect("records", timeout=10, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 10000")
     # With WAL, NORMAL loses at most the last moments' counts on a power cut, and spares
     # every counted search a wait for the disk.

@@ -94,7 +94,8 @@ def recently_reminded(data_dir: str | Path, today: dt.date) -> set[str]:
 def remember(data_dir: str | Path, provider: str, today: dt.date) -> None:
     db = records.open_db(data_dir)
     try:
-        db.execute("INSERT OR IGNORE INTO reminders (provider, day) VALUES (?, ?)",
+        db.execute("INSERT INTO reminders (provider, day) VALUES (?, ?) "
+                   "ON CONFLICT DO NOTHING",
                    [provider, today.isoformat()])
     finally:
         db.conn.close()

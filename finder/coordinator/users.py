@@ -107,8 +107,10 @@ def login(data_dir: str | Path, name: str, password: str, now: float | None = No
             count, first = 0, now
         count += 1
         locked = now + LOCKOUT if count >= MAX_FAILURES else None
-        db.execute("INSERT OR REPLACE INTO login_failures (name, failures, first_at, "
-                   "locked_until) VALUES (?, ?, ?, ?)",
+        db.execute("INSERT INTO login_failures (name, failures, first_at, locked_until) "
+                   "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET failures = "
+                   "excluded.failures, first_at = excluded.first_at, "
+                   "locked_until = excluded.locked_until",
                    [name, 0 if locked else count, now if locked else first, locked])
         return LoginResult(False, locked=locked is not None)
     finally:

@@ -77,6 +77,9 @@ def create_app(settings: dict | None = None) -> Flask:
         PROVIDER_RATE_LIMIT=os.environ.get("FINDER_PROVIDER_RATE_LIMIT", "100 per hour"),
     )
     app.config.update(settings or {})
+    from finder import stores
+
+    stores.of(app.config["DATA_DIR"])  # a FINDER_STORE no page can use: StoreError at start
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -189,7 +192,7 @@ def _secure(response):
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Content-Type-Options"] = "nosniff"
     headers["X-Frame-Options"] = "DENY"
-    headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=(), interest-cohort=()"
+    headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=(), interest-cohort=()"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.endpoint != "static":
         # A results fragment for htmx is never cached: Back must not show it alone.
