@@ -89,8 +89,10 @@ def test_coverage_per_planungsraum_and_bezirk_reproduces_the_published_figures(b
     # The labels are honest: the data name no planning area, so neither does the finder.
     with open(tmp_path / "areas.csv", encoding="utf-8") as handle:
         names = {r["place"]: r["name"] for r in csv.DictReader(handle)}
-    assert names["01100101"] == "Planungsraum 01100101"
-    assert all(name == f"Planungsraum {place}" for place, name in names.items())
+    bezirke = {p.id: p.name for p in live(data).places.at_level(1)}
+    assert names["01100101"] == "Planungsraum 01100101 (Mitte)"
+    assert all(name == f"Planungsraum {place} ({bezirke[BEZIRKE[place[:2]]]})"
+               for place, name in names.items())
 
 
 def test_each_kita_lies_in_its_planungsraum_and_that_in_its_bezirk(berlin):
@@ -195,7 +197,7 @@ def test_a_family_picks_a_planungsraum_on_the_website_in_the_api_and_the_cli(ber
     assert page.index(f"/de/offer/{first_kita}") > 0
     api = client.get(f"/api/v1/services?district={area}&per_page=5").get_json()
     assert api["contents"][0]["display"]["offer_id"] == first_kita
-    assert api["contents"][0]["display"]["where"] == ["in Planungsraum 08100209"]
+    assert api["contents"][0]["display"]["where"] == ["in Planungsraum 08100209 (Neukölln)"]
     unknown = client.get("/api/v1/services?district=08100999")
     assert unknown.status_code == 400
     cli = run_finder("search", "--data-dir", str(data), "--district", area)

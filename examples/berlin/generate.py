@@ -6,7 +6,8 @@ The Kita list gives each Kita's planning area as an 8-digit code (geojson_featur
 first two digits are the Bezirk 01–12). It gives no names of planning areas and no shapes,
 so each Planungsraum here is
 
-- called "Planungsraum" and its code (no name is made up),
+- called "Planungsraum", its code and its Bezirk: "Planungsraum 08100209 (Neukölln)" (no
+  name is made up; the Bezirk tells a family on an offer's page where that is),
 - put at the middle of its Kitas (the mean of their coordinates, rounded to about 10 m):
   the point distances to a family in that planning area are measured from,
 - listed only when a Kita lies in it: the 520 of the published
@@ -46,9 +47,9 @@ HEADER = """\
 # each Bezirk; neighbours: Bezirke that share a border (both computed from the GeoJSON).
 #
 # Planungsräume: id the official 8-digit code (the first two digits are the Bezirk). The
-# data name no planning area, so the name is the honest label "Planungsraum <code>", not
-# an invented one; the point is the middle of its Kitas; no neighbours and no shapes (the
-# Bezirk's shape holds them). No population figures: the finder does not need them.
+# data name no planning area, so the name is the honest label "Planungsraum <code>
+# (<Bezirk>)", not an invented one; the point is the middle of its Kitas; no neighbours and
+# no shapes (the Bezirk's shape holds them). No population figures: the data have none.
 """
 
 LEVELS = [
@@ -70,7 +71,7 @@ def bezirke() -> list[dict]:
     return found
 
 
-def planning_areas() -> list[dict]:
+def planning_areas(bezirk_names: dict[str, str]) -> list[dict]:
     """One place per planning area of the published figures, at the middle of its Kitas."""
     with open(AREAS, encoding="utf-8", newline="") as handle:
         codes = [row["id"] for row in csv.DictReader(handle)]
@@ -78,8 +79,9 @@ def planning_areas() -> list[dict]:
     with open(KITAS, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             points[row["geojson_feature_id"]].append((float(row["lat"]), float(row["lon"])))
-    return [{"id": code, "name": f"Planungsraum {code}",
-             "parent": BEZIRK_CODES[int(code[:2]) - 1],
+    parents = {code: BEZIRK_CODES[int(code[:2]) - 1] for code in codes}
+    return [{"id": code, "name": f"Planungsraum {code} ({bezirk_names[parents[code]]})",
+             "parent": parents[code],
              "latitude": round(statistics.fmean(p[0] for p in points[code]), 4),
              "longitude": round(statistics.fmean(p[1] for p in points[code]), 4)}
             for code in sorted(codes)]
@@ -113,7 +115,9 @@ def render(levels: list[dict], places: list[dict]) -> str:
 
 
 def main() -> None:
-    PLACES.write_text(render(LEVELS, bezirke() + planning_areas()), encoding="utf-8")
+    places = bezirke()
+    areas = planning_areas({p["id"]: p["name"] for p in places})
+    PLACES.write_text(render(LEVELS, places + areas), encoding="utf-8")
 
 
 if __name__ == "__main__":
