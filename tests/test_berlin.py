@@ -93,6 +93,13 @@ def test_coverage_per_planungsraum_and_bezirk_reproduces_the_published_figures(b
     assert names["01100101"] == "Planungsraum 01100101 (Mitte)"
     assert all(name == f"Planungsraum {place} ({bezirke[BEZIRKE[place[:2]]]})"
                for place, name in names.items())
+    # Printed as a table, the figures stand in line under their headings.
+    table = run_finder("coverage", "--level", "2", "--data-dir", str(data))
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert len(lines) == 521 and lines[1].split()[0] == "04100101"
+    end = lines[0].index("capacity") + len("capacity")
+    assert all(line[:end].endswith(str(areas[line.split()[0]][1])) for line in lines[1:])
 
 
 def test_each_kita_lies_in_its_planungsraum_and_that_in_its_bezirk(berlin):
