@@ -113,6 +113,16 @@ def test_each_kita_lies_in_its_planungsraum_and_that_in_its_bezirk(berlin):
     offers = catalogue.offers_by_ids(list(planned))
     assert {o.id: o.districts for o in offers.values()} == {k: (v,) for k, v in planned.items()}
     assert all(tree[area].parent == BEZIRKE[area[:2]] for area in set(planned.values()))
+    # Each planning area's point (the middle of its Kitas) lies in its Bezirk: one lies
+    # 75 m outside, its Kitas along the border, within the check's 100 m.
+    from finder.content.shapes import TOLERANCE_METRES, DistrictShapes
+
+    bezirke = [{"id": p.id, "name": p.name} for p in tree.at_level(1)]
+    shapes, _ = DistrictShapes.load(EXAMPLE / "content" / "districts.geojson", bezirke)
+    outside = {p.id: shapes.metres_outside(p.parent, p.latitude, p.longitude)
+               for p in tree.at_level(2)}
+    assert max(outside.values()) < TOLERANCE_METRES
+    assert sum(1 for metres in outside.values() if metres > 0) == 1
 
 
 def test_a_search_by_planungsraum_finds_its_kitas_first(berlin):
