@@ -252,3 +252,24 @@ def test_without_the_planning_area_the_bezirk_comes_from_the_coordinates(tmp_pat
             location = offer["locations"][0]
             assert shapes.metres_outside(planned[offer["id"]], location["latitude"],
                                          location["longitude"]) < 3
+
+
+def test_the_coordinator_chooses_the_planungsraum_level(berlin, tmp_path):
+    """The coordinator's coverage page and its CSV, per Planungsraum: the Kitas per
+    planning area are the published ones."""
+    from tests.test_coordinator import Session, excel_rows, with_user
+
+    data = tmp_path / "data"
+    shutil.copytree(berlin[1], data, symlinks=True)
+    browser = Session(with_user(data))
+    browser.login()
+    page = browser.get("/coordinator/coverage?level=2&matrix=district_topic")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert '<option value="2" selected>Planungsraum</option>' in text
+    assert "Planungsraum 08100209 (Neukölln)" in text
+    rows = excel_rows(browser.get("/coordinator/coverage.csv?level=2&matrix=district_topic").data)
+    kitas = {r["Zeile-ID"]: int(r["Angebote"]) for r in rows if r["Spalten-ID"] == "childcare"}
+    areas = published(PUBLISHED_AREAS, str)
+    assert {area: kitas[area] for area in areas} == {area: n for area, (n, _) in areas.items()}
+    assert set(kitas) == set(areas) | {"citywide", "online", "at_home"}
