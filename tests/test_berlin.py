@@ -273,3 +273,24 @@ def test_the_coordinator_chooses_the_planungsraum_level(berlin, tmp_path):
     areas = published(PUBLISHED_AREAS, str)
     assert {area: kitas[area] for area in areas} == {area: n for area, (n, _) in areas.items()}
     assert set(kitas) == set(areas) | {"citywide", "online", "at_home"}
+
+
+def test_the_bot_offers_each_bezirk_then_its_planungsraeume(berlin):
+    """The bot asks the Bezirk, then offers the whole Bezirk or one of its Planungsräume:
+    Pankow's 57 and the rest stay within the 100 buttons Telegram shows at once."""
+    from bot.render import district_question
+
+    catalogue = live(berlin[1])
+    _, first = district_question(catalogue, "de")
+    assert {b.callback_data for row in first.inline_keyboard for b in row} == \
+        {"d:all"} | {f"d:+{b}" for b in BEZIRKE.values()}
+    sizes = {}
+    for bezirk in BEZIRKE.values():
+        _, parts = district_question(catalogue, "de", bezirk)
+        buttons = [b for row in parts.inline_keyboard for b in row]
+        assert buttons[0].callback_data == f"d:{bezirk}"
+        assert all(b.callback_data == f"d:{p}" for b, p in
+                   zip(buttons[1:], catalogue.places.parts(bezirk)))
+        sizes[bezirk] = len(buttons)
+    assert sizes["pankow"] == 58 and max(sizes.values()) <= 100
+    assert sum(sizes.values()) == 520 + 12
