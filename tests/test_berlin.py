@@ -277,7 +277,8 @@ def test_the_coordinator_chooses_the_planungsraum_level(berlin, tmp_path):
 
 def test_the_bot_offers_each_bezirk_then_its_planungsraeume(berlin):
     """The bot asks the Bezirk, then offers the whole Bezirk or one of its Planungsräume:
-    Pankow's 57 and the rest stay within the 100 buttons Telegram shows at once."""
+    Pankow's 57 and the rest stay within what Telegram is reported to take in one inline
+    keyboard (100 buttons, about 10 kB of JSON; the Bot API documents no figure)."""
     from bot.render import district_question
 
     catalogue = live(berlin[1])
@@ -292,5 +293,6 @@ def test_the_bot_offers_each_bezirk_then_its_planungsraeume(berlin):
         assert all(b.callback_data == f"d:{p}" for b, p in
                    zip(buttons[1:], catalogue.places.parts(bezirk)))
         sizes[bezirk] = len(buttons)
+        assert len(json.dumps(parts.to_dict()).encode()) < 8_000
     assert sizes["pankow"] == 58 and max(sizes.values()) <= 100
     assert sum(sizes.values()) == 520 + 12
