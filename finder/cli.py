@@ -219,11 +219,16 @@ def coverage(level: str, csv_file: str | None, data_dir) -> None:
         click.echo(f"{len(rows)} places of level {catalogue.places.levels[number - 1].name} "
                    f"-> {csv_file}")
         return
-    click.echo(f"{'place':<24} {'name':<28} {'offers':>6} {'capacity':>8} {'children':>8}")
+    # Columns as wide as the longest id and name ("Planungsraum 04100101 (Charlottenburg-
+    # Wilmersdorf)"), so that the figures stand in line.
+    place_w = max([5, *(len(row.place) for row in rows)])
+    name_w = max([4, *(len(row.name) for row in rows)])
+    click.echo(f"{'place':<{place_w}} {'name':<{name_w}} {'offers':>6} {'capacity':>8} "
+               f"{'children':>8}")
     for row in rows:
         children = "" if row.children is None else str(row.children)
-        click.echo(f"{row.place:<24} {row.name:<28} {row.offers:>6} {row.capacity:>8} "
-                   f"{children:>8}")
+        click.echo(f"{row.place:<{place_w}} {row.name:<{name_w}} {row.offers:>6} "
+                   f"{row.capacity:>8} {children:>8}")
 
 
 @main.command()
