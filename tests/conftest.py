@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 from urllib.request import urlopen
@@ -28,6 +29,16 @@ TODAY = dt.date(2026, 12, 5)
 suite gives the same answers on any day; tests of what changes with the day pass their
 own days, relative to this one."""
 os.environ["FINDER_TODAY"] = TODAY.isoformat()
+
+
+def pytest_unconfigure(config) -> None:
+    """End the timers that Flask-Limiter's in-memory counts leave running. Each waits
+    10 ms; under `make test-clock` (faketime moves the monotonic clock too) such a timed
+    wait never returns, and the interpreter would wait for these threads for ever after
+    the last test. Cancelling wakes them without a timeout."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 @pytest.fixture(scope="session")
