@@ -97,3 +97,19 @@ def test_a_kita_named_as_where_a_worry_happens_is_no_place_wanted(catalogue, tex
 ])
 def test_a_kita_wanted_stays_the_need(catalogue, text, lang):
     assert kita_weight(catalogue, text, lang) == 1.0
+
+
+@pytest.mark.parametrize("fused,plain", [
+    ("لابني", "ابني"),          # "for my son": the preposition written onto the word
+    ("بعرف", "عرف"),            # Levantine "I know": the present-tense b-
+    ("للبنات", "بنات"),         # "for the girls": l- and the article
+    ("وبالمستشفى", "مستشفى"),  # "and in the hospital": and, in, the
+])
+def test_little_words_written_onto_an_arabic_word_do_not_make_it_rare(catalogue, fused, plain):
+    # The weight of a plain word says how much it tells; "for my son" tells no more than
+    # "my son", however rare the fused form is in the word lists.
+    def weight(text):
+        units = catalogue.engine.read(text, "ar").units
+        assert len(units) == 1, units
+        return units[0].weight
+    assert weight(fused) <= weight(plain) + 0.01

@@ -245,14 +245,23 @@ FIT_FLOORS = {"all": (73, 70), "set main": (82, None), "set new": (65, 73),
 answer (per cent), measured the same way. The issue's targets (85 % and 90 %) are not reached."""
 
 
+LATER_SETS = ("c",)
+"""Sets added after the floors above were measured: their own floors only, so that the
+groups over all sets (all, lang de …) keep meaning what they were measured on."""
+
+
 @pytest.fixture(scope="module")
 def figures(catalogue):
     """The relevance benchmark's figures (bench/relevance.py), on every set."""
     sys.path.insert(0, str(ROOT))
     from bench.relevance import evaluate, summary
 
-    _, groups = evaluate(catalogue, "all", TODAY)
-    return summary(groups)
+    _, groups = evaluate(catalogue, "all", TODAY, leave_out=LATER_SETS)
+    found = summary(groups)
+    for name in LATER_SETS:
+        _, later = evaluate(catalogue, name, TODAY)
+        found[f"set {name}"] = summary(later)[f"set {name}"]
+    return found
 
 
 @pytest.mark.parametrize("group", sorted(FLOORS))

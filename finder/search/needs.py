@@ -524,15 +524,14 @@ class NeedVocabulary:
         if lang in languages and zipf(folded, lang) >= 2.0:
             likely = lang
         stop_langs = [likely] if likely else languages
-        # Arabic and Persian write "and"/"so" onto the next word (ومعنا = و + معنا): the
-        # word itself decides whether it is a stop word and how common it is.
-        base = folded[1:] if script(folded) == "arabic" and len(folded) > 3 \
-            and folded[0] in "وف" else folded
-        if any(is_stop_word(form, language) for form in {folded, base}
+        # Arabic and Persian write "and", "so", "for", "with" and the article onto the next
+        # word (ومعنا = و + معنا, لابني = ل + ابني): the word itself decides whether it is a
+        # stop word and how common it is.
+        forms = {folded, *arabic_bases(folded, languages)}
+        if any(is_stop_word(form, language) for form in forms
                for language in stop_langs if language) or len(folded) < 2:
             return None
-        weight = WORD_WEIGHT * min(self._specificity(folded, likely),
-                                   self._specificity(base, likely))
+        weight = WORD_WEIGHT * min(self._specificity(form, likely) for form in forms)
         unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
         unit.positions = (position,)
         return unit
@@ -546,6 +545,42 @@ class NeedVocabulary:
                                                      default=0.0)
         everyday = min(1.0, max(0.15, (6.0 - common) / 3.0))
         return min(catalogue, everyday)
+
+
+ARABIC_CONJUNCTIONS = "وف"
+ARABIC_PREPOSITIONS = ("ب", "ل")
+ARABIC_ARTICLES = ("ال", "ل")
+"""What Arabic (and, for و and ب, Persian) writes onto the front of a word: "and"/"so",
+then "with"/"for", then the article (لل is ل + ال)."""
+
+
+def arabic_bases(word: str, languages) -> list[str]:
+    """The word without the little words written onto its front, where what remains is a
+    word of a language it may belong to (لابني → ابني, وبالمستشفى → مستشفی, بعرف → عرف);
+    the forms to judge how much the word says, never to search for."""
+    if script(word) != "arabic":
+        return []
+    found = []
+    for rest in _strip_front(word):
+        if rest != word and len(rest) >= 3 and rest not in found and \
+                any(zipf(rest, x) > max(zipf(word, x), 0.0) for x in languages):
+            found.append(rest)
+    return found
+
+
+def _strip_front(word: str) -> list[str]:
+    forms = [word]
+    if word[0] in ARABIC_CONJUNCTIONS:
+        forms.append(word[1:])
+    for form in list(forms):
+        for front in ARABIC_PREPOSITIONS:
+            if form.startswith(front):
+                forms.append(form[len(front):])
+    for form in list(forms):
+        for front in ARABIC_ARTICLES:
+            if form.startswith(front):
+                forms.append(form[len(front):])
+    return forms
 
 
 def _folded_words(text: str) -> list[str]:
