@@ -113,3 +113,16 @@ def test_little_words_written_onto_an_arabic_word_do_not_make_it_rare(catalogue,
         assert len(units) == 1, units
         return units[0].weight
     assert weight(fused) <= weight(plain) + 0.01
+
+
+@pytest.mark.parametrize("latin,arabic,same", [
+    ("7adane", "حضانة", True), ("wlad", "ولاد", True), ("nemizane", "نمیزنه", True),
+    ("snin", "سنين", True),
+    ("snin", "أسنان", False),   # "years" is no "teeth": the long vowel is where it stands
+    ("wlad", "والد", False),    # "children" is no "father"
+])
+def test_a_latin_spelling_and_an_arabic_word_sound_alike(latin, arabic, same):
+    from finder.search.analysis import fold
+    from finder.search.transliteration import arabic_sounds, latin_sounds, sounds_match
+
+    assert sounds_match(latin_sounds(latin), arabic_sounds(fold(arabic))) is same
