@@ -126,3 +126,18 @@ def test_a_latin_spelling_and_an_arabic_word_sound_alike(latin, arabic, same):
     from finder.search.transliteration import arabic_sounds, latin_sounds, sounds_match
 
     assert sounds_match(latin_sounds(latin), arabic_sounds(fold(arabic))) is same
+
+
+@pytest.mark.parametrize("text,lang,months", [
+    ("meine tochter ist zweieinhalb", "de", (30,)),
+    ("sohn anderthalb jahre", "de", (18,)),
+    ("my son is two and a half", "en", (30,)),
+    ("3 and a half year old", "en", (42,)),
+    ("kızım iki buçuk yaşında", "tr", (30,)),
+    ("сыну полтора года", "ru", (18,)),
+    ("доньці три з половиною роки", "uk", (42,)),
+    ("دخترم دو سال و نیم دارد", "fa", (30,)),
+    ("بنتي عمرها سنتين ونص", "ar", (30,)),
+])
+def test_a_number_and_a_half_is_read_as_an_age(catalogue, text, lang, months):
+    assert ages(catalogue, text, lang) == months
