@@ -165,3 +165,13 @@ def test_arabic_and_persian_typed_in_latin_letters_are_found_by_their_sounds(
     # long vowels (7adane → حضانة, nemizane → نمیزنه).
     found = top(catalogue, text, lang)
     assert expected & set(found[:2]), found
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("synu 4 goda, on ne govorit", "ru"),                  # "ne" and "goda" too
+    ("mij syn ne rozmovlyaye, jomu 3 roky", "uk"),
+])
+def test_russian_and_ukrainian_typed_in_latin_letters_with_their_little_words(
+        catalogue, text, lang):
+    found = top(catalogue, text, lang)
+    assert found and found[0] in SPEECH, found

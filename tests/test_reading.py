@@ -141,3 +141,24 @@ def test_a_latin_spelling_and_an_arabic_word_sound_alike(latin, arabic, same):
 ])
 def test_a_number_and_a_half_is_read_as_an_age(catalogue, text, lang, months):
     assert ages(catalogue, text, lang) == months
+
+
+@pytest.mark.parametrize("text,lang,months", [
+    ("rebenku 8 mesyacev", "ru", (8,)), ("donci 10 misyatsiv", "uk", (10,)),
+    ("pesaram 9 mahe", "fa", (9,)),
+    ("malyshu 2 goda", "ru", (24,)), ("ibni 3omro 3 snin", "ar", (36,)),
+])
+def test_an_age_typed_in_latin_letters(catalogue, text, lang, months):
+    # Months in Latin letters are months, not years (a bare number is read as years).
+    assert ages(catalogue, text, lang) == months
+
+
+@pytest.mark.parametrize("text,lang,little", [
+    ("hochu na plavanie, mne 9 let", "ru", {"mne"}),
+    ("shukayu sadochok dlya donky", "uk", {"dlya"}),
+])
+def test_little_words_of_latin_typed_russian_and_ukrainian_say_nothing(
+        catalogue, text, lang, little):
+    # "mne", "dlya" are мне, для: stop words once written back in Cyrillic.
+    units = catalogue.engine.read(text, lang).units
+    assert not little & {u.text for u in units}, [(u.text, u.weight) for u in units]

@@ -14,10 +14,15 @@ from finder.search.analysis import fold
 _YEAR_WORDS = ("jahr", "jahrig", "jahrige", "jahrigen", "jahriger", "j", "year", "years", "yr",
                "yrs", "yo", "yas", "yasinda", "yasindaki", "sene", "senelik", "سنه", "سنوات",
                "سنین", "سنتین", "عمر", "рок", "рік", "роки", "років", "год", "года", "лет",
-               "годик", "годика", "سال", "ساله", "سالمه", "سالشه")
+               "годик", "годика", "سال", "ساله", "سالمه", "سالشه",
+               # the same typed in Latin letters (Russian, Ukrainian, Arabic, Persian)
+               "goda", "godik", "godika", "let", "rik", "roky", "rokiv", "snin", "sneen", "sne",
+               "salesh", "salashe", "saleh", "sale")
 _MONTH_WORDS = ("monat", "monate", "monaten", "monatig", "monatige", "month", "months", "mo",
                 "ay", "aylik", "ayli", "aylık", "شهر", "اشهر", "شهور", "месяц", "месяца",
-                "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه")
+                "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه",
+                "mesyac", "mesyaca", "mesyacev", "mesyats", "mesyatsa", "mesyatsev",
+                "misyats", "misyatsi", "misyatsiv", "ashhur", "shohur", "mahe", "mah")
 _GRADE_BEFORE = frozenset(fold(w) for w in (
     "klasse", "kl", "jahrgang", "jahrgangsstufe", "grade", "class", "year", "sinif", "клас",
     "класс", "класі", "классе", "الصف", "صف", "کلاس", "پایه"))

@@ -259,7 +259,7 @@ class NeedVocabulary:
         typed = self._join_split_compounds(typed)
         # Words the vocabulary recognises as typed are never corrected; the others
         # are, when they are no word of any supported language.
-        translit = self._transliterated(typed, lang)
+        translit = self._transliterated(list(reading.words), lang)  # ages too: "3 goda"
         recognised = {p for spots in self._find(typed, lang, frozenset(), parts=False, skip=set())
                       for p in spots}
         # Arabic typed in Latin letters and digits (7ada, ma3i) is no misspelt German.
@@ -414,6 +414,11 @@ class NeedVocabulary:
             if "arabic" in translit and not self._western(folded):
                 for language, found, _word in self.arabic_spellings(folded):
                     result[language].add(found)
+        elif "cyrillic" in translit and script(folded) == "latin" and len(folded) == 2:
+            # The little words of a Latin-typed Russian phrase: ne govorit → не говорит.
+            for language in ("ru", "uk"):
+                result[language] = {key(cyrillic, language)
+                                    for cyrillic in cyrillic_spellings(folded, language)}
         for language in languages_of(folded):
             keys = result.setdefault(language, set())
             keys.add(key(word, language))
@@ -591,6 +596,19 @@ class NeedVocabulary:
             if spelt:
                 weight = WORD_WEIGHT * min(self._specificity(word, language)
                                            for language, _key, word in spelt)
+                unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
+                unit.positions = (position,)
+                return unit
+        if "cyrillic" in translit and script(folded) == "latin" and not self._western(folded):
+            # Russian or Ukrainian in Latin letters (mne, dlya, hochu): the word as written
+            # back in Cyrillic decides whether it is a stop word and how common it is.
+            spelt = {(language, fold(cyrillic)) for language in ("ru", "uk")
+                     for cyrillic in cyrillic_spellings(folded, language)}
+            known = [(language, w) for language, w in spelt if zipf(w, language) > 0]
+            if any(is_stop_word(w, language) for language, w in spelt):
+                return None
+            if known:
+                weight = WORD_WEIGHT * min(self._specificity(w, language) for language, w in known)
                 unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
                 unit.positions = (position,)
                 return unit
