@@ -225,7 +225,7 @@ FLOORS = {
     "set holdout": (75, 58, 0.56),
     "set new": (85, 68, 0.67),
     "set blind-holdout": (83, 65, 0.63),
-    "set c": (86, 69, 0.69),
+    "set c": (89, 71, 0.70),
     "kind sentence": (84, 65, 0.59),
     "kind other language": (87, 70, 0.67),
     "lang de": (90, 79, 0.72),
@@ -242,7 +242,7 @@ blind holdout) less about one query's worth, so that a change that loses answers
 here; set c (writer C's, issue 18) as measured on fit-general. The holdouts' floors only
 guard against losing ground: nobody tunes on them."""
 FIT_FLOORS = {"all": (73, 70), "set main": (82, None), "set new": (65, 73),
-              "set blind-holdout": (64, 63), "set c": (75, 65)}
+              "set blind-holdout": (64, 63), "set c": (75, 61)}
 """Per group: fit strong for answered needs, and not strong for needs the catalogue does not
 answer (per cent), measured the same way. The issue's targets (85 % and 90 %) are not reached."""
 
