@@ -9,7 +9,8 @@ asking (`who`: parent, teen, staff, grandparent …), give a child's age in year
 district as the search form's own fields (`age`, `district`), and hold needs the
 catalogue does not answer (`answerable: false`, with the offers that are at least
 `related`). A file's set is its name: queries-de/-en-tr-ar/-uk-ru-fa.yaml are "main",
-queries-new.yaml is "new", and a name ending in "holdout" is a holdout, never used to
+queries-new.yaml is "new", queries-c.yaml (writer C's, written blind and measured before
+any change was made for it) is "c", and a name ending in "holdout" is a holdout, never used to
 tune the search: it shows whether the figures hold on queries nobody tuned for.
 
 Prints success@3 (an answering offer among the first three), precision@1 (the
@@ -20,7 +21,7 @@ unanswerable ones); then the misses.
 
     .venv/bin/python bench/relevance.py [--set main|holdout|all|NAME] [--misses N] [--json FILE]
 
-`--set main` is every set that may be tuned on (main and new), `--set holdout` every
+`--set main` is every set that may be tuned on (main, new and c), `--set holdout` every
 holdout.
 """
 
@@ -66,16 +67,17 @@ def is_holdout(name: str) -> bool:
     return name.endswith("holdout")
 
 
-def load_queries(which: str) -> list[dict]:
+def load_queries(which: str, leave_out: tuple[str, ...] = ()) -> list[dict]:
     """The queries of the sets `which` names: main (every set that may be tuned on),
-    holdout (every holdout), all, or one set by its name."""
+    holdout (every holdout), all, or one set by its name; without the sets named in
+    leave_out."""
     queries = []
     for path in sorted(QUERIES.glob("*.yaml")):
         name = set_of(path)
         wanted = (which == "all" or which == name
                   or (which == "main" and not is_holdout(name))
                   or (which == "holdout" and is_holdout(name)))
-        if not wanted:
+        if not wanted or name in leave_out:
             continue
         for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
             entry["set"] = name
@@ -149,10 +151,11 @@ def fit_table(rows: list[tuple[str, list[dict]]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate(catalogue: Catalogue, which: str, today=TODAY) -> tuple[list[dict], dict]:
+def evaluate(catalogue: Catalogue, which: str, today=TODAY,
+             leave_out: tuple[str, ...] = ()) -> tuple[list[dict], dict]:
     """Every query of the sets run against the catalogue on `today`: the outcomes, and
     the outcomes grouped (all, per set, language, kind and who is asking)."""
-    queries = load_queries(which)
+    queries = load_queries(which, leave_out)
     outcomes = []
     for entry in queries:
         outcome = run(catalogue, entry, today)

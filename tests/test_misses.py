@@ -147,3 +147,31 @@ def test_a_grandmother_raising_her_grandson_gets_parenting_help_not_stand_in_gra
 def test_vocational_training_is_no_volunteer_leader_course(catalogue, text, lang):
     found = top(catalogue, text, lang)
     assert found[0] != "juleica", found
+
+
+KITAS = {"kita-sonnenblume-krippe", "kita-pusteblume", "kita-hafenkinder-plaetze", "kita-arche",
+         "kita-bergfeld-kindergarten", "kita-anmeldung-servicestelle", "kita-schillerpark",
+         "kita-sonnenblume-sprachkita", "waldkindergarten", "tagespflege-vermittlung"}
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("bade 7adane la binti", "ar", KITAS),                 # Levantine, Arabizi digits
+    ("jozi bidrabni", "ar", VIOLENCE),                     # no digit at all
+    ("dokhtaram harf nemizane", "fa", SPEECH),             # Persian in Latin letters
+])
+def test_arabic_and_persian_typed_in_latin_letters_are_found_by_their_sounds(
+        catalogue, text, lang, expected):
+    # Nobody wrote these spellings down: the words are found again by their consonants and
+    # long vowels (7adane → حضانة, nemizane → نمیزنه).
+    found = top(catalogue, text, lang)
+    assert expected & set(found[:2]), found
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("synu 4 goda, on ne govorit", "ru"),                  # "ne" and "goda" too
+    ("mij syn ne rozmovlyaye, jomu 3 roky", "uk"),
+])
+def test_russian_and_ukrainian_typed_in_latin_letters_with_their_little_words(
+        catalogue, text, lang):
+    found = top(catalogue, text, lang)
+    assert found and found[0] in SPEECH, found

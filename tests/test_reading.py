@@ -97,3 +97,68 @@ def test_a_kita_named_as_where_a_worry_happens_is_no_place_wanted(catalogue, tex
 ])
 def test_a_kita_wanted_stays_the_need(catalogue, text, lang):
     assert kita_weight(catalogue, text, lang) == 1.0
+
+
+@pytest.mark.parametrize("fused,plain", [
+    ("لابني", "ابني"),          # "for my son": the preposition written onto the word
+    ("بعرف", "عرف"),            # Levantine "I know": the present-tense b-
+    ("للبنات", "بنات"),         # "for the girls": l- and the article
+    ("وبالمستشفى", "مستشفى"),  # "and in the hospital": and, in, the
+])
+def test_little_words_written_onto_an_arabic_word_do_not_make_it_rare(catalogue, fused, plain):
+    # The weight of a plain word says how much it tells; "for my son" tells no more than
+    # "my son", however rare the fused form is in the word lists.
+    def weight(text):
+        units = catalogue.engine.read(text, "ar").units
+        assert len(units) == 1, units
+        return units[0].weight
+    assert weight(fused) <= weight(plain) + 0.01
+
+
+@pytest.mark.parametrize("latin,arabic,same", [
+    ("7adane", "حضانة", True), ("wlad", "ولاد", True), ("nemizane", "نمیزنه", True),
+    ("snin", "سنين", True),
+    ("snin", "أسنان", False),   # "years" is no "teeth": the long vowel is where it stands
+    ("wlad", "والد", False),    # "children" is no "father"
+])
+def test_a_latin_spelling_and_an_arabic_word_sound_alike(latin, arabic, same):
+    from finder.search.analysis import fold
+    from finder.search.transliteration import arabic_sounds, latin_sounds, sounds_match
+
+    assert sounds_match(latin_sounds(latin), arabic_sounds(fold(arabic))) is same
+
+
+@pytest.mark.parametrize("text,lang,months", [
+    ("meine tochter ist zweieinhalb", "de", (30,)),
+    ("sohn anderthalb jahre", "de", (18,)),
+    ("my son is two and a half", "en", (30,)),
+    ("3 and a half year old", "en", (42,)),
+    ("kızım iki buçuk yaşında", "tr", (30,)),
+    ("сыну полтора года", "ru", (18,)),
+    ("доньці три з половиною роки", "uk", (42,)),
+    ("دخترم دو سال و نیم دارد", "fa", (30,)),
+    ("بنتي عمرها سنتين ونص", "ar", (30,)),
+])
+def test_a_number_and_a_half_is_read_as_an_age(catalogue, text, lang, months):
+    assert ages(catalogue, text, lang) == months
+
+
+@pytest.mark.parametrize("text,lang,months", [
+    ("rebenku 8 mesyacev", "ru", (8,)), ("donci 10 misyatsiv", "uk", (10,)),
+    ("pesaram 9 mahe", "fa", (9,)),
+    ("malyshu 2 goda", "ru", (24,)), ("ibni 3omro 3 snin", "ar", (36,)),
+])
+def test_an_age_typed_in_latin_letters(catalogue, text, lang, months):
+    # Months in Latin letters are months, not years (a bare number is read as years).
+    assert ages(catalogue, text, lang) == months
+
+
+@pytest.mark.parametrize("text,lang,little", [
+    ("hochu na plavanie, mne 9 let", "ru", {"mne"}),
+    ("shukayu sadochok dlya donky", "uk", {"dlya"}),
+])
+def test_little_words_of_latin_typed_russian_and_ukrainian_say_nothing(
+        catalogue, text, lang, little):
+    # "mne", "dlya" are мне, для: stop words once written back in Cyrillic.
+    units = catalogue.engine.read(text, lang).units
+    assert not little & {u.text for u in units}, [(u.text, u.weight) for u in units]

@@ -225,6 +225,7 @@ FLOORS = {
     "set holdout": (75, 58, 0.56),
     "set new": (85, 68, 0.67),
     "set blind-holdout": (83, 65, 0.63),
+    "set c": (89, 71, 0.70),
     "kind sentence": (84, 65, 0.59),
     "kind other language": (87, 70, 0.67),
     "lang de": (90, 79, 0.72),
@@ -238,11 +239,17 @@ FLOORS = {
 """Per group: success@3 and precision@1 (per cent) and nDCG@5 of answered needs, as measured
 on main after the search-fit work (bench/relevance.py, 2026-12-05, all sets including the
 blind holdout) less about one query's worth, so that a change that loses answers fails
-here. The holdouts' floors only guard against losing ground: nobody tunes on them."""
+here; set c (writer C's, issue 18) as measured on fit-general. The holdouts' floors only
+guard against losing ground: nobody tunes on them."""
 FIT_FLOORS = {"all": (73, 70), "set main": (82, None), "set new": (65, 73),
-              "set blind-holdout": (64, 63)}
+              "set blind-holdout": (64, 63), "set c": (75, 61)}
 """Per group: fit strong for answered needs, and not strong for needs the catalogue does not
 answer (per cent), measured the same way. The issue's targets (85 % and 90 %) are not reached."""
+
+
+LATER_SETS = ("c",)
+"""Sets added after the floors above were measured: their own floors only, so that the
+groups over all sets (all, lang de …) keep meaning what they were measured on."""
 
 
 @pytest.fixture(scope="module")
@@ -251,8 +258,12 @@ def figures(catalogue):
     sys.path.insert(0, str(ROOT))
     from bench.relevance import evaluate, summary
 
-    _, groups = evaluate(catalogue, "all", TODAY)
-    return summary(groups)
+    _, groups = evaluate(catalogue, "all", TODAY, leave_out=LATER_SETS)
+    found = summary(groups)
+    for name in LATER_SETS:
+        _, later = evaluate(catalogue, name, TODAY)
+        found[f"set {name}"] = summary(later)[f"set {name}"]
+    return found
 
 
 @pytest.mark.parametrize("group", sorted(FLOORS))

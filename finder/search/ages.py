@@ -14,10 +14,15 @@ from finder.search.analysis import fold
 _YEAR_WORDS = ("jahr", "jahrig", "jahrige", "jahrigen", "jahriger", "j", "year", "years", "yr",
                "yrs", "yo", "yas", "yasinda", "yasindaki", "sene", "senelik", "سنه", "سنوات",
                "سنین", "سنتین", "عمر", "рок", "рік", "роки", "років", "год", "года", "лет",
-               "годик", "годика", "سال", "ساله", "سالمه", "سالشه")
+               "годик", "годика", "سال", "ساله", "سالمه", "سالشه",
+               # the same typed in Latin letters (Russian, Ukrainian, Arabic, Persian)
+               "goda", "godik", "godika", "let", "rik", "roky", "rokiv", "snin", "sneen", "sne",
+               "salesh", "salashe", "saleh", "sale")
 _MONTH_WORDS = ("monat", "monate", "monaten", "monatig", "monatige", "month", "months", "mo",
                 "ay", "aylik", "ayli", "aylık", "شهر", "اشهر", "شهور", "месяц", "месяца",
-                "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه")
+                "месяцев", "місяць", "місяці", "місяців", "ماه", "ماهه",
+                "mesyac", "mesyaca", "mesyacev", "mesyats", "mesyatsa", "mesyatsev",
+                "misyats", "misyatsi", "misyatsiv", "ashhur", "shohur", "mahe", "mah")
 _GRADE_BEFORE = frozenset(fold(w) for w in (
     "klasse", "kl", "jahrgang", "jahrgangsstufe", "grade", "class", "year", "sinif", "клас",
     "класс", "класі", "классе", "الصف", "صف", "کلاس", "پایه"))
@@ -78,7 +83,25 @@ _CHILDREN_WORDS = frozenset(fold(w) for w in (
     "بچه", "بچه‌ها", "فرزند", "کودک", "детей", "дети", "ребенка", "ребёнка", "детьми",
     "дітей", "дитини", "дітьми", "діти"))
 """Plural child nouns after a number: the number counts the children."""
+_FUSED_HALVES = {fold(w): months for w, months in (
+    ("anderthalb", 18), ("eineinhalb", 18), ("zweieinhalb", 30), ("dreieinhalb", 42),
+    ("viereinhalb", 54), ("fünfeinhalb", 66), ("sechseinhalb", 78), ("siebeneinhalb", 90),
+    ("полтора", 18), ("полгода", 6), ("півтора", 18), ("півроку", 6))}
+"""A number and a half in one word: "zweieinhalb", "полтора года", "півтора року"."""
+_HALF_AFTER = (("and", "a", "half"), ("and", "half"), ("bucuk",), ("с", "половиной"),
+               ("з", "половиною"), ("و", "نیم"), ("ونیم",), ("و", "نص"), ("ونص",), ("و", "نصف"),
+               ("ونصف",))
+""""And a half" after a number or after its unit: "two and a half", "iki buçuk", "три с
+половиной", "دو سال و نیم", "سنتين ونص"."""
 _NUMBER = re.compile(r"^(\d{1,2})(j|jahre?|jahrig\w*|m|mo|monate?|yo|y|yr|yrs|st|nd|rd|th)?$")
+
+
+def _half_after(folded: list[str], start: int) -> list[int]:
+    """The positions of "and a half" starting at start, or []."""
+    for words in _HALF_AFTER:
+        if tuple(folded[start:start + len(words)]) == tuple(fold(w) for w in words):
+            return list(range(start, start + len(words)))
+    return []
 
 
 def _unit_word(word: str, forms: tuple[str, ...]) -> bool:
@@ -100,8 +123,13 @@ def age_at(folded: list[str], i: int) -> tuple[int, set[int]] | None:
     word = folded[i]
     before = folded[i - 1] if i else ""
     after = folded[i + 1] if i + 1 < len(folded) else ""
+    if word in _FUSED_HALVES:
+        used = {i} | ({i + 1} if _unit_word(after, _YEAR_WORDS + _MONTH_WORDS) else set())
+        return _FUSED_HALVES[word], used
     if word in _DUALS:
-        return _DUALS[word], {i} | ({i - 1} if _unit_word(before, _AGE_WORDS) else set())
+        extra = _half_after(folded, i + 1)
+        return _DUALS[word] + (6 if extra and _DUALS[word] >= 12 else 0), \
+            {i, *extra} | ({i - 1} if _unit_word(before, _AGE_WORDS) else set())
     if before in _GRADE_BEFORE and word in _ORDINALS:
         return (_ORDINALS[word] + 5) * 12, {i - 1, i}
     found = _number(word)
@@ -111,9 +139,17 @@ def age_at(folded: list[str], i: int) -> tuple[int, set[int]] | None:
     if before in _SINCE_WORDS or _unit_word(after, _WEEK_WORDS):
         return None  # "seit 3 Monaten", "10. Woche": how long, not how old
     half = 0
+    halves = _half_after(folded, i + 1)
     if number <= 4 and after == "5" and i + 2 < len(folded) and \
             _unit_word(folded[i + 2], _YEAR_WORDS):
         half, after = 6, folded[i + 2]  # "2,5 Jahre", split into 2 and 5 by the tokens
+    elif halves and number <= MAX_CHILD_AGE_YEARS:
+        # "two and a half (years)", "iki buçuk yaşında": a number and a half, in years
+        end = max(halves) + 1
+        unit = folded[end] if end < len(folded) else ""
+        if not _unit_word(unit, _MONTH_WORDS):
+            used = {i, *halves} | ({end} if _unit_word(unit, _YEAR_WORDS) else set())
+            return number * 12 + 6, used | ({i - 1} if _unit_word(before, _AGE_WORDS) else set())
     unit_at = i + (2 if half else 1)
     after_unit = folded[unit_at + 1] if unit_at + 1 < len(folded) else ""
     if after_unit in _SINCE_WORDS and after_unit != "vor":
@@ -134,6 +170,11 @@ def age_at(folded: list[str], i: int) -> tuple[int, set[int]] | None:
     if months is None or months > MAX_CHILD_AGE_YEARS * 12 + 11:
         return None
     used = {i}
+    later = _half_after(folded, i + 2) if months >= 12 and \
+        _unit_word(after, _YEAR_WORDS) and not half else []
+    if later:  # "دو سال و نیم", "3 years and a half": the half after the unit
+        months += 6
+        used |= {i + 1, *later}
     if half:
         used |= {i + 1, i + 2}
     elif _unit_word(after, _MONTH_WORDS + _YEAR_WORDS) or after in _GRADE_AFTER:

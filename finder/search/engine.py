@@ -39,6 +39,9 @@ ADULT_MONTHS = 18 * 12
 TEEN_PARENTS = 0.75
 """Relevance kept by an offer for parents when a young person asks for themselves
 ("ich bin 15 und meine Eltern streiten nur"): offers for them come first."""
+ACTIVITY_TOPICS = ("leisure_sport",)
+"""Topics of needs that come in kinds (finder.search.fit): only the family's own word
+says the offer answers it."""
 FIRST_CONTACTS = 3
 """How many places that help with any question a search shows when nothing fits exactly."""
 
@@ -433,7 +436,8 @@ class Engine:
             else np.zeros(self.n, dtype=bool)
         translated = np.ones(self.n, dtype=bool) if q.lang == "de" else self.translated[q.lang]
         fit = judge(reading, per_unit, scores, order, taken, misfit, ranking.BANDS[0],
-                    self.scorer.own_words, q.lang, translated, self._meets)
+                    self.scorer.own_words, q.lang, translated, self._meets,
+                    self._in_kinds)
         first = self._first_contact(q, scores, today) if fit != "strong" else []
         if first:
             # Shown first, apart from the related offers: never twice.
@@ -578,6 +582,11 @@ class Engine:
         band = band.copy()
         band[lift] = 0
         return band
+
+    def _in_kinds(self, need_id: str) -> bool:
+        """Whether a need comes in kinds of activity (finder.search.fit): karate, ballet and
+        riding are all sport, and a club of another kind is no answer to the family's word."""
+        return bool(set(self.vocabulary.needs[need_id].topics) & set(ACTIVITY_TOPICS))
 
     def _meets(self, qualifier, unit) -> np.ndarray:
         """Per offer: whether it meets a qualifier of the text (finder.search.qualifiers):

@@ -21,7 +21,15 @@ from finder.search import qualifiers
 from finder.search.ages import age_at
 from finder.search.analysis import LANGUAGES, fold, key, languages_of, script, stem, tokens
 from finder.search.qualifiers import Qualifier
-from finder.search.transliteration import ARABIZI, cyrillic_spellings
+from finder.search.transliteration import (
+    ARABIZI,
+    MIN_CONSONANTS,
+    arabic_sounds,
+    consonants,
+    cyrillic_spellings,
+    latin_sounds,
+    sounds_match,
+)
 from finder.search.typos import edit_distance, fuzzy_index, near_words, typo_limit
 from finder.search.wordlists import commonest_language, is_real_word, is_stop_word, zipf
 
@@ -35,6 +43,8 @@ SCENE_WEIGHT, SCENE_WORDS, SCENE_AGE_MONTHS = 0.2, 5, 48
 """What such a place weighs when a sentence of at least SCENE_WORDS words names it as
 where the child already is (finder.search.qualifiers.at_place), and the age it hints at
 when the text gives none (a Kita child, four years old)."""
+WESTERN_ZIPF = 3.0
+"""From this Zipf value on, a Latin word is German or English, not Arabic in Latin letters."""
 MIN_PREFIX = 4
 """Turkish suffixes pile up (kreşlerde, doktorları): a vocabulary word of at least
 this many letters also matches as the start of a Turkish word."""
@@ -131,6 +141,9 @@ class NeedVocabulary:
         self.lexicon = lexicon
         self.doc_count = max(doc_count, 1)
         self._entries: dict[str, dict[str, list[_Entry]]] = {lang: {} for lang in LANGUAGES}
+        self._skeletons: dict[str, set[tuple[str, str, str, str]]] = {}
+        """The consonants of the vocabulary's Arabic and Persian words → (language, key,
+        sounds, the word folded): finder.search.transliteration."""
         known: set[str] = set()
         for need_id, need in vocabulary.get("need", {}).items():
             search = tuple(t for t in (tuple(stem(w) for w in _folded_words(text)
@@ -167,6 +180,31 @@ class NeedVocabulary:
                     if len(t) >= 4:
                         known.add(fold(t))
                         self.spellings.setdefault(fold(t), t)
+                    if lang in ("ar", "fa") and script(t) == "arabic":
+                        self._add_skeleton(fold(t), lang, key(t, lang))
+
+    def _add_skeleton(self, folded: str, lang: str, found: str) -> None:
+        """An Arabic or Persian word under its consonants, with and without the article."""
+        for form in {folded, folded[2:] if folded.startswith("ال") else folded}:
+            sounds = arabic_sounds(form)
+            if len(consonants(sounds)) >= 2:
+                self._skeletons.setdefault(consonants(sounds), set()).add(
+                    (lang, found, sounds, folded))
+
+    def arabic_spellings(self, folded: str) -> set[tuple[str, str, str]]:
+        """The vocabulary's Arabic and Persian words a Latin spelling may stand for
+        (7adane → حضانة, kors almani → کورس الماني), by their sounds: (language, key, the
+        word folded)."""
+        sounds = latin_sounds(folded)
+        skeleton = consonants(sounds)
+        if len(skeleton) < MIN_CONSONANTS:
+            return set()
+        candidates = set(self._skeletons.get(skeleton, ()))
+        if skeleton.startswith("l") and len(skeleton) > MIN_CONSONANTS:
+            candidates |= self._skeletons.get(skeleton[1:], set())  # el-, al-: the article
+        bare = sounds.lstrip("AEIU")[1:] if skeleton.startswith("l") else ""
+        return {(language, found, word) for language, found, arabic, word in candidates
+                if sounds_match(sounds, arabic) or (bare and sounds_match(bare, arabic))}
 
     def language_of_word(self, token: str, candidates, latin: bool = False) -> str | None:
         """The one language among candidates whose families' words for a need, topic or
@@ -221,8 +259,8 @@ class NeedVocabulary:
         typed = self._join_split_compounds(typed)
         # Words the vocabulary recognises as typed are never corrected; the others
         # are, when they are no word of any supported language.
-        translit = self._transliterated(typed)
-        recognised = {p for spots in self._find(typed, lang, False, parts=False, skip=set())
+        translit = self._transliterated(list(reading.words), lang)  # ages too: "3 goda"
+        recognised = {p for spots in self._find(typed, lang, frozenset(), parts=False, skip=set())
                       for p in spots}
         # Arabic typed in Latin letters and digits (7ada, ma3i) is no misspelt German.
         arabizi = any(ARABIZI.match(fold(t)) for t in typed)
@@ -267,7 +305,8 @@ class NeedVocabulary:
         reading.units.sort(key=lambda u: u.positions)
         return reading
 
-    def _qualify(self, reading: Reading, words: list[str], lang: str, translit: bool) -> None:
+    def _qualify(self, reading: Reading, words: list[str], lang: str,
+                 translit: frozenset[str]) -> None:
         """Qualifiers and who is asking, read from the words no need was recognised in:
         a language the family speaks and the words for who is typing are taken out of what
         an offer must contain; the other qualifiers stay words to find and are kept for the
@@ -352,7 +391,7 @@ class NeedVocabulary:
         return kept
 
     def _token_keys(self, word: str, lang: str, parts: bool = False,
-                    translit: bool = False) -> dict[str, set[str]]:
+                    translit: frozenset[str] = frozenset()) -> dict[str, set[str]]:
         """The keys of one word in each language it could belong to; with parts, the
         keys of a German compound's parts and of the starts of a Turkish word instead."""
         result: dict[str, set[str]] = {}
@@ -368,10 +407,18 @@ class NeedVocabulary:
             # written back in Cyrillic (detskiy sad → детский сад).
             for language in ("ru", "uk", "ar", "fa"):
                 result[language] = {folded}
-            if translit:
+            if "cyrillic" in translit:
                 for language in ("ru", "uk"):
                     result[language].update(key(cyrillic, language)
                                             for cyrillic in cyrillic_spellings(folded, language))
+            if "arabic" in translit and not self._western(folded):
+                for language, found, _word in self.arabic_spellings(folded):
+                    result[language].add(found)
+        elif "cyrillic" in translit and script(folded) == "latin" and len(folded) == 2:
+            # The little words of a Latin-typed Russian phrase: ne govorit → не говорит.
+            for language in ("ru", "uk"):
+                result[language] = {key(cyrillic, language)
+                                    for cyrillic in cyrillic_spellings(folded, language)}
         for language in languages_of(folded):
             keys = result.setdefault(language, set())
             keys.add(key(word, language))
@@ -379,9 +426,20 @@ class NeedVocabulary:
                 keys.add(key(word[1:], language))  # و "and", ف "so" written onto the word
         return result
 
-    def _transliterated(self, words: list[str]) -> bool:
-        """Whether the query is Russian or Ukrainian typed in Latin letters: one of
-        its unknown Latin words is a vocabulary word once written in Cyrillic."""
+    def _western(self, folded: str) -> bool:
+        """A German word of the catalogue or an everyday German or English word (Kita,
+        Jobcenter, baby): never Arabic or Persian in Latin letters."""
+        return folded in self.lexicon or max(zipf(folded, "de"), zipf(folded, "en")) >= WESTERN_ZIPF
+
+    def _transliterated(self, words: list[str], lang: str) -> frozenset[str]:
+        """The scripts the query's Latin words may stand for: cyrillic, when one of its
+        unknown Latin words is a vocabulary word once written in Cyrillic (Russian or
+        Ukrainian typed in Latin letters); arabic, when the reader reads Arabic or Persian
+        or two words are Arabizi (7ada, ma3i; one may be "3er"), so that Latin words are
+        also looked up by their sounds."""
+        found: set[str] = set()
+        if lang in ("ar", "fa") or sum(1 for w in words if ARABIZI.match(fold(w))) >= 2:
+            found.add("arabic")
         for word in words:
             folded = fold(word)
             if script(folded) != "latin" or len(folded) < 3 or self.is_known(folded):
@@ -390,11 +448,11 @@ class NeedVocabulary:
                 for cyrillic in cyrillic_spellings(folded, language):
                     if key(cyrillic, language) in self._entries[language] \
                             or fold(cyrillic) in self.known_words:
-                        return True
-        return False
+                        found.add("cyrillic")
+        return frozenset(found)
 
     def _recognise(self, words: list[str], lang: str,
-                   translit: bool) -> list[tuple[tuple[int, ...], list[Meaning]]]:
+                   translit: frozenset[str]) -> list[tuple[tuple[int, ...], list[Meaning]]]:
         """Vocabulary entries found in the words, as (positions, meanings).
 
         Whole words are looked up first; the parts of compounds and the starts of
@@ -422,7 +480,7 @@ class NeedVocabulary:
         merged.sort(key=lambda group: min(group[0]))
         return [(tuple(sorted(spots)), meanings) for spots, meanings in merged]
 
-    def _find(self, words: list[str], lang: str, translit: bool, parts: bool,
+    def _find(self, words: list[str], lang: str, translit: frozenset[str], parts: bool,
               skip: set[int]) -> dict[tuple[int, ...], set[Meaning]]:
         positions_by_key: dict[str, dict[str, list[int]]] = {}
         for i, word in enumerate(words):
@@ -471,7 +529,7 @@ class NeedVocabulary:
         return tuple(sorted(spots))
 
     def _literal(self, unit: Unit, words: list[str], positions, lang: str,
-                 translit: bool) -> Unit:
+                 translit: frozenset[str]) -> Unit:
         """Add the words' own terms, so that an offer naming them matches too."""
         german, foreign, per_word = [], [], []
         # In a phrase, stop words say nothing an offer's text must contain ("hits me").
@@ -515,7 +573,8 @@ class NeedVocabulary:
             return False
         return True
 
-    def _free_word(self, word: str, position: int, lang: str, translit: bool) -> Unit | None:
+    def _free_word(self, word: str, position: int, lang: str,
+                   translit: frozenset[str]) -> Unit | None:
         folded = fold(word)
         if not folded or (folded.isdigit()):
             return None
@@ -524,15 +583,39 @@ class NeedVocabulary:
         if lang in languages and zipf(folded, lang) >= 2.0:
             likely = lang
         stop_langs = [likely] if likely else languages
-        # Arabic and Persian write "and"/"so" onto the next word (ومعنا = و + معنا): the
-        # word itself decides whether it is a stop word and how common it is.
-        base = folded[1:] if script(folded) == "arabic" and len(folded) > 3 \
-            and folded[0] in "وف" else folded
-        if any(is_stop_word(form, language) for form in {folded, base}
+        # Arabic and Persian write "and", "so", "for", "with" and the article onto the next
+        # word (ومعنا = و + معنا, لابني = ل + ابني): the word itself decides whether it is a
+        # stop word and how common it is.
+        forms = {folded, *arabic_bases(folded, languages)}
+        if "arabic" in translit and script(folded) == "latin" and not self._western(folded):
+            # Arabic or Persian in Latin letters: a word of one or two consonants is a little
+            # word (ma3, 3al, fi); a longer one weighs as the word it stands for.
+            if len(consonants(latin_sounds(folded))) < MIN_CONSONANTS and not folded.isdigit():
+                return None
+            spelt = self.arabic_spellings(folded)
+            if spelt:
+                weight = WORD_WEIGHT * min(self._specificity(word, language)
+                                           for language, _key, word in spelt)
+                unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
+                unit.positions = (position,)
+                return unit
+        if "cyrillic" in translit and script(folded) == "latin" and not self._western(folded):
+            # Russian or Ukrainian in Latin letters (mne, dlya, hochu): the word as written
+            # back in Cyrillic decides whether it is a stop word and how common it is.
+            spelt = {(language, fold(cyrillic)) for language in ("ru", "uk")
+                     for cyrillic in cyrillic_spellings(folded, language)}
+            known = [(language, w) for language, w in spelt if zipf(w, language) > 0]
+            if any(is_stop_word(w, language) for language, w in spelt):
+                return None
+            if known:
+                weight = WORD_WEIGHT * min(self._specificity(w, language) for language, w in known)
+                unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
+                unit.positions = (position,)
+                return unit
+        if any(is_stop_word(form, language) for form in forms
                for language in stop_langs if language) or len(folded) < 2:
             return None
-        weight = WORD_WEIGHT * min(self._specificity(folded, likely),
-                                   self._specificity(base, likely))
+        weight = WORD_WEIGHT * min(self._specificity(form, likely) for form in forms)
         unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
         unit.positions = (position,)
         return unit
@@ -546,6 +629,42 @@ class NeedVocabulary:
                                                      default=0.0)
         everyday = min(1.0, max(0.15, (6.0 - common) / 3.0))
         return min(catalogue, everyday)
+
+
+ARABIC_CONJUNCTIONS = "وف"
+ARABIC_PREPOSITIONS = ("ب", "ل")
+ARABIC_ARTICLES = ("ال", "ل")
+"""What Arabic (and, for و and ب, Persian) writes onto the front of a word: "and"/"so",
+then "with"/"for", then the article (لل is ل + ال)."""
+
+
+def arabic_bases(word: str, languages) -> list[str]:
+    """The word without the little words written onto its front, where what remains is a
+    word of a language it may belong to (لابني → ابني, وبالمستشفى → مستشفی, بعرف → عرف);
+    the forms to judge how much the word says, never to search for."""
+    if script(word) != "arabic":
+        return []
+    found = []
+    for rest in _strip_front(word):
+        if rest != word and len(rest) >= 3 and rest not in found and \
+                any(zipf(rest, x) > max(zipf(word, x), 0.0) for x in languages):
+            found.append(rest)
+    return found
+
+
+def _strip_front(word: str) -> list[str]:
+    forms = [word]
+    if word[0] in ARABIC_CONJUNCTIONS:
+        forms.append(word[1:])
+    for form in list(forms):
+        for front in ARABIC_PREPOSITIONS:
+            if form.startswith(front):
+                forms.append(form[len(front):])
+    for form in list(forms):
+        for front in ARABIC_ARTICLES:
+            if form.startswith(front):
+                forms.append(form[len(front):])
+    return forms
 
 
 def _folded_words(text: str) -> list[str]:
