@@ -226,6 +226,7 @@ FLOORS = {
     "set new": (85, 68, 0.67),
     "set blind-holdout": (83, 65, 0.63),
     "set c": (89, 71, 0.70),
+    "set d-holdout": (80, 63, 0.64),
     "kind sentence": (84, 65, 0.59),
     "kind other language": (87, 70, 0.67),
     "lang de": (90, 79, 0.72),
@@ -239,15 +240,16 @@ FLOORS = {
 """Per group: success@3 and precision@1 (per cent) and nDCG@5 of answered needs, as measured
 on main after the search-fit work (bench/relevance.py, 2026-12-05, all sets including the
 blind holdout) less about one query's worth, so that a change that loses answers fails
-here; set c (writer C's, issue 18) as measured on fit-general. The holdouts' floors only
+here; set c (writer C's, issue 18) as measured on fit-general, set d-holdout (writer D's,
+written beside C and never tuned on) as measured on main after merging fit-general. The holdouts' floors only
 guard against losing ground: nobody tunes on them."""
 FIT_FLOORS = {"all": (73, 70), "set main": (82, None), "set new": (65, 73),
-              "set blind-holdout": (64, 63), "set c": (75, 61)}
+              "set blind-holdout": (64, 63), "set c": (75, 61), "set d-holdout": (74, 71)}
 """Per group: fit strong for answered needs, and not strong for needs the catalogue does not
 answer (per cent), measured the same way. The issue's targets (85 % and 90 %) are not reached."""
 
 
-LATER_SETS = ("c",)
+LATER_SETS = ("c", "d-holdout")
 """Sets added after the floors above were measured: their own floors only, so that the
 groups over all sets (all, lang de …) keep meaning what they were measured on."""
 
