@@ -69,12 +69,14 @@ lint: $(VENV)/.installed
 
 # The tests of the model, the search, the content and the build with the system clock moved
 # 40 and 400 days ahead (libfaketime): they must not depend on the calendar. Server tests
-# and the coordinator's are left out (gunicorn's timers and the PDF renderer's do not survive
-# a moved clock). The monotonic clock moves
+# and the coordinator's and the bot's are left out (gunicorn's timers, the PDF renderer's and
+# the bot stand-in's timed waits do not survive a moved clock); the fit, misses, Kreis and
+# reminder tests start their own servers and pass. The monotonic clock moves
 # too: with FAKETIME_DONT_FAKE_MONOTONIC=1, libfaketime 0.9.10 makes Python 3.11's
 # time.sleep fail with EINVAL.
 CLOCK_TESTS := tests/test_model.py tests/test_search.py tests/test_search_properties.py \
-	tests/test_content.py tests/test_build.py tests/test_relevance.py tests/test_parity.py
+	tests/test_content.py tests/test_build.py tests/test_relevance.py tests/test_parity.py \
+	tests/test_fit.py tests/test_misses.py tests/test_kreis.py tests/test_reminders.py
 /usr/bin/faketime:
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq faketime
