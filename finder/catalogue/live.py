@@ -38,16 +38,9 @@ class Catalogue:
         self.db = store.connect(path / "catalogue.db")
         self.ix = index.open_index(path / "index")
         self._local = threading.local()
-        rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
-        self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
-                                    "children": json.loads(r["children"]),
-                                    "names": json.loads(r["names"]),
-                                    "postal_codes": json.loads(r["postal_codes"] or "[]")}
-                          for r in rows}
+        self.districts = district_records(self.db)
         """The places by id as plain records (districts.yaml), for readers that name them."""
-        levels = [{**dict(r), "names": json.loads(r["names"])}
-                  for r in self.db.execute("SELECT * FROM levels ORDER BY position")]
-        self.places = Places.from_records(self.districts.values(), levels)
+        self.places = places_of(self.db, self.districts)
         """The same places as a tree (finder.model.places)."""
         self.providers: dict[str, Provider] = {
             r["id"]: Provider.from_record(store.decode_provider(r))
@@ -77,6 +70,17 @@ class Catalogue:
         from finder.search import Engine
 
         self.engine = Engine(self)
+
+    def columns(self):
+        """The per-offer arrays the search filters by (finder.search.columns): the build's
+        files, memory-mapped, or, for a build made before they existed, computed here."""
+        from finder.search.columns import COLUMNS_DIR, Columns
+
+        found = Columns.load(self.path / COLUMNS_DIR)
+        if found is None:
+            ids = [fields["id"] for fields in self.searcher().reader().all_stored_fields()]
+            found = Columns.from_build(self.db, ids, self.places)
+        return found
 
     def searcher(self):
         """A Whoosh searcher for the calling thread (searchers are not shared)."""
@@ -177,6 +181,36 @@ class Catalogue:
     def provider_offer_ids(self, provider_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM offers WHERE provider_id = ? ORDER BY name", (provider_id,))]
+
+
+def district_records(db) -> dict[str, dict]:
+    """A build's places by id as plain records (as in districts.yaml)."""
+    rows = db.execute("SELECT * FROM districts ORDER BY id").fetchall()
+    return {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
+                      "children": json.loads(r["children"]), "names": json.loads(r["names"]),
+                      "postal_codes": json.loads(r["postal_codes"] or "[]")} for r in rows}
+
+
+def places_of(db, districts: dict[str, dict] | None = None) -> Places:
+    """A build's places as a tree (finder.model.places)."""
+    levels = [{**dict(r), "names": json.loads(r["names"])}
+              for r in db.execute("SELECT * FROM levels ORDER BY position")]
+    return Places.from_records((districts or district_records(db)).values(), levels)
+
+
+def write_columns(build: Path) -> None:
+    """The build step that writes the search's per-offer arrays (finder.search.columns)
+    from a staged build's database and index, in the index's document order, so that
+    workers open them memory-mapped instead of computing them."""
+    from finder.search.columns import COLUMNS_DIR, Columns
+
+    db = store.connect(build / "catalogue.db")
+    try:
+        with index.open_index(build / "index").reader() as reader:
+            ids = [fields["id"] for fields in reader.all_stored_fields()]
+        Columns.from_build(db, ids, places_of(db)).save(build / COLUMNS_DIR)
+    finally:
+        db.close()
 
 
 _lock = threading.Lock()
