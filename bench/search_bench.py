@@ -147,9 +147,12 @@ def generate(size: int, target: Path, seed: int = 7) -> None:
                 {k: v for k, v in s.items() if v not in (None, [])} for s in base["schedules"]
             ]
             if base["translations"]:
-                # Translated texts of the bundled offer, for the fields this one has.
+                # Translated texts of the bundled offer, for the fields this one has as the
+                # bundled one has them: not the description, which is mixed (the build checks
+                # that a translation keeps the German terms of its text in brackets).
                 offer["translations"] = {
-                    lang: {k: v for k, v in texts.items() if k in offer or k == "name"}
+                    lang: {k: v for k, v in texts.items()
+                           if (k in offer or k == "name") and k != "description"}
                     for lang, texts in base["translations"].items()}
             if base["id"] in bundled_situations:
                 # The situations of the bundled offer: as much text to index as it has.

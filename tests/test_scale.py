@@ -61,3 +61,30 @@ def test_postings_read_by_blocks_score_as_the_matchers_do(catalogue):
             assert np.array_equal(fast[1], (2.0 * scores[order]).astype(np.float32)), (fieldname, text)
             checked += 1
     assert checked > 1000
+
+
+def test_a_stop_signal_while_the_server_preloads_stops_it_at_once():
+    """finder serve loads the word lists in gunicorn's master before forking; gunicorn only
+    queues signals then, so without care a stop would wait for the loading."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    slow = ("import time, finder.search.wordlists as w\n"
+            "w.preload = lambda: (print('loading', flush=True), time.sleep(60))\n"
+            "import signal\n"
+            "signal.signal(signal.SIGTERM, lambda *a: None)  # gunicorn's queueing handler\n"
+            "from finder.cli import preload_shared\n"
+            "preload_shared()\n"
+            "print('not stopped', flush=True)\n")
+    process = subprocess.Popen([sys.executable, "-c", slow], cwd=ROOT, stdout=subprocess.PIPE,
+                               text=True)
+    assert process.stdout.readline().strip() == "loading"
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    out, _ = process.communicate(timeout=30)
+    assert time.monotonic() - started < 10
+    assert process.returncode == 0 and "not stopped" not in out

@@ -13,6 +13,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 
 from finder.catalogue import index, store
@@ -42,9 +43,9 @@ class Catalogue:
         """The places by id as plain records (districts.yaml), for readers that name them."""
         self.places = places_of(self.db, self.districts)
         """The same places as a tree (finder.model.places)."""
-        self.providers: dict[str, Provider] = {
-            r["id"]: Provider.from_record(store.decode_provider(r))
-            for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
+        self.providers = _Providers(self.db)
+        """The providers by id (a mapping read from the database when asked: a catalogue of
+        100,000 offers has some 25,000, and opening it should not wait for them)."""
         self.vocabulary: dict[str, dict] = {"phase": {}, "topic": {}, "need": {}}
         for r in self.db.execute("SELECT * FROM vocabulary ORDER BY kind, id"):
             self.vocabulary[r["kind"]][r["id"]] = {"labels": json.loads(r["labels"]),
@@ -211,6 +212,47 @@ def write_columns(build: Path) -> None:
         Columns.from_build(db, ids, places_of(db)).save(build / COLUMNS_DIR)
     finally:
         db.close()
+
+
+class _Providers(Mapping):
+    """A build's providers by id, in id order, each made from its row when first asked for
+    and then kept (they are few next to the offers, and every hit names its provider)."""
+
+    def __init__(self, db):
+        self._db = db
+        self._ids = [r[0] for r in db.execute("SELECT id FROM providers ORDER BY id")]
+        self._known = frozenset(self._ids)
+        self._made: dict[str, Provider] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, provider_id: str) -> Provider:
+        found = self._made.get(provider_id)
+        if found is not None:
+            return found
+        if provider_id not in self._known:
+            raise KeyError(provider_id)
+        row = self._db.execute("SELECT * FROM providers WHERE id = ?", (provider_id,)).fetchone()
+        with self._lock:
+            return self._made.setdefault(provider_id, Provider.from_record(store.decode_provider(row)))
+
+    def __contains__(self, provider_id: object) -> bool:
+        return provider_id in self._known
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def values(self):
+        """Every provider, made in one pass over the table (the coordinator's lists)."""
+        if len(self._made) < len(self._ids):
+            rows = self._db.execute("SELECT * FROM providers ORDER BY id").fetchall()
+            with self._lock:
+                for row in rows:
+                    if row["id"] not in self._made:
+                        self._made[row["id"]] = Provider.from_record(store.decode_provider(row))
+        return [self._made[i] for i in self._ids]
 
 
 _lock = threading.Lock()
