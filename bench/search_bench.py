@@ -310,6 +310,12 @@ def worker(data_dir: str, fts_path: str, queries_path: str) -> None:
 
     TODAY = today()
     known = {f.name for f in dataclasses.fields(Query)}
+    # The word lists first, as `finder serve` loads them before its workers open a build
+    # (and a running worker has them when it switches to a new build): "open" is the build's.
+    from finder.search import analysis, wordlists
+
+    wordlists._load()
+    analysis.key("мамам", "uk")
     opened = time.perf_counter()
     catalogue = live(Path(data_dir))
     open_seconds = time.perf_counter() - opened

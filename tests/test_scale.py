@@ -17,9 +17,9 @@ from tests.conftest import TODAY
 def test_a_build_writes_the_search_arrays_and_the_engine_maps_them(catalogue):
     assert (catalogue.path / COLUMNS_DIR / "columns.json").is_file()
     engine = catalogue.engine
-    assert isinstance(engine.topic_matrix, np.memmap)
-    assert isinstance(engine.ids, np.memmap)
-    assert not engine.topic_matrix.flags.writeable
+    for array in (engine.topic_matrix, engine.ids, engine.low, engine.point_lat):
+        assert isinstance(array.base, np.memmap)
+        assert not array.flags.writeable
 
 
 def test_the_arrays_written_equal_those_computed_from_the_rows(catalogue):
@@ -39,7 +39,7 @@ def test_a_build_without_the_arrays_still_opens_and_answers_the_same(catalogue, 
     old = tmp_path / "old-build"
     shutil.copytree(catalogue.path, old, ignore=shutil.ignore_patterns(COLUMNS_DIR))
     before = Catalogue(old)
-    assert not isinstance(before.engine.topic_matrix, np.memmap)
+    assert not isinstance(before.engine.topic_matrix.base, np.memmap)
     for query in (Query(text="Hebamme"), Query(district="altstadt", ages_months=(36,)),
                   Query(text="Deutschkurs", district="nordstadt", page=2)):
         mine, theirs = catalogue.search(query, TODAY), before.search(query, TODAY)

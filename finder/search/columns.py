@@ -133,8 +133,10 @@ class Columns:
             return None
         if meta.get("format") != FORMAT:
             return None
+        # Plain arrays over the mapped pages: NumPy's memmap class costs a Python call on
+        # every indexing, and the search indexes them a few hundred times per query.
         arrays = {name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
-                  for name in cls.ARRAYS}
+                  .view(np.ndarray) for name in cls.ARRAYS}
         return cls(arrays, meta)
 
 
