@@ -470,7 +470,11 @@ def serve_memory(version: Version, data: Path, queries: list[dict]) -> dict:
         return {"ready_s": ready, "workers": workers, "errors": len(errors)}
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: the figures are in already
+            process.kill()
+            process.wait(timeout=30)
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -550,6 +554,9 @@ def measure_size(size: int, work: Path, versions: list[Version], queries: list[d
             figures[v.name].append(v.worker(rows[v.name]["data"], fts_path, queries_path))
     for v in versions:
         rows[v.name].update(summary(figures[v.name]))
+        print(f"  {v.name}: " + json.dumps({" ".join(k) if isinstance(k, tuple) else k: val
+                                           for k, val in rows[v.name].items() if k != "data"}),
+              flush=True)
         if serve:
             print(f"  {v.name}: finder serve, two workers ({load_average()})", flush=True)
             rows[v.name]["serve"] = serve_memory(v, rows[v.name]["data"], queries)
