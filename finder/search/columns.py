@@ -69,18 +69,15 @@ class Columns:
 
     @classmethod
     def compute(cls, rows, ids: list[str], places) -> Columns:
-        """The arrays from the offers' rows (OFFER_FIELDS), in document order (ids)."""
-        by_id = {r["id"]: r for r in rows}
-        if sorted(ids) != sorted(by_id):
-            raise RuntimeError("index and database of the build disagree")
+        """The arrays from the offers' rows (OFFER_FIELDS, any order; a cursor is read
+        once, row by row), at their document numbers (ids, in document order)."""
+        docnum = {offer_id: doc for doc, offer_id in enumerate(ids)}
         n = len(ids)
         place_index = {p: i for i, p in enumerate(places.ids)}
-        spoken = sorted({lang for r in by_id.values() for lang in json.loads(r["languages"])})
         a = {
             "topics": np.zeros((len(TOPIC_IDS), n), dtype=bool),
             "phases": np.zeros((len(PHASE_IDS), n), dtype=bool),
             "translated": np.zeros((len(LANGUAGES), n), dtype=bool),
-            "spoken": np.zeros((len(spoken), n), dtype=bool),
             "flags": np.zeros((len(FLAGS), n), dtype=bool),
             "low": np.zeros(n, dtype=np.int16),
             "high": np.full(n, 359, dtype=np.int16),
@@ -89,25 +86,35 @@ class Columns:
             "validity": np.zeros(n, dtype=np.int32),
             "assured": np.zeros(n, dtype=np.int32),
         }
+        spoken: dict[str, np.ndarray] = {}
         validity: dict[tuple, int] = {}
         assured: dict[str | None, int] = {}
         named: list[tuple[int, str, bool]] = []
         points: list[tuple[int, float, float]] = []
-        for doc, offer_id in enumerate(ids):
-            r = by_id[offer_id]
+        seen = 0
+        for r in rows:
+            doc = docnum.get(r["id"])
+            if doc is None:
+                raise RuntimeError("index and database of the build disagree")
+            seen += 1
             _mark(a, doc, r, spoken, named, points, place_index)
             a["validity"][doc] = validity.setdefault((r["valid_from"], r["valid_to"]), len(validity))
             a["assured"][doc] = assured.setdefault(r["assured_date"], len(assured))
+        if seen != n:
+            raise RuntimeError("index and database of the build disagree")
+        languages = sorted(spoken)
+        a["spoken"] = np.array([spoken[lang] for lang in languages], dtype=bool).reshape(
+            len(languages), n)
         a["ids"] = np.array(ids, dtype=str)
         a["id_rank"] = np.argsort(np.argsort(np.array(ids, dtype=object))).astype(np.int32)
         a.update(_place_arrays(named, points, places, place_index))
-        meta = {"spoken_languages": spoken, "validity_values": list(validity),
+        meta = {"spoken_languages": languages, "validity_values": list(validity),
                 "assured_values": list(assured), "place_ids": list(places.ids)}
         return cls(a, meta)
 
     @classmethod
     def from_build(cls, db, ids: list[str], places) -> Columns:
-        rows = db.execute(f"SELECT {OFFER_FIELDS} FROM offers").fetchall()  # nosec B608
+        rows = db.execute(f"SELECT {OFFER_FIELDS} FROM offers")  # nosec B608
         return cls.compute(rows, ids, places)
 
     # --- files ----------------------------------------------------------------------
@@ -141,7 +148,7 @@ class Columns:
 
 
 
-def _mark(a: dict, doc: int, r, spoken: list[str], named: list, points: list,
+def _mark(a: dict, doc: int, r, spoken: dict[str, np.ndarray], named: list, points: list,
           place_index: dict) -> None:
     """One offer's row into the arrays, at its document number."""
     topics = json.loads(r["topics"])
@@ -178,7 +185,7 @@ def _mark(a: dict, doc: int, r, spoken: list[str], named: list, points: list,
     for name, value in flags.items():
         a["flags"][FLAGS.index(name), doc] = value
     for lang in json.loads(r["languages"]):
-        a["spoken"][spoken.index(lang), doc] = True
+        spoken.setdefault(lang, np.zeros(len(a["low"]), dtype=bool))[doc] = True
     for lang in json.loads(r["translated_languages"]):
         a["translated"][LANGUAGES.index(lang), doc] = True
     if r["min_age_months"] is not None:
