@@ -6,6 +6,8 @@ in the same run, on the same generated content.
     .venv/bin/python bench/search_bench.py                       # 1,000 / 10,000 / 100,000
     .venv/bin/python bench/search_bench.py --sizes 10000,100000 --rounds 3 \
         --baseline ../wt-main                                    # before and after, same run
+    .venv/bin/python bench/search_bench.py --sizes 100000 --keep /tmp/b --reuse-builds \
+        --baseline ../wt-main    # measure builds kept in /tmp/b (data-SIZE-before/after)
 
 Catalogues are generated from the bundled one: every generated offer takes the
 topics, ages, schedule and cost of a bundled offer and a description mixed from
