@@ -6,6 +6,8 @@ in the same run, on the same generated content.
     .venv/bin/python bench/search_bench.py                       # 1,000 / 10,000 / 100,000
     .venv/bin/python bench/search_bench.py --sizes 10000,100000 --rounds 3 \
         --baseline ../wt-main                                    # before and after, same run
+    .venv/bin/python bench/search_bench.py --sizes 100000 --keep /tmp/b --reuse-builds \
+        --baseline ../wt-main    # measure builds kept in /tmp/b (data-SIZE-before/after)
 
 Catalogues are generated from the bundled one: every generated offer takes the
 topics, ages, schedule and cost of a bundled offer and a description mixed from
@@ -32,6 +34,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import random
 import re
@@ -66,6 +69,8 @@ TYPOS = ["Hebame", "Schwimen", "Kindergelt", "Berattung", "Hausaufgabn", "Erzieh
          "Kitta", "Deutsh kurs"]
 KINDS = ("filters", "text", "foreign", "typo", "near")
 """Kinds of queries; "near" (a point and a radius) only where the code knows distances."""
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's writer where there is one: 100,000 offers in minutes, not an hour."""
 CHANGED_PROVIDER = "gen-provider-17"
 CHANGED_WORD = "Zauberflötenwerkstatt"
 """The incremental build changes one provider's file: this word goes into an offer."""
@@ -144,16 +149,20 @@ def generate(size: int, target: Path, seed: int = 7) -> None:
                 {k: v for k, v in s.items() if v not in (None, [])} for s in base["schedules"]
             ]
             if base["translations"]:
-                # Translated texts of the bundled offer, for the fields this one has.
+                # Translated texts of the bundled offer, for the fields this one has as the
+                # bundled one has them: not the description, which is mixed (the build checks
+                # that a translation keeps the German terms of its text in brackets).
                 offer["translations"] = {
-                    lang: {k: v for k, v in texts.items() if k in offer or k == "name"}
+                    lang: {k: v for k, v in texts.items()
+                           if (k in offer or k == "name") and k != "description"}
                     for lang, texts in base["translations"].items()}
             if base["id"] in bundled_situations:
                 # The situations of the bundled offer: as much text to index as it has.
                 situations[offer["id"]] = bundled_situations[base["id"]]
             provider["offers"].append(offer)
         (target / "providers" / f"{provider['id']}.yaml").write_text(
-            yaml.safe_dump(provider, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            yaml.dump(provider, Dumper=DUMPER, allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
     if situations:
         (target / "situations.yaml").write_text(
             yaml.safe_dump({"situations": situations}, allow_unicode=True, sort_keys=False),
@@ -303,6 +312,12 @@ def worker(data_dir: str, fts_path: str, queries_path: str) -> None:
 
     TODAY = today()
     known = {f.name for f in dataclasses.fields(Query)}
+    # The word lists first, as `finder serve` loads them before its workers open a build
+    # (and a running worker has them when it switches to a new build): "open" is the build's.
+    from finder.search import analysis, wordlists
+
+    wordlists._load()
+    analysis.key("мамам", "uk")
     opened = time.perf_counter()
     catalogue = live(Path(data_dir))
     open_seconds = time.perf_counter() - opened
@@ -457,7 +472,11 @@ def serve_memory(version: Version, data: Path, queries: list[dict]) -> dict:
         return {"ready_s": ready, "workers": workers, "errors": len(errors)}
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:  # a loaded machine: the figures are in already
+            process.kill()
+            process.wait(timeout=30)
 
 
 # --- the run ----------------------------------------------------------------------------
@@ -484,7 +503,7 @@ def summary(figures: list[dict]) -> dict:
 
 
 def measure_size(size: int, work: Path, versions: list[Version], queries: list[dict],
-                 rounds: int, serve: bool) -> dict:
+                 rounds: int, serve: bool, reuse: bool = False) -> dict:
     content = work / f"content-{size}"
     if not (content / "providers").exists():
         shutil.rmtree(content, ignore_errors=True)
@@ -496,6 +515,14 @@ def measure_size(size: int, work: Path, versions: list[Version], queries: list[d
     rows: dict[str, dict] = {v.name: {} for v in versions}
     for v in versions:
         data = work / f"data-{size}-{v.name}"
+        if reuse and (data / "current").is_symlink():
+            # A build kept from an earlier run (--reuse-builds): no build figures.
+            build = (data / os.readlink(data / "current")).resolve()
+            rows[v.name].update(build_s=math.nan, incremental_s=math.nan, data=data,
+                                db_mb=(build / "catalogue.db").stat().st_size / 1e6,
+                                other_mb=(folder_size(build) - (build / "catalogue.db").stat()
+                                          .st_size) / 1e6)
+            continue
         shutil.rmtree(data, ignore_errors=True)
         print(f"  {v.name}: full build ({load_average()})", flush=True)
         rows[v.name]["build_s"] = v.timed("build", "--content", str(content), "--data-dir", str(data))
@@ -506,6 +533,8 @@ def measure_size(size: int, work: Path, versions: list[Version], queries: list[d
     changed, old = change_one_provider(content)
     try:
         for v in versions:
+            if math.isnan(rows[v.name].get("incremental_s", 0.0)):
+                continue
             print(f"  {v.name}: one provider changed, build --if-changed ({load_average()})",
                   flush=True)
             data = rows[v.name]["data"]
@@ -527,6 +556,9 @@ def measure_size(size: int, work: Path, versions: list[Version], queries: list[d
             figures[v.name].append(v.worker(rows[v.name]["data"], fts_path, queries_path))
     for v in versions:
         rows[v.name].update(summary(figures[v.name]))
+        print(f"  {v.name}: " + json.dumps({" ".join(k) if isinstance(k, tuple) else k: val
+                                           for k, val in rows[v.name].items() if k != "data"}),
+              flush=True)
         if serve:
             print(f"  {v.name}: finder serve, two workers ({load_average()})", flush=True)
             rows[v.name]["serve"] = serve_memory(v, rows[v.name]["data"], queries)
@@ -588,6 +620,9 @@ def main() -> None:
     parser.add_argument("--baseline", help="another checkout of the code, measured in the same run")
     parser.add_argument("--no-serve", action="store_true", help="skip the two-worker server")
     parser.add_argument("--keep", help="keep generated data in this folder (and reuse it)")
+    parser.add_argument("--reuse-builds", action="store_true",
+                        help="with --keep: measure the builds kept there (data-SIZE-before/after) "
+                             "instead of building again (no build figures)")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -604,7 +639,8 @@ def main() -> None:
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             print(f"\n{size:,} offers", flush=True)
-            rows = measure_size(size, work, versions, queries, args.rounds, not args.no_serve)
+            rows = measure_size(size, work, versions, queries, args.rounds, not args.no_serve,
+                                args.reuse_builds)
             print_size(size, rows, versions, args.queries)
     finally:
         if not args.keep:

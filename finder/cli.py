@@ -272,6 +272,7 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             # request, so that no family waits the two seconds that takes.
             self.cfg.set("post_worker_init", lambda worker: (limit_malloc_arenas(),
                                                              warm(settings["DATA_DIR"])))
+            self.cfg.set("when_ready", lambda arbiter: preload_shared())
 
         def load(self):
             return create_app(settings)
@@ -304,6 +305,36 @@ def _check_port(host: str, port: int) -> None:
                 click.echo(f"finder serve: cannot listen on {host}:{port}: {error.strerror}",
                            err=True)
             sys.exit(2)
+
+
+def preload_shared() -> None:
+    """In gunicorn's master, once it listens and before it forks the workers: load what
+    every worker needs and no build changes (the word lists), so that the workers share
+    those pages instead of each holding a copy. The catalogue is not opened here (its
+    files are opened per worker; its large arrays are memory-mapped and shared anyway).
+    gunicorn only queues signals while this runs; a stop signal during the loading stops
+    the server at once instead of after it."""
+    import gc
+    import signal
+
+    from finder.search.wordlists import preload
+
+    stops = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
+    queued = {s: signal.getsignal(s) for s in stops}
+
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    for s in stops:
+        signal.signal(s, stop)
+    try:
+        preload()
+        # Objects made so far are never collected: the collector then leaves their pages
+        # alone, and the workers keep sharing them.
+        gc.freeze()
+    finally:
+        for s, handler in queued.items():
+            signal.signal(s, handler)
 
 
 def warm(data_dir: str) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from finder import content as content_module
 from finder.catalogue import index, store
+from finder.catalogue.live import write_columns
 from finder.content import shapes as geo
 from finder.search.analysis import Lexicon
 
@@ -92,6 +93,7 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> Build
             lexicon = Lexicon(counts)
             store.write(staging / "catalogue.db", content, counts, digest, index.spellings(content))
             index.write(staging / "index", content, lexicon)
+            write_columns(staging)
             shapes = content_root / geo.FILE_NAME
             if shapes.is_file():
                 # The districts' shapes go with the build: a reader asks which district a

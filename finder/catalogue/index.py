@@ -100,7 +100,10 @@ def write(path: Path, content: Content, lexicon: Lexicon) -> None:
     path.mkdir(parents=True)
     ix = index.create_in(str(path), SCHEMA)
     providers = {p["id"]: p for p in content.providers}
-    writer = ix.writer(limitmb=256, procs=2, multisegment=True)
+    # Not compound: Whoosh reads a compound segment file through a copy of it in memory,
+    # one per reader, and every thread of every web worker has its own reader (at 100,000
+    # offers 360 MB each); separate files are read from the page cache, which all share.
+    writer = ix.writer(limitmb=256, procs=2, multisegment=True, compound=False)
     for offer in sorted(content.offers, key=lambda o: o["id"]):
         provider_name = providers[offer["provider_id"]]["name"]
         foreign = [term for lang, texts in sorted(offer["translations"].items())

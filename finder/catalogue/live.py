@@ -13,6 +13,7 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
 from pathlib import Path
 
 from finder.catalogue import index, store
@@ -38,20 +39,13 @@ class Catalogue:
         self.db = store.connect(path / "catalogue.db")
         self.ix = index.open_index(path / "index")
         self._local = threading.local()
-        rows = self.db.execute("SELECT * FROM districts ORDER BY id").fetchall()
-        self.districts = {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
-                                    "children": json.loads(r["children"]),
-                                    "names": json.loads(r["names"]),
-                                    "postal_codes": json.loads(r["postal_codes"] or "[]")}
-                          for r in rows}
+        self.districts = district_records(self.db)
         """The places by id as plain records (districts.yaml), for readers that name them."""
-        levels = [{**dict(r), "names": json.loads(r["names"])}
-                  for r in self.db.execute("SELECT * FROM levels ORDER BY position")]
-        self.places = Places.from_records(self.districts.values(), levels)
+        self.places = places_of(self.db, self.districts)
         """The same places as a tree (finder.model.places)."""
-        self.providers: dict[str, Provider] = {
-            r["id"]: Provider.from_record(store.decode_provider(r))
-            for r in self.db.execute("SELECT * FROM providers ORDER BY id")}
+        self.providers = _Providers(self.db)
+        """The providers by id (a mapping read from the database when asked: a catalogue of
+        100,000 offers has some 25,000, and opening it should not wait for them)."""
         self.vocabulary: dict[str, dict] = {"phase": {}, "topic": {}, "need": {}}
         for r in self.db.execute("SELECT * FROM vocabulary ORDER BY kind, id"):
             self.vocabulary[r["kind"]][r["id"]] = {"labels": json.loads(r["labels"]),
@@ -77,6 +71,17 @@ class Catalogue:
         from finder.search import Engine
 
         self.engine = Engine(self)
+
+    def columns(self):
+        """The per-offer arrays the search filters by (finder.search.columns): the build's
+        files, memory-mapped, or, for a build made before they existed, computed here."""
+        from finder.search.columns import COLUMNS_DIR, Columns
+
+        found = Columns.load(self.path / COLUMNS_DIR)
+        if found is None:
+            ids = [fields["id"] for fields in self.searcher().reader().all_stored_fields()]
+            found = Columns.from_build(self.db, ids, self.places)
+        return found
 
     def searcher(self):
         """A Whoosh searcher for the calling thread (searchers are not shared)."""
@@ -177,6 +182,77 @@ class Catalogue:
     def provider_offer_ids(self, provider_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM offers WHERE provider_id = ? ORDER BY name", (provider_id,))]
+
+
+def district_records(db) -> dict[str, dict]:
+    """A build's places by id as plain records (as in districts.yaml)."""
+    rows = db.execute("SELECT * FROM districts ORDER BY id").fetchall()
+    return {r["id"]: {**dict(r), "neighbours": json.loads(r["neighbours"]),
+                      "children": json.loads(r["children"]), "names": json.loads(r["names"]),
+                      "postal_codes": json.loads(r["postal_codes"] or "[]")} for r in rows}
+
+
+def places_of(db, districts: dict[str, dict] | None = None) -> Places:
+    """A build's places as a tree (finder.model.places)."""
+    levels = [{**dict(r), "names": json.loads(r["names"])}
+              for r in db.execute("SELECT * FROM levels ORDER BY position")]
+    return Places.from_records((districts or district_records(db)).values(), levels)
+
+
+def write_columns(build: Path) -> None:
+    """The build step that writes the search's per-offer arrays (finder.search.columns)
+    from a staged build's database and index, in the index's document order, so that
+    workers open them memory-mapped instead of computing them."""
+    from finder.search.columns import COLUMNS_DIR, Columns
+
+    db = store.connect(build / "catalogue.db")
+    try:
+        with index.open_index(build / "index").reader() as reader:
+            ids = [fields["id"] for fields in reader.all_stored_fields()]
+        Columns.from_build(db, ids, places_of(db)).save(build / COLUMNS_DIR)
+    finally:
+        db.close()
+
+
+class _Providers(Mapping):
+    """A build's providers by id, in id order, each made from its row when first asked for
+    and then kept (they are few next to the offers, and every hit names its provider)."""
+
+    def __init__(self, db):
+        self._db = db
+        self._ids = [r[0] for r in db.execute("SELECT id FROM providers ORDER BY id")]
+        self._known = frozenset(self._ids)
+        self._made: dict[str, Provider] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, provider_id: str) -> Provider:
+        found = self._made.get(provider_id)
+        if found is not None:
+            return found
+        if provider_id not in self._known:
+            raise KeyError(provider_id)
+        row = self._db.execute("SELECT * FROM providers WHERE id = ?", (provider_id,)).fetchone()
+        with self._lock:
+            return self._made.setdefault(provider_id, Provider.from_record(store.decode_provider(row)))
+
+    def __contains__(self, provider_id: object) -> bool:
+        return provider_id in self._known
+
+    def __iter__(self):
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def values(self):
+        """Every provider, made in one pass over the table (the coordinator's lists)."""
+        if len(self._made) < len(self._ids):
+            rows = self._db.execute("SELECT * FROM providers ORDER BY id").fetchall()
+            with self._lock:
+                for row in rows:
+                    if row["id"] not in self._made:
+                        self._made[row["id"]] = Provider.from_record(store.decode_provider(row))
+        return [self._made[i] for i in self._ids]
 
 
 _lock = threading.Lock()

@@ -11,7 +11,6 @@ nothing matches, filters are relaxed step by step and the Results say which.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import math
 import threading
 from collections import OrderedDict
@@ -19,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from finder.model import COMES_TO_FAMILY, LANGUAGES, PHASE_IDS, REMOTE, TOPIC_IDS, ages, is_current, is_stale
+from finder.model import LANGUAGES, PHASE_IDS, TOPIC_IDS, ages, is_current, is_stale
 from finder.model.places import EARTH_RADIUS_KM
 from finder.search import ranking
 from finder.search.fit import judge
@@ -35,7 +34,6 @@ DISTANCES_CACHE_SIZE = 64
 """The district tiers and the distances of the places (and points) searched lately."""
 FAR_KM = 100_000
 """The distance key of an offer without a place of its own or of its service areas."""
-ADULT_MONTHS = 18 * 12
 TEEN_PARENTS = 0.75
 """Relevance kept by an offer for parents when a young person asks for themselves
 ("ich bin 15 und meine Eltern streiten nur"): offers for them come first."""
@@ -91,55 +89,44 @@ class Engine:
 
     def __init__(self, catalogue):
         self.catalogue = catalogue
-        db = catalogue.db
-        rows = db.execute(
-            "SELECT id, name, provider_id, topics, phases, service_areas, districts, "
-            "attending_type, free, languages, wheelchair_accessible, open_weekends, "
-            "open_evenings, locations, "
-            "min_age_months, max_age_months, valid_from, valid_to, assured_date, audience, "
-            "translated_languages, first_contact, always_reachable FROM offers").fetchall()
-        by_id = {r["id"]: r for r in rows}
-        reader = catalogue.searcher().reader()
-        self.ids: list[str] = [fields["id"] for fields in reader.all_stored_fields()]
-        if sorted(self.ids) != sorted(by_id):
-            raise RuntimeError(f"index and database of {catalogue.path} disagree")
-        n = self.n = len(self.ids)
-        self.docnum = {offer_id: i for i, offer_id in enumerate(self.ids)}
-
-        def mask() -> np.ndarray:
-            return np.zeros(n, dtype=bool)
-
+        columns = catalogue.columns()
+        self.ids = columns.ids
+        """Each document's offer id (a memory-mapped array when the build has its columns)."""
+        self.n = columns.n
         self.places = catalogue.places
+        if columns.place_ids != list(self.places.ids):
+            raise RuntimeError(f"the places of {catalogue.path} and its columns disagree")
         self.place_index = {p: i for i, p in enumerate(self.places.ids)}
-        self.topic_masks = {t: mask() for t in TOPIC_IDS}
-        self.phase_masks = {p: mask() for p in PHASE_IDS}
-        self.citywide, self.online_mask, self.at_home = mask(), mask(), mask()
+        self.topic_matrix, self.phase_matrix = columns.topics, columns.phases
+        self.topic_masks = dict(zip(TOPIC_IDS, columns.topics))
+        self.phase_masks = dict(zip(PHASE_IDS, columns.phases))
+        self.citywide, self.online_mask = columns.flag("citywide"), columns.flag("online")
+        self.at_home = columns.flag("at_home")
         """at_home: every offer that comes to the family (home, Kita or school, along to
         appointments); online: every offer from afar (online, by phone)."""
-        self.free_mask, self.wheelchair_mask, self.weekend_mask = mask(), mask(), mask()
-        self.evening_mask = mask()
-        self.first_contact = mask()
+        self.free_mask, self.wheelchair_mask = columns.flag("free"), columns.flag("wheelchair")
+        self.weekend_mask, self.evening_mask = columns.flag("weekend"), columns.flag("evening")
+        self.first_contact = columns.flag("first_contact")
         """Places that help with any question: shown first when nothing fits exactly."""
-        self.for_parents, self.for_adults, self.always_reachable = mask(), mask(), mask()
+        self.for_parents, self.for_adults = columns.flag("for_parents"), columns.flag("for_adults")
+        self.always_reachable = columns.flag("always_reachable")
         """Offers for the parents (not the child); offers an adult may use for themselves
         (for parents or families, or with no upper age under 18); lines open day and night."""
-        self.lang_masks: dict[str, np.ndarray] = {}
-        self.translated = {lang: mask() for lang in LANGUAGES}
-        self.low = np.zeros(n, dtype=np.int16)
-        self.high = np.full(n, 359, dtype=np.int16)
-        self.bounded = mask()
-        self.first_topic = np.zeros(n, dtype=np.int8)
-        self.topic_count = np.zeros(n, dtype=np.int8)
-        self.validity: list[tuple[str | None, str | None]] = []
-        self.assured: list[str | None] = []
-        self._named: list[tuple[int, str, bool]] = []
-        self._points: list[tuple[int, float, float]] = []
-        for doc, offer_id in enumerate(self.ids):
-            self._mark(doc, by_id[offer_id])
-        self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object))).astype(np.int32)
-        self.topic_matrix = np.array([self.topic_masks[t] for t in TOPIC_IDS])
-        self.phase_matrix = np.array([self.phase_masks[p] for p in PHASE_IDS])
-        self._index_places()
+        self.lang_masks: dict[str, np.ndarray] = dict(zip(columns.spoken_languages,
+                                                          columns.spoken))
+        self.translated = dict(zip(LANGUAGES, columns.translated))
+        self.low, self.high, self.bounded = columns.low, columns.high, columns.flag("bounded")
+        self.first_topic, self.topic_count = columns.first_topic, columns.topic_count
+        self.id_rank = columns.id_rank
+        self._columns = columns
+        self.named_docs, self.named_area = columns.named_docs, columns.named_area
+        """named_area: whether the offer only serves the place (a service area) rather
+        than being held there."""
+        self.named_start = columns.named_start
+        self.facet_docs, self.facet_places = columns.facet_docs, columns.facet_places
+        self.point_lat, self.point_lon = columns.point_lat, columns.point_lon
+        self.point_cos = columns.point_cos
+        self.point_docs, self.point_start = columns.point_docs, columns.point_start
         self.vocabulary = NeedVocabulary(catalogue.vocabulary, catalogue.lexicon_counts,
                                          catalogue.districts, catalogue.lexicon.split, self.n,
                                          catalogue.spellings)
@@ -152,78 +139,6 @@ class Engine:
         self._tiers: OrderedDict = OrderedDict()
         self._distances: OrderedDict = OrderedDict()
 
-    def _mark(self, doc: int, r) -> None:
-        """One offer's row into the filters' arrays, at its document number."""
-        topics = json.loads(r["topics"])
-        self.first_topic[doc] = TOPIC_IDS.index(topics[0])
-        self.topic_count[doc] = len(topics)
-        for t in topics:
-            self.topic_masks[t][doc] = True
-        for p in json.loads(r["phases"]):
-            self.phase_masks[p][doc] = True
-        areas = json.loads(r["service_areas"])
-        held = set(json.loads(r["districts"]))
-        for d in held | set(areas):
-            if d in self.place_index:
-                # Where it is held, and the places it serves (an area may be a whole Gemeinde).
-                self._named.append((doc, d, d in areas and d not in held))
-        for location in json.loads(r["locations"]):
-            if location.get("latitude") is not None and location.get("longitude") is not None:
-                self._points.append((doc, location["latitude"], location["longitude"]))
-        self.citywide[doc] = "citywide" in areas
-        self.online_mask[doc] = r["attending_type"] in REMOTE
-        self.at_home[doc] = r["attending_type"] in COMES_TO_FAMILY
-        self.free_mask[doc] = bool(r["free"])
-        self.wheelchair_mask[doc] = r["wheelchair_accessible"] == 1
-        self.weekend_mask[doc] = bool(r["open_weekends"])
-        self.evening_mask[doc] = bool(r["open_evenings"])
-        self.first_contact[doc] = bool(r["first_contact"])
-        self.for_parents[doc] = r["audience"] == "parents"
-        self.for_adults[doc] = r["audience"] != "child" or r["max_age_months"] is None or \
-            r["max_age_months"] >= ADULT_MONTHS
-        self.always_reachable[doc] = bool(r["always_reachable"])
-        for lang in json.loads(r["languages"]):
-            self.lang_masks.setdefault(lang, np.zeros(self.n, dtype=bool))[doc] = True
-        for lang in json.loads(r["translated_languages"]):
-            self.translated[lang][doc] = True
-        if r["min_age_months"] is not None:
-            self.low[doc] = r["min_age_months"]
-        if r["max_age_months"] is not None:
-            self.high[doc] = r["max_age_months"]
-        self.bounded[doc] = r["min_age_months"] is not None or r["max_age_months"] is not None
-        self.validity.append((r["valid_from"], r["valid_to"]))
-        self.assured.append(r["assured_date"])
-
-    def _index_places(self) -> None:
-        """The offers' places as arrays: which offers are named at each place (held there or
-        serving it), the pairs the place facets count (each place and the places it lies
-        in), and the points distances are measured to."""
-        index = self.place_index
-        named = sorted((index[place], doc, area) for doc, place, area in self._named)
-        self.named_docs = np.array([doc for _, doc, _ in named], dtype=np.int32)
-        self.named_area = np.array([area for _, _, area in named], dtype=bool)
-        """Whether the offer only serves the place (a service area) rather than being held there."""
-        self.named_start = np.searchsorted(np.array([p for p, _, _ in named], dtype=np.int32),
-                                           np.arange(len(index) + 1))
-        facets = {(doc, index[a]) for doc, place, _ in self._named
-                  for a in [place, *self.places.ancestors(place)]}
-        self.facet_docs = np.array([d for d, _ in sorted(facets)], dtype=np.int32)
-        self.facet_places = np.array([p for _, p in sorted(facets)], dtype=np.int32)
-        # Offers held nowhere of their own (they come to the family, or are online) are as
-        # far away as the places they serve.
-        located = {doc for doc, _, _ in self._points}
-        for doc, place, _ in self._named:
-            point = self.places.point(place)
-            if doc not in located and point is not None:
-                self._points.append((doc, *point))
-        points = sorted(self._points)
-        docs = np.array([doc for doc, _, _ in points], dtype=np.int32)
-        self.point_lat = np.radians(np.array([p[1] for p in points], dtype=np.float64))
-        self.point_lon = np.radians(np.array([p[2] for p in points], dtype=np.float64))
-        self.point_cos = np.cos(self.point_lat)
-        self.point_docs, self.point_start = np.unique(docs, return_index=True)
-        del self._named, self._points
-
     # --- filters ------------------------------------------------------------
 
     def _today(self, today: dt.date) -> tuple[np.ndarray, np.ndarray]:
@@ -231,9 +146,13 @@ class Engine:
         model's rules (computed once a day)."""
         daily = self._daily
         if daily is None or daily[0] != today:
-            alive = np.array([is_current(first, last, today) for first, last in self.validity],
-                             dtype=bool)
-            stale = np.array([is_stale(a, today) for a in self.assured], dtype=bool)
+            # The model's rules, once per distinct pair of dates (a catalogue of 100,000
+            # offers has a few hundred), then spread over the offers.
+            columns = self._columns
+            alive = np.array([is_current(first, last, today)
+                              for first, last in columns.validity_values], dtype=bool)[columns.validity]
+            stale = np.array([is_stale(a, today) for a in columns.assured_values],
+                             dtype=bool)[columns.assured]
             self._daily = daily = (today, alive, stale)
         return daily[1], daily[2]
 
@@ -622,11 +541,12 @@ class Engine:
     def _hits(self, q: Query, match: _Match, docs: list[int], scores: np.ndarray, tier: np.ndarray,
               distance: np.ndarray | None, today: dt.date) -> tuple[Hit, ...]:
         """The hits of `docs`; scores, tier and distance hold one value per doc, in order."""
-        offers = self.catalogue.offers_by_ids([self.ids[d] for d in docs])
+        ids = [str(self.ids[d]) for d in docs]
+        offers = self.catalogue.offers_by_ids(ids)
         stale = self._today(today)[1]
         hits = []
         for i, doc in enumerate(docs):
-            offer = offers[self.ids[doc]]
+            offer = offers[ids[i]]
             title, fallback = offer.text_in("name", q.lang)
             # A card is in one language: the German summary beside a German title.
             summary = offer.summary if fallback else offer.text("summary", q.lang)

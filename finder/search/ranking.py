@@ -19,6 +19,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from finder.search import postings
 from finder.search.needs import Need, Reading, Unit
 
 NEED_TOPIC_STRENGTH = 0.4
@@ -122,24 +123,12 @@ class Scorer:
         found = self._cached(key)
         if found is not None:
             return found
-        searcher = self.catalogue.searcher()
-        reader = searcher.reader()
-        raw: dict[int, float] = {}
         fields = (("title", TITLE_WEIGHT), ("provider", PROVIDER_WEIGHT), ("body", BODY_WEIGHT)) \
             if field == "de" else ((field, 1.0),)
-        for fieldname, weight in fields:
-            if (fieldname, text) not in reader:
-                continue
-            matcher = searcher.postings(fieldname, text)
-            while matcher.is_active():
-                doc = matcher.id()
-                raw[doc] = raw.get(doc, 0.0) + weight * matcher.score()
-                matcher.next()
-        docs = np.fromiter(raw.keys(), dtype=np.int64, count=len(raw))
-        values = np.fromiter(raw.values(), dtype=np.float32, count=len(raw))
+        docs, values = term_postings(self.catalogue.searcher(), fields, text)
         if len(values):
             values = 0.5 + 0.5 * values / values.max()
-        return self._remember(key, (docs, values), len(raw) + 1)
+        return self._remember(key, (docs, values), len(docs) + 1)
 
     def _dense(self, sparse: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         dense = np.zeros(self.size, dtype=np.float32)
@@ -269,6 +258,37 @@ class Scorer:
             scores += (unit.weight / total) * strengths
         scores[~allowed] = 0.0
         return scores, per_unit
+
+
+def term_postings(searcher, fields, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The offers having a term in any of these (field, weight) pairs, and the weighted
+    sum of its BM25F scores there, field by field in this order (float32 sums)."""
+    docs, parts = [], []
+    for fieldname, weight in fields:
+        found = postings.scored(searcher, fieldname, text)
+        if found is None:
+            found = _matched(searcher, fieldname, text)
+        docs.append(found[0])
+        parts.append(weight * found[1])
+    every = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+    unique, at = np.unique(every, return_inverse=True)
+    total = np.zeros(len(unique), dtype=np.float64)
+    # Unbuffered: each offer's sum is taken field by field, as the matchers' loop did.
+    np.add.at(total, at, np.concatenate(parts) if parts else np.zeros(0))
+    return unique, total.astype(np.float32)
+
+
+def _matched(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """A term's postings and scores through Whoosh's matchers, one by one."""
+    if (fieldname, text) not in searcher.reader():
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    matcher = searcher.postings(fieldname, text)
+    docs, scores = [], []
+    while matcher.is_active():
+        docs.append(matcher.id())
+        scores.append(matcher.score())
+        matcher.next()
+    return np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
 def bands(scores: np.ndarray, best: float) -> np.ndarray:

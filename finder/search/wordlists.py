@@ -45,6 +45,16 @@ def _load() -> None:
         wordfreq.get_frequency_list.cache_clear()
 
 
+def preload() -> None:
+    """Load the word lists and the Ukrainian dictionary now: a server calls this before it
+    forks its workers, so that they share these pages instead of each loading its own
+    copy (they do not change with a build)."""
+    from finder.search.analysis import key
+
+    _load()
+    key("мамам", "uk")
+
+
 @lru_cache(maxsize=100_000)
 def zipf(word: str, lang: str) -> float:
     """How common a folded word is in a language, on the Zipf scale (0 = unknown)."""
