@@ -1,0 +1,155 @@
+"""An incremental build: when only provider files changed, the new build starts from a
+copy of the last one and redoes only what the changed files hold.
+
+What a build is made from is written next to it (STATE_FILE): a hash of each provider
+file, a hash of everything else (vocabulary, needs, places, town, situations,
+translations, glossary, the build's own format), the index's buckets and the spellings'
+counts. The next build compares: anything but provider files changed, or the words the
+index splits compounds with changed for unchanged offers, and it is a full build. The
+content is validated whole either way (finder.content.load); only the writing is saved.
+The result serves what a full build of the same content serves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from finder.catalogue import index, store
+from finder.content import Content
+from finder.search.analysis import MIN_COMPOUND, Lexicon
+
+STATE_FILE = "incremental.json"
+STATE_VERSION = "1"
+PROVIDERS = "providers"
+
+
+def file_hashes(root: Path, format_version: str) -> tuple[str, dict[str, str]]:
+    """The hash of every content file that is not a provider file (with the build's
+    format), and each provider file's own hash by its name."""
+    shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}".encode())
+    providers: dict[str, str] = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()
+                       and p.suffix in (".yaml", ".geojson")):
+        relative = path.relative_to(root)
+        data = path.read_bytes()
+        if relative.parent == Path(PROVIDERS) and path.suffix == ".yaml":
+            providers[path.name] = hashlib.sha256(data).hexdigest()
+        else:
+            shared.update(str(relative).encode() + b"\0" + data + b"\0")
+    return shared.hexdigest(), providers
+
+
+def state(shared: str, files: dict[str, str], content: Content, buckets: int,
+          segments: dict[int, str], forms: dict[str, Counter]) -> dict:
+    """What the next build needs to know of this one."""
+    return {"version": STATE_VERSION, "shared": shared, "files": files,
+            "providers": {Path(p["source"]).name: p["id"] for p in content.providers},
+            "buckets": buckets, "segments": {str(b): s for b, s in segments.items()},
+            "forms": forms}
+
+
+def write_state(build: Path, value: dict) -> None:
+    (build / STATE_FILE).write_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def read_state(build: Path | None) -> dict | None:
+    if build is None or not (build / STATE_FILE).is_file():
+        return None
+    value = json.loads((build / STATE_FILE).read_text())
+    return value if value.get("version") == STATE_VERSION else None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What an incremental build redoes: the provider files that changed (added, edited
+    or removed) and the providers the last build had from them."""
+
+    live: Path
+    state: dict
+    files: tuple[str, ...]
+    old_providers: tuple[str, ...]
+
+
+def plan(live: Path | None, shared: str, files: dict[str, str],
+         offers: int) -> tuple[Plan | None, str]:
+    """An incremental plan against the live build, or None and why a full build is due."""
+    last = read_state(live)
+    if last is None:
+        return None, "no earlier build to start from"
+    if last["shared"] != shared:
+        return None, "files other than providers/*.yaml changed"
+    if not last["buckets"] / 2 <= index.buckets_for(offers) <= last["buckets"] * 2:
+        return None, "the catalogue's size changed much: the index is cut anew"
+    changed = tuple(sorted(name for name in {*files, *last["files"]}
+                           if files.get(name) != last["files"].get(name)))
+    old = tuple(sorted(last["providers"][n] for n in changed if n in last["providers"]))
+    return Plan(live, last, changed, old), f"{len(changed)} provider file(s) changed"
+
+
+def _split_changes(old: Counter, new: Counter) -> bool:
+    """Whether a word the index split in an unchanged offer may split differently now:
+    a known word came or went that is part of another word of the catalogue (compound
+    splitting looks up the parts, and a modifier less -e or -en)."""
+    before, after = Lexicon(old).known, Lexicon(new).known
+    changed = before ^ after
+    if not changed:
+        return False
+    cores = {w[:-2] if w.endswith("en") else w[:-1] if w.endswith("e") else w for w in changed}
+    long_words = [w for w in {*old, *new} if len(w) >= MIN_COMPOUND]
+    return any(core in w for core in cores for w in long_words if w not in changed)
+
+
+def _copy_index(source: Path, target: Path) -> None:
+    """The last build's index, its files linked (segments are never written again)."""
+    target.mkdir()
+    for path in source.iterdir():
+        if path.name.endswith("WRITELOCK"):
+            continue  # a lock belongs to its own folder's writers
+        try:
+            os.link(path, target / path.name)
+        except OSError:
+            shutil.copy2(path, target / path.name)
+
+
+def write(staging: Path, content: Content, the_plan: Plan, digest: str, shared: str,
+          files: dict[str, str]) -> dict | None:
+    """Write an incremental build into staging; None (having written nothing) when the
+    compound words of unchanged offers would be split differently: then a full build."""
+    last = the_plan.state
+    live_db = the_plan.live / "catalogue.db"
+    changed = set(the_plan.files)
+    providers = [p for p in content.providers if Path(p["source"]).name in changed]
+    ids = {p["id"] for p in providers}
+    offers = [o for o in content.offers if o["provider_id"] in ids]
+    names = {p["id"]: p["name"] for p in providers}
+    new_texts = [t for o in offers for t in index.offer_texts(o, names[o["provider_id"]])]
+    old_texts = store.old_texts(live_db, list(the_plan.old_providers))
+    conn = store.connect(live_db)
+    try:
+        old_counts = Counter({r[0]: r[1] for r in conn.execute("SELECT word, count FROM lexicon")})
+    finally:
+        conn.close()
+    counts = old_counts - index.word_counts(old_texts) + index.word_counts(new_texts)
+    if _split_changes(old_counts, counts):
+        return None
+    forms = {word: Counter(by_form) for word, by_form in last["forms"].items()}
+    for word, by_form in index.form_counts(old_texts).items():
+        forms[word] = forms.get(word, Counter()) - by_form
+    for word, by_form in index.form_counts(new_texts).items():
+        forms[word] = forms.get(word, Counter()) + by_form
+    forms = {word: by_form for word, by_form in forms.items() if by_form}
+    shutil.copyfile(live_db, staging / "catalogue.db")
+    store.replace_offers(staging / "catalogue.db", list({*the_plan.old_providers, *ids}),
+                         providers, offers, counts, digest, index.usual_spellings(forms))
+    buckets = last["buckets"]
+    _copy_index(the_plan.live / "index", staging / "index")
+    rewrite = {index.bucket_of(p, buckets) for p in {*the_plan.old_providers, *ids}}
+    segments = index.write_buckets(staging / "index", content, Lexicon(counts), buckets, rewrite,
+                                   {int(b): s for b, s in last["segments"].items()})
+    return state(shared, files, content, buckets, segments, forms)
