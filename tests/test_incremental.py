@@ -196,7 +196,7 @@ def test_a_broken_provider_file_names_its_line_and_the_last_build_keeps_serving(
         "topics: [school_to_work]", "topics: [nonsense]", 1), encoding="utf-8")
     with pytest.raises(ContentError) as error:
         build(copy, data)
-    assert any(p.file.endswith("providers/agentur-fuer-arbeit.yaml") and p.line == 22
+    assert any(p.file.endswith("providers/agentur-fuer-arbeit.yaml") and p.line == 24
                and "unknown topic 'nonsense'" in p.message for p in error.value.problems)
     assert current_build(data) == before
     assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".staging")]
