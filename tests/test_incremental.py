@@ -11,7 +11,7 @@ import pytest
 from finder.catalogue import index, live
 from finder.catalogue.build import build, current_build
 from finder.catalogue.live import Catalogue
-from finder.content import ContentError
+from finder.content import ContentError, load
 from finder.search import Query
 from tests.conftest import TODAY, run_finder
 
@@ -200,6 +200,26 @@ def test_a_broken_provider_file_names_its_line_and_the_last_build_keeps_serving(
                and "unknown topic 'nonsense'" in p.message for p in error.value.problems)
     assert current_build(data) == before
     assert not [p for p in (data / "builds").iterdir() if p.name.startswith(".staging")]
+
+
+def test_a_duplicate_id_against_an_unchanged_file_is_found_as_a_full_check_finds_it(copy, tmp_path):
+    """The unchanged provider files' checks are taken from the last build, but their ids
+    are claimed again: a new file (sorted first) that repeats an offer id fails the build
+    with the same problem a fresh check names."""
+    data = tmp_path / "data"
+    build(copy, data)
+    before = current_build(data)
+    (copy / "providers" / "aaa.yaml").write_text(
+        NEW_PROVIDER.replace("id: zauberwerk-kurs", "id: berufsberatung"), encoding="utf-8")
+    with pytest.raises(ContentError) as incremental_error:
+        build(copy, data)
+    with pytest.raises(ContentError) as fresh_error:
+        load(copy)
+    assert incremental_error.value.problems == fresh_error.value.problems
+    assert any(p.file.endswith("providers/agentur-fuer-arbeit.yaml")
+               and "duplicate offer id 'berufsberatung'" in p.message
+               for p in incremental_error.value.problems)
+    assert current_build(data) == before
 
 
 def test_a_broken_translation_of_a_changed_offer_is_still_found(copy, tmp_path):

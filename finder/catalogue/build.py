@@ -84,10 +84,13 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False,
             if info["content_hash"] == digest:
                 return BuildResult(live, digest, info["offers"], info["providers"],
                                    info["districts"], time.perf_counter() - started, skipped=True)
-        content = content_module.load(content_root)
         shared, files = incremental.file_hashes(content_root, _format_version())
         plan, why = (None, "a full build was asked for") if full else \
-            incremental.plan(live, shared, files, len(content.offers))
+            incremental.plan(live, shared, files)
+        checked: dict = {}
+        content = content_module.load(content_root, incremental.checked(plan), keep=checked)
+        if plan is not None and not incremental.fits(plan, len(content.offers)):
+            plan, why = None, "the catalogue's size changed much: the index is cut anew"
 
         builds = data_dir / "builds"
         builds.mkdir(exist_ok=True)
@@ -107,7 +110,7 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False,
             reused = state is not None
             if state is None:
                 state = _write_full(staging, content, digest, shared, files)
-            incremental.write_state(staging, state)
+            incremental.write_state(staging, state, checked)
             shapes = content_root / geo.FILE_NAME
             if shapes.is_file():
                 # The districts' shapes go with the build: a reader asks which district a

@@ -4,10 +4,14 @@ copy of the last one and redoes only what the changed files hold.
 What a build is made from is written next to it (STATE_FILE): a hash of each provider
 file, a hash of everything else (vocabulary, needs, places, town, situations,
 translations, glossary, the build's own format), the index's buckets and the spellings'
-counts. The next build compares: anything but provider files changed, or the words the
-index splits compounds with changed for unchanged offers, and it is a full build. The
-content is validated whole either way (finder.content.load); only the writing is saved.
-The result serves what a full build of the same content serves.
+counts, and what checking each provider file gave (CHECKED_FILE). The next build
+compares: anything but provider files changed (or the code that checks them), or the
+words the index splits compounds with changed for unchanged offers, and it is a full
+build. The content is validated whole either way: changed provider files and all other
+files are checked anew, an unchanged provider file by its check in the last build (same
+bytes, same code, same everything else), and the checks across files (duplicate ids,
+translation files, situations) run over all of them again. The result serves what a full
+build of the same content serves.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle  # nosec B403 - only our own builds' files are read
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -22,9 +27,11 @@ from pathlib import Path
 
 from finder.catalogue import index, store
 from finder.content import Content
+from finder.content.load import Checked
 from finder.search.analysis import MIN_COMPOUND, Lexicon
 
 STATE_FILE = "incremental.json"
+CHECKED_FILE = "checked.pickle"
 STATE_VERSION = "1"
 PROVIDERS = "providers"
 
@@ -32,7 +39,7 @@ PROVIDERS = "providers"
 def file_hashes(root: Path, format_version: str) -> tuple[str, dict[str, str]]:
     """The hash of every content file that is not a provider file (with the build's
     format), and each provider file's own hash by its name."""
-    shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}".encode())
+    shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}/{_code()}".encode())
     providers: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()
                        and p.suffix in (".yaml", ".geojson")):
@@ -45,6 +52,16 @@ def file_hashes(root: Path, format_version: str) -> tuple[str, dict[str, str]]:
     return shared.hexdigest(), providers
 
 
+def _code() -> str:
+    """A hash of the code that checks content and makes records of it: a provider file's
+    check is reused only by the same code."""
+    digest = hashlib.sha256()
+    for package in ("content", "model"):
+        for path in sorted((Path(__file__).parent.parent / package).rglob("*.py")):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def state(shared: str, files: dict[str, str], content: Content, buckets: int,
           segments: dict[int, str], forms: dict[str, Counter]) -> dict:
     """What the next build needs to know of this one."""
@@ -54,8 +71,10 @@ def state(shared: str, files: dict[str, str], content: Content, buckets: int,
             "forms": forms}
 
 
-def write_state(build: Path, value: dict) -> None:
+def write_state(build: Path, value: dict, checked_files: dict[str, Checked]) -> None:
+    """The build's state and what its load checked of each provider file."""
     (build / STATE_FILE).write_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    (build / CHECKED_FILE).write_bytes(pickle.dumps(checked_files, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def read_state(build: Path | None) -> dict | None:
@@ -76,20 +95,32 @@ class Plan:
     old_providers: tuple[str, ...]
 
 
-def plan(live: Path | None, shared: str, files: dict[str, str],
-         offers: int) -> tuple[Plan | None, str]:
+def plan(live: Path | None, shared: str, files: dict[str, str]) -> tuple[Plan | None, str]:
     """An incremental plan against the live build, or None and why a full build is due."""
     last = read_state(live)
     if last is None:
         return None, "no earlier build to start from"
     if last["shared"] != shared:
         return None, "files other than providers/*.yaml changed"
-    if not last["buckets"] / 2 <= index.buckets_for(offers) <= last["buckets"] * 2:
-        return None, "the catalogue's size changed much: the index is cut anew"
     changed = tuple(sorted(name for name in {*files, *last["files"]}
                            if files.get(name) != last["files"].get(name)))
     old = tuple(sorted(last["providers"][n] for n in changed if n in last["providers"]))
     return Plan(live, last, changed, old), f"{len(changed)} provider file(s) changed"
+
+
+def fits(the_plan: Plan, offers: int) -> bool:
+    """Whether the last build's buckets still suit the catalogue's size (within a factor
+    of two of what a full build would cut)."""
+    buckets = the_plan.state["buckets"]
+    return buckets / 2 <= index.buckets_for(offers) <= buckets * 2
+
+
+def checked(the_plan: Plan | None) -> dict[str, Checked] | None:
+    """What the live build's load checked of each provider file, for this load to reuse
+    (only when nothing else changed: the plan says so)."""
+    if the_plan is None or not (the_plan.live / CHECKED_FILE).is_file():
+        return None
+    return pickle.loads((the_plan.live / CHECKED_FILE).read_bytes())  # nosec B301 - our own build's
 
 
 def _split_changes(old: Counter, new: Counter) -> bool:
