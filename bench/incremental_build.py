@@ -5,12 +5,12 @@ build's time goes.
     .venv/bin/python bench/incremental_build.py --sizes 10000 --rounds 3
     .venv/bin/python bench/incremental_build.py --sizes 10000 --phases   # time per stage
 
-Each round: `finder build --full`, then one provider file changed (a word added to one
-offer) and `finder build` (incremental), the change checked to be searchable, the file put
-back and `finder build` again (incremental too). Figures are medians over the rounds and
-the ratio full / incremental from the same run; with --baseline DIR (a checkout of the
-code before, e.g. `git archive places-scale | tar -x -C DIR`) that code's full build too,
-in the same rounds. --phases times the stages of one full
+One `finder build --full`; then, each round, one provider file changed (a word added to
+one offer) and `finder build` (incremental), the change checked to be searchable, the file
+put back and `finder build` again (incremental too); last, with --baseline DIR (a checkout
+of the code before, e.g. `git archive places-scale | tar -x -C DIR`), that code's full
+build. Wall and CPU seconds (the builds' processes; on a shared machine the steadier
+figure), medians over the rounds, and ratios from the same run. --phases times the stages of one full
 build in this process: loading and validating the content, counting the lexicon, writing
 SQLite, writing the index.
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,10 +43,18 @@ def finder(*args: str, code: Path = ROOT) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONPATH": str(code)})
 
 
-def timed_build(content: Path, data: Path, *extra: str, code: Path = ROOT) -> tuple[float, str]:
-    started = time.perf_counter()
+def cpu_seconds() -> float:
+    """User and system time of the finished child processes (and theirs) so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_build(content: Path, data: Path, *extra: str, code: Path = ROOT) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one `finder build`, and what it said. On a shared machine
+    the CPU seconds say more: the wall clock counts other people's work too."""
+    started, cpu = time.perf_counter(), cpu_seconds()
     result = finder("build", *extra, "--content", str(content), "--data-dir", str(data), code=code)
-    return time.perf_counter() - started, result.stdout.strip()
+    return time.perf_counter() - started, cpu_seconds() - cpu, result.stdout.strip()
 
 
 def generated(size: int, work: Path) -> Path:
@@ -93,36 +102,39 @@ def phases(content: Path, data: Path) -> None:
 
 
 def measure(size: int, work: Path, rounds: int, baseline: Path | None) -> dict:
+    """One full build, then `rounds` times one provider changed and put back (both
+    incremental), then the baseline's full build: (wall, CPU) seconds of each."""
     content = generated(size, work)
     data = work / f"data-{size}"
-    figures: dict[str, list[float]] = {"full": [], "incremental": [], "back": [], "baseline": []}
+    shutil.rmtree(data, ignore_errors=True)
+    wall, cpu, _ = timed_build(content, data, "--full")
+    figures: dict[str, list[tuple[float, float]]] = {"full": [(wall, cpu)], "incremental": [],
+                                                     "back": [], "baseline": []}
+    print(f"  full build {wall:.1f} s, CPU {cpu:.1f} s ({search_bench.load_average()})", flush=True)
     for r in range(rounds):
-        if baseline is not None:
-            shutil.rmtree(data, ignore_errors=True)
-            seconds, _ = timed_build(content, data, code=baseline)
-            figures["baseline"].append(seconds)
-            print(f"  round {r + 1}: baseline full {seconds:.1f} s ({search_bench.load_average()})",
-                  flush=True)
-        shutil.rmtree(data, ignore_errors=True)
-        seconds, said = timed_build(content, data, "--full")
-        figures["full"].append(seconds)
-        print(f"  round {r + 1}: full {seconds:.1f} s ({search_bench.load_average()})", flush=True)
         changed, old = search_bench.change_one_provider(content)
         try:
-            seconds, said = timed_build(content, data)
+            wall, cpu, said = timed_build(content, data)
             if "incrementally" not in said:
                 raise RuntimeError(f"not incremental: {said}")
-            figures["incremental"].append(seconds)
+            figures["incremental"].append((wall, cpu))
             found = finder("search", "--json", "--data-dir", str(data), search_bench.CHANGED_WORD)
             if json.loads(found.stdout)["total"] < 1:
                 raise RuntimeError("the changed offer is not found after the incremental build")
         finally:
             changed.write_text(old, encoding="utf-8")
-        seconds, said = timed_build(content, data)
-        figures["back"].append(seconds)
-        print(f"  round {r + 1}: one provider changed {figures['incremental'][-1]:.1f} s, "
-              f"put back {seconds:.1f} s ({search_bench.load_average()})", flush=True)
-    return {k: statistics.median(v) if v else None for k, v in figures.items()}
+        figures["back"].append(timed_build(content, data)[:2])
+        print(f"  round {r + 1}: one provider changed {wall:.1f} s, CPU {cpu:.1f} s; put back "
+              f"{figures['back'][-1][0]:.1f} s ({search_bench.load_average()})", flush=True)
+    if baseline is not None:
+        base_data = work / f"baseline-{size}"
+        shutil.rmtree(base_data, ignore_errors=True)
+        wall, cpu, _ = timed_build(content, base_data, code=baseline)
+        figures["baseline"].append((wall, cpu))
+        print(f"  baseline full build {wall:.1f} s, CPU {cpu:.1f} s ({search_bench.load_average()})",
+              flush=True)
+    return {k: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) if v else None
+            for k, v in figures.items()}
 
 
 def main() -> None:
@@ -145,14 +157,17 @@ def main() -> None:
                 phases(generated(size, work), work / f"phases-{size}")
                 continue
             m = measure(size, work, args.rounds, Path(args.baseline) if args.baseline else None)
-            print(f"== {size:,} offers, medians of {args.rounds}: full build {m['full']:.1f} s, "
-                  f"one provider changed {m['incremental']:.1f} s (put back {m['back']:.1f} s); "
-                  f"full / incremental {m['full'] / m['incremental']:.1f}x "
-                  f"({search_bench.load_average()})", flush=True)
+            full, inc = m["full"], m["incremental"]
+            print(f"== {size:,} offers: full build {full[0]:.1f} s (CPU {full[1]:.1f} s); one provider "
+                  f"changed, median of {args.rounds}: {inc[0]:.1f} s (CPU {inc[1]:.1f} s), put back "
+                  f"{m['back'][0]:.1f} s; full / incremental {full[0] / inc[0]:.1f}x "
+                  f"(CPU {full[1] / inc[1]:.1f}x)", flush=True)
             if m["baseline"]:
-                print(f"== baseline full build {m['baseline']:.1f} s; this full build against it "
-                      f"{m['full'] / m['baseline']:.2f}x, one provider changed against it "
-                      f"{m['incremental'] / m['baseline']:.2f}x", flush=True)
+                base = m["baseline"]
+                print(f"== baseline full build {base[0]:.1f} s (CPU {base[1]:.1f} s); this full build "
+                      f"against it {full[0] / base[0]:.2f}x (CPU {full[1] / base[1]:.2f}x); one "
+                      f"provider changed against it {inc[0] / base[0]:.3f}x (CPU "
+                      f"{inc[1] / base[1]:.3f}x)", flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -45,7 +45,7 @@ class BuildResult:
 def content_hash(root: Path) -> str:
     """A hash of every content file (YAML, the districts' GeoJSON) and of the build's own
     format."""
-    digest = hashlib.sha256(f"{store.SCHEMA_VERSION}/{ANALYSIS_VERSION}".encode())
+    digest = hashlib.sha256(_format_version().encode())
     for path in sorted(p for p in root.rglob("*") if p.is_file()
                        and p.suffix in (".yaml", ".geojson")):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
@@ -77,14 +77,13 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False,
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        digest = content_hash(content_root)
+        digest, shared, files = incremental.file_hashes(content_root, _format_version())
         live = current_build(data_dir)
         if if_changed and live is not None:
             info = read_build_info(live)
             if info["content_hash"] == digest:
                 return BuildResult(live, digest, info["offers"], info["providers"],
                                    info["districts"], time.perf_counter() - started, skipped=True)
-        shared, files = incremental.file_hashes(content_root, _format_version())
         plan, why = (None, "a full build was asked for") if full else \
             incremental.plan(live, shared, files)
         checked: dict = {}

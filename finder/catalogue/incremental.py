@@ -36,20 +36,24 @@ STATE_VERSION = "1"
 PROVIDERS = "providers"
 
 
-def file_hashes(root: Path, format_version: str) -> tuple[str, dict[str, str]]:
-    """The hash of every content file that is not a provider file (with the build's
-    format), and each provider file's own hash by its name."""
+def file_hashes(root: Path, format_version: str) -> tuple[str, str, dict[str, str]]:
+    """In one reading of the content: the hash of everything (finder.catalogue.build's
+    content_hash), the hash of every file that is not a provider file (with the build's
+    format and code), and each provider file's own hash by its name."""
+    whole = hashlib.sha256(format_version.encode())
     shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}/{_code()}".encode())
     providers: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()
                        and p.suffix in (".yaml", ".geojson")):
         relative = path.relative_to(root)
         data = path.read_bytes()
+        whole.update(str(relative).encode() + b"\0")
+        whole.update(data + b"\0")
         if relative.parent == Path(PROVIDERS) and path.suffix == ".yaml":
             providers[path.name] = hashlib.sha256(data).hexdigest()
         else:
             shared.update(str(relative).encode() + b"\0" + data + b"\0")
-    return shared.hexdigest(), providers
+    return whole.hexdigest(), shared.hexdigest(), providers
 
 
 def _code() -> str:
