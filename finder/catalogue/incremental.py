@@ -57,12 +57,14 @@ def file_hashes(root: Path, format_version: str) -> tuple[str, str, dict[str, st
 
 
 def _code() -> str:
-    """A hash of the code that checks content and makes records of it: a provider file's
-    check is reused only by the same code."""
+    """A hash of the code that checks content, makes records of it and writes them: a
+    provider file's check and the last build's parts are reused only by the same code."""
+    finder = Path(__file__).parent.parent
     digest = hashlib.sha256()
-    for package in ("content", "model"):
-        for path in sorted((Path(__file__).parent.parent / package).rglob("*.py")):
-            digest.update(path.read_bytes())
+    for path in sorted([*(p for package in ("content", "model", "catalogue")
+                          for p in (finder / package).rglob("*.py")),
+                        finder / "search" / "analysis.py"]):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
