@@ -38,9 +38,12 @@ import search_bench  # noqa: E402  (the generator and the changed provider)
 
 def finder(*args: str, code: Path = ROOT) -> subprocess.CompletedProcess:
     """The CLI of the code in `code` (this checkout, or a baseline's)."""
-    return subprocess.run([sys.executable, "-m", "finder.cli", *args], cwd=code, check=True,
-                          capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(code)})
+    result = subprocess.run([sys.executable, "-m", "finder.cli", *args], cwd=code,
+                            capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": str(code)})
+    if result.returncode != 0:
+        raise RuntimeError(f"finder {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result
 
 
 def cpu_seconds() -> float:

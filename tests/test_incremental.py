@@ -158,6 +158,14 @@ def test_the_incremental_build_rewrites_only_the_changed_buckets(copy, tmp_path,
         "the other segments are the last build's files, linked"
 
 
+def test_buckets_written_in_two_processes_give_the_same_catalogue(copy, tmp_path, small_buckets,
+                                                                 monkeypatch):
+    serial = full_build_of(copy, tmp_path, "serial")
+    monkeypatch.setattr(index, "PARALLEL_FROM", 10)
+    parallel = full_build_of(copy, tmp_path, "parallel")
+    assert served(parallel) == served(serial)
+
+
 def test_other_files_changed_mean_a_full_build(copy, tmp_path, small_buckets):
     data = tmp_path / "data"
     build(copy, data)

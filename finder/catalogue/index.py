@@ -175,9 +175,9 @@ def _write_bucket(bucket: int):
     for offer in sorted(groups[bucket], key=lambda o: o["id"]):
         writer.add_document(**_document(offer, providers[offer["provider_id"]]["name"],
                                         content.situations, lexicon))
-    segment = writer._finalize_segment()
-    writer._finish()
-    return bucket, segment
+    # Not writer._finish(): it would remove the temporary folder the writers of the other
+    # buckets share (MAIN.tmp); the writer that commits the table of contents removes it.
+    return bucket, writer._finalize_segment()
 
 
 def write_buckets(path: Path, content: Content, lexicon: Lexicon, buckets: int,
