@@ -41,7 +41,8 @@ def file_hashes(root: Path, format_version: str) -> tuple[str, str, dict[str, st
     content_hash), the hash of every file that is not a provider file (with the build's
     format and code), and each provider file's own hash by its name."""
     whole = hashlib.sha256(format_version.encode())
-    shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}/{_code()}".encode())
+    # The folder's name too: the records' sources and the problems name their files by it.
+    shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}/{_code()}/{root.resolve().name}".encode())
     providers: dict[str, str] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()
                        and p.suffix in (".yaml", ".geojson")):
