@@ -19,7 +19,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle  # nosec B403 - only our own builds' files are read
+# Only our own builds' files are unpickled (CHECKED_FILE, written by the last build).
+import pickle  # nosec B403
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -127,7 +128,7 @@ def checked(the_plan: Plan | None) -> dict[str, Checked] | None:
     (only when nothing else changed: the plan says so)."""
     if the_plan is None or not (the_plan.live / CHECKED_FILE).is_file():
         return None
-    return pickle.loads((the_plan.live / CHECKED_FILE).read_bytes())  # nosec B301 - our own build's
+    return pickle.loads((the_plan.live / CHECKED_FILE).read_bytes())  # nosec B301
 
 
 def _split_changes(old: Counter, new: Counter) -> bool:

@@ -4,7 +4,8 @@ the result plain, normalised records for the build."""
 from __future__ import annotations
 
 import hashlib
-import pickle  # nosec B403 - only our own build's files are read (Checked)
+# Only our own builds' files are unpickled (Checked, written by the last build).
+import pickle  # nosec B403
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,7 @@ def load(root: Path, reuse: dict[str, Checked] | None = None,
         checked = (reuse or {}).get(path.name)
         if checked is not None and checked.digest == digest:
             checker.file = checker.rel(path)
-            provider, file_offers = pickle.loads(checked.records)  # nosec B301 - our own build's
+            provider, file_offers = pickle.loads(checked.records)  # nosec B301
             # As a fresh check would: a provider or an offer whose id another file had
             # first is reported and left out.
             (_, pid, line), *offer_ids = checked.ids
