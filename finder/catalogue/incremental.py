@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-# Only our own builds' files are unpickled (CHECKED_FILE, written by the last build).
 import pickle  # nosec B403
 import shutil
 from collections import Counter
@@ -33,6 +32,8 @@ from finder.search.analysis import MIN_COMPOUND, Lexicon
 
 STATE_FILE = "incremental.json"
 CHECKED_FILE = "checked.pickle"
+"""What the build's load checked of each provider file (finder.content.load.Checked), pickled:
+only our own builds' files are ever unpickled."""
 STATE_VERSION = "1"
 PROVIDERS = "providers"
 

@@ -4,7 +4,6 @@ the result plain, normalised records for the build."""
 from __future__ import annotations
 
 import hashlib
-# Only our own builds' files are unpickled (Checked, written by the last build).
 import pickle  # nosec B403
 from dataclasses import dataclass, field
 from pathlib import Path
