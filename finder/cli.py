@@ -108,13 +108,18 @@ def _print_outdated(loaded) -> None:
 @content_option
 @data_option
 @click.option("--if-changed", is_flag=True, help="Do nothing when the content has not changed.")
-def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> None:
-    """Validate the content and switch the live catalogue to a fresh build."""
+@click.option("--full", is_flag=True,
+              help="Write everything anew, even when only provider files changed.")
+def build(content_dir: str | None, data_dir: str | None, if_changed: bool, full: bool) -> None:
+    """Validate the content and switch the live catalogue to a fresh build.
+
+    When only provider files (providers/*.yaml) changed since the live build, the new
+    build starts from it and redoes only their offers; the content is validated whole."""
     from finder.catalogue.build import build as run_build
 
     try:
         result = run_build(config.content_dir(content_dir), config.data_dir(data_dir),
-                           if_changed=if_changed)
+                           if_changed=if_changed, full=full)
     except ContentError as error:
         for problem in error.problems:
             click.echo(str(problem), err=True)
@@ -127,7 +132,9 @@ def build(content_dir: str | None, data_dir: str | None, if_changed: bool) -> No
         click.echo(f"build failed: cannot write {where}: {error.strerror or error}; "
                    "the previous catalogue keeps serving", err=True)
         sys.exit(1)
-    verb = "unchanged" if result.skipped else f"built in {result.seconds:.2f} s"
+    verb = "unchanged" if result.skipped else \
+        f"built {'incrementally' if result.incremental else 'in full'} ({result.why}) " \
+        f"in {result.seconds:.2f} s"
     click.echo(f"{verb}: {result.offers} offers, {result.providers} providers, "
                f"{result.districts} districts -> {result.path}")
 

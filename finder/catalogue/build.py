@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from finder import content as content_module
-from finder.catalogue import index, store
+from finder.catalogue import incremental, index, store
 from finder.catalogue.live import write_columns
 from finder.content import shapes as geo
 from finder.search.analysis import Lexicon
@@ -37,12 +37,16 @@ class BuildResult:
     districts: int
     seconds: float
     skipped: bool = False
+    incremental: bool = False
+    """Whether the build started from the last one (only provider files had changed)."""
+    why: str = ""
+    """Why it was full or incremental, in a few words."""
 
 
 def content_hash(root: Path) -> str:
     """A hash of every content file (YAML, the districts' GeoJSON) and of the build's own
     format."""
-    digest = hashlib.sha256(f"{store.SCHEMA_VERSION}/{ANALYSIS_VERSION}".encode())
+    digest = hashlib.sha256(_format_version().encode())
     for path in sorted(p for p in root.rglob("*") if p.is_file()
                        and p.suffix in (".yaml", ".geojson")):
         digest.update(str(path.relative_to(root)).encode() + b"\0")
@@ -63,20 +67,30 @@ def read_build_info(build: Path) -> dict:
     return json.loads((build / "build.json").read_text())
 
 
-def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> BuildResult:
-    """Validate, write a new build and make it live; raise ContentError on bad content."""
+def build(content_root: Path, data_dir: Path, if_changed: bool = False,
+          full: bool = False) -> BuildResult:
+    """Validate, write a new build and make it live; raise ContentError on bad content.
+
+    When only provider files changed since the live build, the new one starts from a copy
+    of it and redoes only their providers and offers (finder.catalogue.incremental), unless
+    full is set. The whole content is validated either way."""
     started = time.perf_counter()
     data_dir.mkdir(parents=True, exist_ok=True)
     with open(data_dir / ".build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        digest = content_hash(content_root)
+        digest, shared, files = incremental.file_hashes(content_root, _format_version())
         live = current_build(data_dir)
         if if_changed and live is not None:
             info = read_build_info(live)
             if info["content_hash"] == digest:
                 return BuildResult(live, digest, info["offers"], info["providers"],
                                    info["districts"], time.perf_counter() - started, skipped=True)
-        content = content_module.load(content_root)
+        plan, why = (None, "a full build was asked for") if full else \
+            incremental.plan(live, shared, files)
+        checked: dict = {}
+        content = content_module.load(content_root, incremental.checked(plan), keep=checked)
+        if plan is not None and not incremental.fits(plan, len(content.offers)):
+            plan, why = None, "the catalogue's size changed much: the index is cut anew"
 
         builds = data_dir / "builds"
         builds.mkdir(exist_ok=True)
@@ -89,10 +103,16 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> Build
         staging = builds / f".staging-{target.name}"
         try:
             staging.mkdir()
-            counts = index.lexicon_counts(content)
-            lexicon = Lexicon(counts)
-            store.write(staging / "catalogue.db", content, counts, digest, index.spellings(content))
-            index.write(staging / "index", content, lexicon)
+            state = incremental.write(staging, content, plan, digest, shared, files) \
+                if plan is not None else None
+            if plan is not None and state is None:
+                why = "words that split compounds of unchanged offers changed"
+            reused = state is not None
+            if state is None:
+                state = _write_full(staging, content, digest, shared, files)
+            incremental.write_state(staging, state, checked)
+            # The search's per-offer arrays, in the index's document order (which an
+            # incremental build changes too), memory-mapped by every worker.
             write_columns(staging)
             shapes = content_root / geo.FILE_NAME
             if shapes.is_file():
@@ -114,7 +134,22 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False) -> Build
         _switch(data_dir, target)
         _prune(builds, keep=target)
         return BuildResult(target, digest, info["offers"], info["providers"], info["districts"],
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, incremental=reused, why=why)
+
+
+def _format_version() -> str:
+    return f"{store.SCHEMA_VERSION}/{ANALYSIS_VERSION}"
+
+
+def _write_full(staging: Path, content, digest: str, shared: str, files: dict[str, str]) -> dict:
+    """Write the whole catalogue (SQLite and index) into staging; returns its state for
+    the next, incremental build."""
+    counts = index.lexicon_counts(content)
+    forms = index.catalogue_forms(content)
+    store.write(staging / "catalogue.db", content, counts, digest, index.usual_spellings(forms))
+    buckets = index.buckets_for(len(content.offers))
+    segments = index.write(staging / "index", content, Lexicon(counts), buckets)
+    return incremental.state(shared, files, content, buckets, segments, forms)
 
 
 def _switch(data_dir: Path, target: Path) -> None:

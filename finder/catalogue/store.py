@@ -21,6 +21,9 @@ SCHEMA_VERSION = "10"
 JSON_OFFER_FIELDS = ("topics", "phases", "service_areas", "languages", "phones", "locations",
                      "schedules", "translations", "translated_by", "reviews", "closures",
                      "translated_from")
+LINK_TABLES = (("offer_topics", "topic", "topics"), ("offer_phases", "phase", "phases"),
+               ("offer_service_areas", "area", "service_areas"))
+"""The offers' lists as link tables: (table, column, the offer's field)."""
 JSON_PROVIDER_FIELDS = ("phones", "location", "translations", "translated_by", "reviews",
                         "closures", "translated_from")
 
@@ -63,29 +66,7 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
     db["levels"].create({"position": int, "id": str, "name": str, "names": str}, pk="position")
     db["levels"].insert_all({"position": i + 1, "id": lv["id"], "name": lv["name"],
                              "names": dumps(lv["names"])} for i, lv in enumerate(content.levels))
-    db["providers"].insert_all(
-        ({**p, **{k: json.dumps(p[k], ensure_ascii=False, sort_keys=True)
-                  for k in JSON_PROVIDER_FIELDS}}
-         for p in sorted(content.providers, key=lambda p: p["id"])),
-        pk="id",
-    )
-    offers = sorted(content.offers, key=lambda o: o["id"])
-    # Column types said here: the first rows may hold None (wheelchair access not known).
-    flags = ("wheelchair_accessible", "open_weekends", "open_evenings", "always_reachable",
-             "open_on_holidays", "free", "registration_required", "first_contact")
-    numbers = ("min_age_months", "max_age_months", "capacity")
-    db["offers"].insert_all((offer_row(o) for o in offers), pk="id",
-                            columns={k: int for k in flags + numbers},
-                            foreign_keys=[("provider_id", "providers", "id")])
-    db["offers"].create_index(["provider_id"])
-    for table, key in (("offer_topics", "topic"), ("offer_phases", "phase"),
-                       ("offer_service_areas", "area")):
-        source = {"offer_topics": "topics", "offer_phases": "phases",
-                  "offer_service_areas": "service_areas"}[table]
-        db[table].insert_all(
-            ({"offer_id": o["id"], key: value} for o in offers for value in o[source]),
-            pk=("offer_id", key),
-        )
+    _insert_offers(db, content.providers, content.offers)
     vocab = content.vocabulary
     db["vocabulary"].insert_all(
         [{"kind": kind[:-1], "id": key, "labels": dumps(entry["labels"]),
@@ -109,13 +90,81 @@ def write(path: Path, content: Content, lexicon: Counter, content_hash: str,
     db["glossary"].insert_all(
         {**term, "forms": dumps(term["forms"]), "languages": dumps(term["languages"]),
          "position": i} for i, term in enumerate(content.glossary))
+    _insert_lexicon(db, lexicon, spellings)
+    db.conn.commit()
+    db.conn.execute("VACUUM")
+    db.close()
+
+
+def _insert_offers(db: sqlite_utils.Database, providers: list[dict], offers: list[dict]) -> None:
+    """Providers and offers, with the offers' link tables (a full build: all of them; an
+    incremental one: those of the changed provider files)."""
+    db["providers"].insert_all(
+        ({**p, **{k: json.dumps(p[k], ensure_ascii=False, sort_keys=True)
+                  for k in JSON_PROVIDER_FIELDS}}
+         for p in sorted(providers, key=lambda p: p["id"])),
+        pk="id",
+    )
+    offers = sorted(offers, key=lambda o: o["id"])
+    # Column types said here: the first rows may hold None (wheelchair access not known).
+    flags = ("wheelchair_accessible", "open_weekends", "open_evenings", "always_reachable",
+             "open_on_holidays", "free", "registration_required", "first_contact")
+    numbers = ("min_age_months", "max_age_months", "capacity")
+    db["offers"].insert_all((offer_row(o) for o in offers), pk="id",
+                            columns={k: int for k in flags + numbers},
+                            foreign_keys=[("provider_id", "providers", "id")])
+    db["offers"].create_index(["provider_id"], if_not_exists=True)
+    for table, key, source in LINK_TABLES:
+        db[table].insert_all(
+            ({"offer_id": o["id"], key: value} for o in offers for value in o[source]),
+            pk=("offer_id", key),
+        )
+
+
+def _insert_lexicon(db: sqlite_utils.Database, lexicon: Counter, spellings: dict[str, str] | None) -> None:
     db["lexicon"].insert_all(
         ({"word": word, "count": count, "spelling": (spellings or {}).get(word, word)}
          for word, count in sorted(lexicon.items())), pk="word"
     )
-    db.conn.commit()
-    db.conn.execute("VACUUM")
+
+
+def replace_offers(path: Path, provider_ids: list[str], providers: list[dict], offers: list[dict],
+                   lexicon: Counter, content_hash: str, spellings: dict[str, str]) -> None:
+    """In a copy of the last build's database, put the changed provider files' providers
+    and offers in place of those the files held before (provider_ids), and the whole new
+    lexicon: what an incremental build changes."""
+    db = sqlite_utils.Database(path)
+    with db.conn:
+        marks = ",".join("?" * len(provider_ids))
+        old = [r[0] for r in db.execute(
+            f"SELECT id FROM offers WHERE provider_id IN ({marks})", provider_ids)]  # nosec B608
+        for chunk in range(0, len(old), 500):
+            ids = old[chunk:chunk + 500]
+            for table, _, _ in LINK_TABLES:
+                db.execute(f"DELETE FROM {table} WHERE offer_id IN ({','.join('?' * len(ids))})",  # nosec B608
+                           ids)
+            db.execute(f"DELETE FROM offers WHERE id IN ({','.join('?' * len(ids))})", ids)  # nosec B608
+        db.execute(f"DELETE FROM providers WHERE id IN ({marks})", provider_ids)  # nosec B608
+        _insert_offers(db, providers, offers)
+        db.execute("DELETE FROM lexicon")
+        _insert_lexicon(db, lexicon, spellings)
+        db.execute("UPDATE meta SET value = ? WHERE key = 'content_hash'", [content_hash])
     db.close()
+
+
+def old_texts(path: Path, provider_ids: list[str]) -> list[str]:
+    """The German texts the last build held of these providers' offers (each offer's name,
+    its provider's name and its other texts, as finder.catalogue.index counts them)."""
+    conn = sqlite3.connect(path)
+    try:
+        marks = ",".join("?" * len(provider_ids))
+        rows = conn.execute(
+            "SELECT o.name, p.name, o.summary, o.description, o.application_process, "
+            f"o.fees_description FROM offers o JOIN providers p ON p.id = o.provider_id "
+            f"WHERE o.provider_id IN ({marks}) ORDER BY o.id", provider_ids).fetchall()  # nosec B608
+    finally:
+        conn.close()
+    return [text or "" for row in rows for text in row]
 
 
 def connect(path: Path) -> sqlite3.Connection:

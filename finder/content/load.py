@@ -3,6 +3,8 @@ the result plain, normalised records for the build."""
 
 from __future__ import annotations
 
+import hashlib
+import pickle  # nosec B403
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,7 +13,7 @@ from finder.content import shapes as geo
 from finder.content.checker import Checker
 from finder.content.districts import Districts, check_districts, check_levels, check_located, check_shapes
 from finder.content.glossary import check_glossary
-from finder.content.offers import check_offer, check_provider
+from finder.content.offers import check_offer, check_provider, claim_id
 from finder.content.situations import check_situations
 from finder.content.town import DEFAULT_TOWN, check_helplines, check_town
 from finder.content.translations import merge_translations
@@ -48,8 +50,31 @@ class Content:
     """Numbers that differ from the German, with the reason the translation file gives."""
 
 
-def load(root: Path) -> Content:
-    """Read and validate the content folder; raise ContentError with every problem."""
+@dataclass(frozen=True)
+class Checked:
+    """What checking one provider file gave, for the next load to reuse while the file and
+    everything it is checked against (the other files, the code) are unchanged: an
+    incremental build (finder.catalogue.incremental) decides that."""
+
+    digest: str
+    records: bytes
+    """The provider and its offers as checked, before translation files were merged in
+    (pickled: each load gets its own copies)."""
+    ids: tuple[tuple[str, str, int], ...]
+    """(kind, id, line) of the provider and its offers: claimed again in each load, so that
+    a duplicate in a changed file is still found."""
+    notes: tuple[Problem, ...]
+    explained: tuple[Problem, ...]
+    inline: tuple
+    """The fields the file translates itself (Checker.inline)."""
+
+
+def load(root: Path, reuse: dict[str, Checked] | None = None,
+         keep: dict[str, Checked] | None = None) -> Content:
+    """Read and validate the content folder; raise ContentError with every problem.
+
+    reuse: what an earlier load checked of provider files (by file name), taken for a
+    file whose bytes are the same; keep: filled with what this load checked of each."""
     root = Path(root)
     checker = Checker(root)
 
@@ -97,21 +122,38 @@ def load(root: Path) -> Content:
         checker.file = checker.rel(root / "providers")
         checker.problem(1, "no provider files (providers/*.yaml)")
     for path in provider_files:
-        data = read(path)
-        if data is None and checker.problems and checker.problems[-1].file == checker.rel(path):
-            continue
-        provider = check_provider(checker, data, district_ids, seen_providers)
-        if provider is None:
-            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        checked = (reuse or {}).get(path.name)
+        if checked is not None and checked.digest == digest:
+            checker.file = checker.rel(path)
+            provider, file_offers = pickle.loads(checked.records)  # nosec B301
+            # As a fresh check would: a provider or an offer whose id another file had
+            # first is reported and left out.
+            (_, pid, line), *offer_ids = checked.ids
+            if not claim_id(checker, seen_providers, "provider", pid, line):
+                continue
+            claimed = {oid for _, oid, line in offer_ids
+                       if claim_id(checker, seen_offers, "offer", oid, line)}
+            file_offers = [o for o in file_offers if o["id"] in claimed]
+            checker.notes.extend(checked.notes)
+            checker.explained.extend(checked.explained)
+            checker.inline.update(checked.inline)
+        else:
+            before = (len(checker.problems), len(checker.notes), len(checker.explained),
+                      len(checker.inline))
+            found = _check_provider_file(checker, read, path, district_ids, seen_providers,
+                                         seen_offers)
+            if found is None:
+                continue
+            provider, file_offers, ids = found
+            checked = Checked(digest, pickle.dumps((provider, file_offers)), ids,
+                              tuple(checker.notes[before[1]:]), tuple(checker.explained[before[2]:]),
+                              tuple(list(checker.inline.items())[before[3]:])) \
+                if keep is not None and len(checker.problems) == before[0] else None
+        if keep is not None and checked is not None:
+            keep[path.name] = checked
         providers.append(provider)
-        raw_offers = data.get("offers") or []
-        if not isinstance(raw_offers, list):
-            checker.problem(checker.line_of(data, "offers"), "offers must be a list")
-            continue
-        for raw in raw_offers:
-            offer = check_offer(checker, raw, provider, district_ids, seen_offers)
-            if offer is not None:
-                offers.append(offer)
+        offers.extend(file_offers)
 
     for path in sorted((root / "translations").glob("*.yaml")):
         merge_translations(checker, read(path), path.stem, providers, offers)
@@ -131,6 +173,30 @@ def load(root: Path) -> Content:
     return Content(vocabulary, districts, providers, offers, helplines, town, levels,
                    situations=situations, glossary=glossary, notes=sorted(checker.notes),
                    explained=sorted(checker.explained))
+
+
+def _check_provider_file(checker: Checker, read, path: Path, district_ids, seen_providers: dict,
+                         seen_offers: dict) -> tuple[dict, list[dict], tuple] | None:
+    """One provider file: its provider, its offers and the (kind, id, line) of each; None
+    when the file or its provider cannot be read."""
+    data = read(path)
+    if data is None and checker.problems and checker.problems[-1].file == checker.rel(path):
+        return None
+    provider = check_provider(checker, data, district_ids, seen_providers)
+    if provider is None:
+        return None
+    ids = [("provider", provider["id"], checker.line_of(data, "id"))]
+    offers: list[dict] = []
+    raw_offers = data.get("offers") or []
+    if not isinstance(raw_offers, list):
+        checker.problem(checker.line_of(data, "offers"), "offers must be a list")
+        return provider, offers, tuple(ids)
+    for raw in raw_offers:
+        offer = check_offer(checker, raw, provider, district_ids, seen_offers)
+        if offer is not None:
+            offers.append(offer)
+            ids.append(("offer", offer["id"], checker.line_of(raw, "id")))
+    return provider, offers, tuple(ids)
 
 
 def places_without_coordinates(content: Content) -> list[str]:

@@ -47,10 +47,8 @@ def check_provider(c: Checker, data: Any, districts: set[str], seen: dict) -> di
         c.problem(c.line_of(data, "id") if "id" in data else 1,
                   f"provider id {pid!r} must be lower-case letters, digits and dashes")
         return None
-    if pid in seen:
-        c.problem(c.line_of(data, "id"), f"duplicate provider id {pid!r} (also in {seen[pid]})")
+    if not claim_id(c, seen, "provider", pid, c.line_of(data, "id")):
         return None
-    seen[pid] = c.file
     what = f"provider {pid!r}"
     location = None
     if "address_1" in data:
@@ -139,11 +137,19 @@ def _offer_id(c: Checker, raw: Any, seen: dict) -> str | None:
     if not isinstance(oid, str) or not ID.match(oid):
         c.problem(c.line_of(raw), f"offer id {oid!r} must be lower-case letters, digits and dashes")
         return None
-    if oid in seen:
-        c.problem(c.line_of(raw, "id"), f"duplicate offer id {oid!r} (also in {seen[oid]})")
+    if not claim_id(c, seen, "offer", oid, c.line_of(raw, "id")):
         return None
-    seen[oid] = c.file
     return oid
+
+
+def claim_id(c: Checker, seen: dict, kind: str, item_id: str, line: int) -> bool:
+    """Note that the current file has this provider or offer id; False (a problem) when
+    another file had it first."""
+    if item_id in seen:
+        c.problem(line, f"duplicate {kind} id {item_id!r} (also in {seen[item_id]})")
+        return False
+    seen[item_id] = c.file
+    return True
 
 
 def _check_ages(c: Checker, raw: Mapping, what: str) -> tuple[int | None, int | None]:

@@ -67,6 +67,21 @@ def _marks_table() -> dict[int, str | None]:
 _MARKS = _marks_table()
 
 
+def _finder(table: dict[int, str | None]) -> re.Pattern:
+    """A pattern that finds any character a translation table changes."""
+    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
+
+
+_CHANGES = {id(table): _finder(table) for table in (_DIGITS, _APOSTROPHES, _MARKS, _ARABIC_MAP)}
+
+
+def _translate(text: str, table: dict[int, str | None]) -> str:
+    """str.translate, skipped when the text has none of the table's characters: finding
+    one is some 15 times faster than translating (most texts have none), and builds
+    analyse every text of the catalogue."""
+    return text.translate(table) if _CHANGES[id(table)].search(text) else text
+
+
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
     """Lower-case and strip what families often leave out when they type.
@@ -75,10 +90,10 @@ def fold(text: str) -> str:
     variants become one form; control characters become spaces.
     """
     # Cyrillic й keeps its breve (й and и are different letters); Turkish ğ loses it.
-    text = text.replace("ß", "ss").replace("ẞ", "ss").translate(_DIGITS)
+    text = _translate(text.replace("ß", "ss").replace("ẞ", "ss"), _DIGITS)
     text = text.casefold().replace("й", "\ue000")
-    text = unicodedata.normalize("NFKD", text).translate(_MARKS)
-    return unicodedata.normalize("NFC", text.translate(_ARABIC_MAP)).replace("\ue000", "й")
+    text = _translate(unicodedata.normalize("NFKD", text), _MARKS)
+    return unicodedata.normalize("NFC", _translate(text, _ARABIC_MAP)).replace("\ue000", "й")
 
 
 def words(text: str) -> list[str]:
@@ -89,7 +104,7 @@ def words(text: str) -> list[str]:
 def tokens(text: str) -> list[str]:
     """The words of a text as typed: lower-case, NFC, apostrophes inside words kept
     (Ukrainian сім'я, English don't), digits of every script as 0-9."""
-    text = unicodedata.normalize("NFC", text.casefold().translate(_DIGITS).translate(_APOSTROPHES))
+    text = unicodedata.normalize("NFC", _translate(_translate(text.casefold(), _DIGITS), _APOSTROPHES))
     text = text.replace("\u200c", "").replace("\u200d", "")
     return [part for token in _TOKEN.findall(text) for part in _split_scripts(token)]
 
