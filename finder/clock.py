@@ -42,3 +42,10 @@ def now_in(zone: str) -> dt.datetime:
     if os.environ.get("FINDER_TODAY"):
         return dt.datetime.combine(today(), current.time(), tzinfo=ZoneInfo(zone))
     return current
+
+
+def stamp() -> str:
+    """When something is recorded (a proposal decided, a user added, a report kept), in UTC
+    to the second: the real moment, not the day FINDER_TODAY fixes, because such stamps
+    say when a person acted."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from finder import clock
 from finder import content as content_module
 from finder.catalogue import incremental, index, store
 from finder.catalogue.live import write_columns
@@ -121,7 +122,7 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False,
                 shutil.copyfile(shapes, staging / geo.FILE_NAME)
             info = {
                 "content_hash": digest,
-                "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "built_at": clock.stamp(),
                 "offers": len(content.offers),
                 "providers": len(content.providers),
                 "districts": len(content.districts),

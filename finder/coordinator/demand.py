@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from finder import clock
 from finder.coordinator import records, tables
 from finder.model import phases_for_range
 from finder.search.analysis import words
@@ -205,8 +206,7 @@ def mark(data_dir: str | Path, text: str, filters: dict, value: str | None, by: 
         if value:
             db["demand_marks"].insert({"text": text, "filters": key, "mark": value,
                                        "marked_by": by,
-                                       "marked_at": dt.datetime.now(dt.UTC).isoformat(
-                                           timespec="seconds")})
+                                       "marked_at": clock.stamp()})
     finally:
         db.conn.close()
 

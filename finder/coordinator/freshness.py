@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from finder import clock
 from finder.content import ContentError, load_yaml
 from finder.coordinator import records
 from finder.model import is_current, is_stale
@@ -32,7 +33,7 @@ def verify(data_dir: str | Path, kind: str, item: str, by: str, day: dt.date) ->
     try:
         db["verifications"].insert({
             "kind": kind, "item": item, "day": day.isoformat(), "by": by,
-            "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+            "at": clock.stamp()})
     finally:
         db.conn.close()
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from finder import clock
 from finder.coordinator import freshness, records
 
 REASONS = ("wrong_phone", "closed_moved", "wrong_times", "other")
@@ -81,10 +82,6 @@ class Report:
 
 class DecisionError(ValueError):
     """A decision that cannot be taken (already decided, no field chosen)."""
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 # --- from providers ---------------------------------------------------------------------
@@ -161,7 +158,7 @@ def _decide(data_dir, number: int, status: str, fields: list[str], by: str, note
     try:
         db.execute("UPDATE proposals SET status = ?, accepted = ?, decided_by = ?, "
                    "decided_at = ?, note = ? WHERE id = ? AND status = 'open'",
-                   [status, json.dumps(fields), by, _now(), " ".join(note.split())[:MAX_MESSAGE],
+                   [status, json.dumps(fields), by, clock.stamp(), " ".join(note.split())[:MAX_MESSAGE],
                     number])
     finally:
         db.conn.close()
@@ -175,7 +172,7 @@ def unwritten(data_dir: str | Path) -> list[Proposal]:
 def mark_written(data_dir: str | Path, numbers: list[int]) -> None:
     db = records.open_db(data_dir)
     try:
-        now = _now()
+        now = clock.stamp()
         for number in numbers:
             db.execute("UPDATE proposals SET written_at = ? WHERE id = ?", [now, number])
     finally:
@@ -220,7 +217,7 @@ def close_report(data_dir: str | Path, number: int, status: str, by: str, note: 
     try:
         cursor = db.execute("UPDATE family_reports SET status = ?, decided_by = ?, decided_at = ?, "
                             "note = ? WHERE id = ? AND status = 'open'",
-                            [status, by, _now(), " ".join(note.split())[:MAX_MESSAGE], number])
+                            [status, by, clock.stamp(), " ".join(note.split())[:MAX_MESSAGE], number])
         if cursor.rowcount == 0:
             raise DecisionError("Dieser Hinweis ist schon erledigt.")
     finally:

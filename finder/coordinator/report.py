@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from finder import pdf
+from finder import clock, pdf
 from finder.coordinator import coverage, demand, freshness, records
 from finder.model import is_current
 
@@ -102,7 +102,7 @@ def finish(data_dir: str | Path, report: Report, by: str) -> None:
     """Keep this report's figures: the next report shows what changed since."""
     db = records.open_db(data_dir)
     try:
-        db["reports"].insert({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        db["reports"].insert({"at": clock.stamp(),
                               "by": by, "figures": json.dumps(report.figures, ensure_ascii=False,
                                                               sort_keys=True)})
     finally:

@@ -9,7 +9,6 @@ do not tell which names exist.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import secrets
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from finder import clock
 from finder.coordinator import records
 
 MAX_FAILURES = 5
@@ -56,7 +56,7 @@ def add(data_dir: str | Path, name: str, password: str) -> None:
         if db["users"].count_where("name = ?", [name]):
             raise UserError(f"user {name!r} exists already; remove it first to set a new password")
         db["users"].insert({"name": name, "password_hash": _hasher.hash(password),
-                            "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")})
+                            "created_at": clock.stamp()})
     finally:
         db.conn.close()
 
