@@ -279,7 +279,8 @@ def serve(host: str, port: int, dev: bool, workers: int, threads: int,
             # request, so that no family waits the two seconds that takes.
             self.cfg.set("post_worker_init", lambda worker: (limit_malloc_arenas(),
                                                              warm(settings["DATA_DIR"])))
-            self.cfg.set("when_ready", lambda arbiter: preload_shared())
+            self.cfg.set("when_ready",
+                         lambda arbiter: preload_shared(settings["DATA_DIR"]))
 
         def load(self):
             return create_app(settings)
@@ -314,7 +315,7 @@ def _check_port(host: str, port: int) -> None:
             sys.exit(2)
 
 
-def preload_shared() -> None:
+def preload_shared(data_dir: str) -> None:
     """In gunicorn's master, once it listens and before it forks the workers: load what
     every worker needs and no build changes (the word lists), so that the workers share
     those pages instead of each holding a copy. The catalogue is not opened here (its
@@ -324,7 +325,7 @@ def preload_shared() -> None:
     import gc
     import signal
 
-    from finder.search.wordlists import preload
+    from finder.search.wordlists import SAVED_NAME, preload
 
     stops = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
     queued = {s: signal.getsignal(s) for s in stops}
@@ -335,7 +336,8 @@ def preload_shared() -> None:
     for s in stops:
         signal.signal(s, stop)
     try:
-        preload()
+        # The word lists as the current build saved them, if it did; else folded here.
+        preload(Path(data_dir) / "current" / SAVED_NAME)
         # Objects made so far are never collected: the collector then leaves their pages
         # alone, and the workers keep sharing them.
         gc.freeze()

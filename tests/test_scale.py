@@ -82,11 +82,11 @@ def test_a_stop_signal_while_the_server_preloads_stops_it_at_once():
     from tests.conftest import ROOT
 
     slow = ("import time, finder.search.wordlists as w\n"
-            "w.preload = lambda: (print('loading', flush=True), time.sleep(60))\n"
+            "w.preload = lambda *a: (print('loading', flush=True), time.sleep(60))\n"
             "import signal\n"
             "signal.signal(signal.SIGTERM, lambda *a: None)  # gunicorn's queueing handler\n"
             "from finder.cli import preload_shared\n"
-            "preload_shared()\n"
+            "preload_shared('.')\n"
             "print('not stopped', flush=True)\n")
     process = subprocess.Popen([sys.executable, "-c", slow], cwd=ROOT, stdout=subprocess.PIPE,
                                text=True)
@@ -96,3 +96,60 @@ def test_a_stop_signal_while_the_server_preloads_stops_it_at_once():
     out, _ = process.communicate(timeout=30)
     assert time.monotonic() - started < 10
     assert process.returncode == 0 and "not stopped" not in out
+
+
+WORDS_PROBE = ("import json, sys\n"
+               "from pathlib import Path\n"
+               "from finder.search import wordlists as w\n"
+               "saved = w.load_saved(Path(sys.argv[1])) if sys.argv[1] else False\n"
+               "loaded_from_file = bool(w._frequencies)\n"
+               "print(json.dumps([saved, loaded_from_file, w.is_stop_word('und', 'de'),\n"
+               "                  w.zipf('hebamme', 'de'), w.zipf('ebe', 'tr'),\n"
+               "                  w.commonest_language('kindergarten'),\n"
+               "                  sorted(w._stop['fa'])[:5]]))\n")
+
+
+def _words_in_fresh_process(path) -> list:
+    """What a new process knows of the word lists, taking them from `path` if given."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-c", WORDS_PROBE, str(path or "")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120, check=True).stdout
+    return json.loads(out)
+
+
+def test_a_build_keeps_the_folded_word_lists_and_a_new_process_reads_them(catalogue, tmp_path):
+    """Opening a build in a new process reads the word lists folded at build time (a tenth
+    of the time); what it then knows equals what folding them anew gives."""
+    from finder.search.wordlists import SAVED_NAME
+
+    saved = catalogue.path / SAVED_NAME
+    assert saved.is_file()
+    read = _words_in_fresh_process(saved)
+    folded = _words_in_fresh_process(None)
+    assert read[:2] == [True, True] and folded[:2] == [False, False]
+    assert read[2:] == folded[2:]
+    assert read[2] is True and read[3] > 3
+
+
+def test_word_lists_saved_by_other_code_or_damaged_are_folded_anew(catalogue, tmp_path):
+    import pickle
+
+    from finder.search.wordlists import SAVED_NAME
+
+    data = pickle.loads((catalogue.path / SAVED_NAME).read_bytes())
+    data["fingerprint"] = "made by another version"
+    data["frequencies"]["de"]["hebamme"] = 1.0  # would read as very common if taken
+    other = tmp_path / "other.pickle"
+    other.write_bytes(pickle.dumps(data))
+    damaged = tmp_path / "damaged.pickle"
+    damaged.write_bytes((catalogue.path / SAVED_NAME).read_bytes()[:1000])
+    folded = _words_in_fresh_process(None)
+    for path in (other, damaged, tmp_path / "missing.pickle"):
+        found = _words_in_fresh_process(path)
+        assert found[0] is False, path
+        assert found[2:] == folded[2:], path

@@ -23,6 +23,7 @@ from finder import content as content_module
 from finder.catalogue import incremental, index, store
 from finder.catalogue.live import write_columns
 from finder.content import shapes as geo
+from finder.search import wordlists
 from finder.search.analysis import Lexicon
 
 KEEP_BUILDS = 3
@@ -115,6 +116,10 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False,
             # The search's per-offer arrays, in the index's document order (which an
             # incremental build changes too), memory-mapped by every worker.
             write_columns(staging)
+            # The folded word lists, so that a process opening the build reads them
+            # instead of folding them again.
+            wordlists.save(staging / wordlists.SAVED_NAME,
+                           data_dir / "current" / wordlists.SAVED_NAME)
             shapes = content_root / geo.FILE_NAME
             if shapes.is_file():
                 # The districts' shapes go with the build: a reader asks which district a

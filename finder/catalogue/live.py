@@ -68,7 +68,9 @@ class Catalogue:
         self.spellings = {r["word"]: r["spelling"] for r in rows if r["spelling"] != r["word"]}
         self.lexicon = Lexicon(self.lexicon_counts)
         self._shapes: geo.DistrictShapes | bool | None = None
-        from finder.search import Engine
+        from finder.search import Engine, wordlists
+
+        wordlists.load_saved(path / wordlists.SAVED_NAME)
 
         self.engine = Engine(self)
 
