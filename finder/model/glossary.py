@@ -123,13 +123,24 @@ class Glossary:
         return [term for term in self.terms
                 if not term.phrase and any(term.in_german(t) for t in texts)]
 
+    def _terms_of(self, german: str | None) -> tuple[Term, ...]:
+        """The terms and phrases a German text uses. A build checks each German text once
+        per language: the last few answers are kept (a small dict, emptied when full)."""
+        if not german:
+            return ()
+        seen = self.__dict__.setdefault("_seen", {})
+        found = seen.get(german)
+        if found is None:
+            if len(seen) >= 64:
+                seen.clear()
+            found = seen[german] = tuple(t for t in self.terms if t.in_german(german))
+        return found
+
     def problems(self, german: str | None, translated: str, lang: str) -> list[str]:
         """What is wrong with a translation of a German text, as far as the glossary
         knows: wrong renderings, and terms whose German is not kept in brackets."""
         found = []
-        for term in self.terms:
-            if not term.in_german(german):
-                continue
+        for term in self._terms_of(german):
             for wrong in term.wrong_in(translated, lang):
                 found.append(f"{term.german!r} rendered as {wrong!r}; the glossary says "
                              f"{term.rendering(lang)!r}")
