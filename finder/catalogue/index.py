@@ -32,11 +32,11 @@ _PRE = SpaceSeparatedTokenizer()
 
 SCHEMA = fields.Schema(
     id=fields.ID(stored=True, unique=True),
-    title=fields.TEXT(analyzer=_PRE, field_boost=3.0),
-    provider=fields.TEXT(analyzer=_PRE),
-    body=fields.TEXT(analyzer=_PRE),
-    foreign=fields.TEXT(analyzer=_PRE, field_boost=1.5),
-    situation=fields.TEXT(analyzer=_PRE),
+    title=fields.TEXT(analyzer=_PRE, field_boost=3.0, phrase=False),
+    provider=fields.TEXT(analyzer=_PRE, phrase=False),
+    body=fields.TEXT(analyzer=_PRE, phrase=False),
+    foreign=fields.TEXT(analyzer=_PRE, field_boost=1.5, phrase=False),
+    situation=fields.TEXT(analyzer=_PRE, phrase=False),
     topic=fields.KEYWORD(),
     phase=fields.KEYWORD(),
 )
