@@ -54,12 +54,30 @@ def _arrays(matcher) -> tuple[np.ndarray, np.ndarray]:
         weights = np.asarray(matcher._weights, dtype=np.float64) if matcher._weights is not None \
             else np.ones(len(ids), dtype=np.float64)
         return ids, weights
+    if matcher._byteids:  # term vectors, not documents' postings: Whoosh's own reading
+        ids, weights = [], []
+        while not matcher._atend:
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            matcher._next_block()
+        return np.concatenate(ids), np.concatenate(weights)
     ids, weights = [], []
     while not matcher._atend:
-        matcher._read_ids()
-        matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
-        weights.append(np.asarray(matcher._weights, dtype=np.float64))
+        # A block's data as Whoosh keeps it (whoosh3's _read_ids and _read_weights): the
+        # document numbers as differences from the one before, the weights as None (all
+        # 1), one number (all the same) or one each.
+        matcher._read_data()
+        deltas, stored = matcher._data[0], matcher._data[1]
+        block = np.cumsum(np.array(deltas, dtype=np.int64))
+        ids.append(block)
+        if stored is None:
+            weights.append(np.ones(len(block), dtype=np.float64))
+        elif isinstance(stored, float):
+            weights.append(np.full(len(block), np.float32(stored), dtype=np.float64))
+        else:
+            weights.append(np.array(stored, dtype=np.float64))
         matcher._next_block()
     return np.concatenate(ids), np.concatenate(weights)
 
