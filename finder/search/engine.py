@@ -284,18 +284,20 @@ class Engine:
             ok |= self.at_home & self.citywide
         return ok
 
-    def _where(self, labels: list, tier: np.ndarray, km: np.ndarray | None) -> np.ndarray:
-        """The key of the ranking's `district` rule: with a distance, offers in the
-        family's place and those that come to them first, then online and by phone, then
-        the rest by whole kilometres; without one, the district tiers."""
+    def _where(self, labels: list, tier: np.ndarray, km: np.ndarray | None,
+               docs: np.ndarray) -> np.ndarray:
+        """The key of the ranking's `district` rule for these offers: with a distance,
+        offers in the family's place and those that come to them first, then online and
+        by phone, then the rest by whole kilometres; without one, the district tiers."""
         if km is None:
-            return tier
-        key = np.rint(np.nan_to_num(km, nan=FAR_KM)).astype(np.int32) + 2
-        key[self.online_mask] = 1
+            return tier[docs]
+        key = np.rint(np.nan_to_num(km[docs], nan=FAR_KM)).astype(np.int32) + 2
+        key[self.online_mask[docs]] = 1
         if labels:
-            key[(tier == labels.index("district")) | (tier == labels.index("at_home"))] = 0
+            here = tier[docs]
+            key[(here == labels.index("district")) | (here == labels.index("at_home"))] = 0
         else:
-            key[self.at_home & self.citywide] = 0
+            key[(self.at_home & self.citywide)[docs]] = 0
         return key
 
     # --- the search ---------------------------------------------------------
@@ -449,15 +451,16 @@ class Engine:
             floor = max(best * ranking.KEEP_SHARE, ranking.MIN_RELEVANCE)
             docs &= scores >= floor
         candidates = np.flatnonzero(docs)
-        where = self._where(labels, tier, km)
+        where = self._where(labels, tier, km, candidates)
         order = candidates[self._order(q, reading, scores, where, tier, candidates, today)]
         return order, scores, (labels, tier), per_unit, km
 
     def _order(self, q: Query, reading: Reading, scores: np.ndarray, where: np.ndarray,
                tier: np.ndarray, candidates: np.ndarray, today: dt.date) -> np.ndarray:
         """The ranking rules of finder.ranking, applied with one stable multi-key sort:
-        `where` is the `district` rule's key (tiers or kilometres), `tier` the district
-        tiers themselves (tier 0 is the family's own place, which _lift_own_district needs)."""
+        `where` is the `district` rule's key of each candidate (tiers or kilometres), `tier`
+        the district tiers themselves (tier 0 is the family's own place, which
+        _lift_own_district needs)."""
         score = scores[candidates]
         best = float(score.max()) if len(score) else 0.0
         band = ranking.bands(score, best)
@@ -485,7 +488,7 @@ class Engine:
         untranslated = ~self.translated.get(q.lang, self.translated["de"])[candidates]
         stale = self._today(today)[1][candidates]
         # Relevance to three decimals (np.round's own arithmetic), as whole thousandths.
-        keys = {"band": band, "crisis": crisis, "district": where[candidates],
+        keys = {"band": band, "crisis": crisis, "district": where,
                 "relevance": -np.rint(score * 1000), "main_topic": main_topic,
                 "focus": topic_count, "age_fit": span, "translated": untranslated,
                 "fresh": stale, "id": self.id_rank[candidates]}
