@@ -153,3 +153,33 @@ def test_word_lists_saved_by_other_code_or_damaged_are_folded_anew(catalogue, tm
         found = _words_in_fresh_process(path)
         assert found[0] is False, path
         assert found[2:] == folded[2:], path
+
+
+def test_the_packed_sort_orders_as_ten_stable_passes_would():
+    """ranking.order_by packs the rules' keys into one number where they fit; the order is
+    np.lexsort's, ties and all, and keys too wide for 64 bits still sort (by lexsort)."""
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 5, 3000):
+        keys = [rng.integers(0, 4, size).astype(np.int8), rng.random(size) < 0.1,
+                rng.integers(-3, 90, size).astype(np.int32), -np.rint(rng.random(size) * 1000),
+                rng.random(size) < 0.5, rng.integers(1, 6, size).astype(np.int8),
+                rng.integers(0, 401, size).astype(np.int32), rng.random(size) < 0.2,
+                rng.random(size) < 0.2]
+        assert np.array_equal(ranking.order_by(keys), np.lexsort(tuple(reversed(keys))))
+        wide = keys + [rng.integers(0, 2**40, size), rng.integers(0, 2**30, size)]
+        assert np.array_equal(ranking.order_by(wide), np.lexsort(tuple(reversed(wide))))
+        unique = keys + [rng.permutation(size)]
+        assert np.array_equal(ranking.order_by(unique), np.lexsort(tuple(reversed(unique))))
+
+
+def test_facets_counted_by_bits_equal_counted_offers():
+    """The facets' bit counts (64 offers a number, the last one padded) equal the
+    booleans counted, for catalogue sizes on and off a multiple of 64."""
+    from finder.search.engine import _bits
+
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 63, 64, 65, 1000):
+        matrix = rng.random((7, size)) < 0.3
+        found = rng.random(size) < 0.5
+        counted = np.bitwise_count(_bits(matrix) & _bits(found)).sum(axis=1)
+        assert counted.tolist() == np.count_nonzero(matrix & found, axis=1).tolist()
