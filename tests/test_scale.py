@@ -183,3 +183,27 @@ def test_facets_counted_by_bits_equal_counted_offers():
         found = rng.random(size) < 0.5
         counted = np.bitwise_count(_bits(matrix) & _bits(found)).sum(axis=1)
         assert counted.tolist() == np.count_nonzero(matrix & found, axis=1).tolist()
+
+
+def test_postings_of_an_index_in_many_segments_score_as_the_matchers_do(tmp_path, monkeypatch):
+    """The same, over an index cut into segments (a large catalogue's buckets): one scorer
+    made per term serves every segment, and each segment's documents keep their place."""
+    from finder.catalogue import index
+    from finder.catalogue.build import build
+    from tests.conftest import BUNDLED
+
+    monkeypatch.setattr(index, "BUCKET_OFFERS", 20)
+    build(BUNDLED, tmp_path / "data")
+    many = Catalogue((tmp_path / "data" / "current").resolve())
+    searcher = many.searcher()
+    assert len(searcher.subsearchers) >= 8
+    checked = 0
+    for fieldname in ("title", "body", "foreign", "situation"):
+        for text in list(searcher.reader().field_terms(fieldname)):
+            fast = ranking.term_postings(searcher, ((fieldname, 1.0),), text)
+            docs, scores = ranking._matched(searcher, fieldname, text)
+            order = np.argsort(docs)
+            assert np.array_equal(fast[0], docs[order]), (fieldname, text)
+            assert np.array_equal(fast[1], scores[order].astype(np.float32)), (fieldname, text)
+            checked += 1
+    assert checked > 1000

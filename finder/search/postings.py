@@ -14,6 +14,7 @@ import threading
 
 import numpy as np
 from whoosh.matching import ListMatcher
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -27,14 +28,24 @@ def scored(searcher, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]
     weighting is not the plain BM25F these arrays reproduce (then use the matchers)."""
     parts = searcher.subsearchers if not searcher.is_atomic() else [(searcher, 0)]
     docs, scores = [], []
+    scorer = None
     for sub, offset in parts:
         reader = sub.reader()
-        if (fieldname, text) not in reader:
-            continue
-        scorer = searcher.weighting.scorer(sub, fieldname, text)
-        if type(scorer) is not BM25FScorer or reader.has_deletions():
+        if reader.has_deletions():
             return None
-        ids, weights = _arrays(reader.postings(fieldname, text))
+        try:
+            matcher = reader.postings(fieldname, text)  # one look-up of the term, not two
+        except TermNotFound:
+            continue
+        if scorer is None:
+            # BM25F's idf and average field length are the whole index's (the scorer takes
+            # them from the top searcher): one scorer serves every segment. Made per
+            # segment, each summed the field's length over all segments again, 64 times
+            # 64 for a word at 100,000 offers.
+            scorer = searcher.weighting.scorer(sub, fieldname, text)
+            if type(scorer) is not BM25FScorer:
+                return None
+        ids, weights = _arrays(matcher)
         lengths = _LENGTHS[_length_bytes(reader, fieldname)[ids]]
         tf = weights
         # whoosh.scoring.bm25, element-wise, in its order of operations.
