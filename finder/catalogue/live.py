@@ -90,6 +90,7 @@ class Catalogue:
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
             searcher = self._local.searcher = self.ix.searcher()
+            _keep_average_lengths(searcher)
         return searcher
 
     def search(self, query, today: dt.date):
@@ -184,6 +185,22 @@ class Catalogue:
     def provider_offer_ids(self, provider_id: str) -> list[str]:
         return [r[0] for r in self.db.execute(
             "SELECT id FROM offers WHERE provider_id = ? ORDER BY name", (provider_id,))]
+
+
+def _keep_average_lengths(searcher) -> None:
+    """A build's field lengths never change; Whoosh's BM25F scorer asks the searcher for a
+    field's average length for every term, and the searcher adds it up over all segments
+    each time (64 at 100,000 offers). The first answer per field is kept."""
+    found: dict[tuple, float] = {}
+    compute = searcher.avg_field_length
+
+    def average(fieldname, default=None):
+        key = (fieldname, default)
+        if key not in found:
+            found[key] = compute(fieldname, default)
+        return found[key]
+
+    searcher.avg_field_length = average
 
 
 def district_records(db) -> dict[str, dict]:
