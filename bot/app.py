@@ -191,6 +191,16 @@ async def _post_init(app: Application) -> None:
         BotCommand("forget", "Meine Daten löschen"),
     ])
     reminders.start(app)
+    await warm(app)
+
+
+async def warm(app: Application) -> None:
+    """The catalogue opened and the needs' postings read before the first family writes
+    (in a thread: at 100,000 offers it takes seconds)."""
+    from finder import clock
+    from finder.catalogue.live import warm as warm_catalogue
+
+    await asyncio.to_thread(warm_catalogue, app.bot_data["finder"].data_dir, clock.today())
 
 
 async def _post_shutdown(app: Application) -> None:

@@ -347,16 +347,10 @@ def preload_shared(data_dir: str) -> None:
 
 
 def warm(data_dir: str) -> None:
-    """Open the live catalogue and everything its search loads lazily."""
-    from finder.catalogue import CatalogueMissing, live
-    from finder.search import Query
+    """Open the live catalogue and everything its search loads lazily (finder.catalogue)."""
+    from finder.catalogue.live import warm as warm_catalogue
 
-    try:
-        catalogue = live(Path(data_dir))
-    except CatalogueMissing:
-        return
-    catalogue.engine.vocabulary.correct("hebamne")
-    catalogue.search(Query(text="Hebamme dringend", lang="de"), clock.today())
+    warm_catalogue(Path(data_dir), clock.today())
 
 
 @main.command()

@@ -439,3 +439,17 @@ def test_every_button_kind_has_its_own_prefix():
     prefixes = [getattr(render, name) for name in names]
     assert len(set(prefixes)) == len(names), dict(zip(names, prefixes))
     assert all(len(p) == 1 for p in prefixes)
+
+
+def test_the_bot_reads_the_needs_words_before_its_first_family(bot):
+    """On start (post_init), the bot opens the catalogue and reads what every need's words
+    find, in a thread, as a web worker does: a family's first search does not wait."""
+    from bot.app import warm
+
+    engine = live(bot.finder.data_dir).engine
+    with engine.scorer._lock:
+        engine.scorer._cache.clear()
+        engine.scorer._used = 0
+    assert engine.scorer._cached(("need", "midwife")) is None
+    bot.run(warm(bot.app))
+    assert all(engine.scorer._cached(("need", n)) is not None for n in engine.vocabulary.needs)

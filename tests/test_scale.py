@@ -207,3 +207,18 @@ def test_postings_of_an_index_in_many_segments_score_as_the_matchers_do(tmp_path
             assert np.array_equal(fast[1], scores[order].astype(np.float32)), (fieldname, text)
             checked += 1
     assert checked > 1000
+
+
+def test_warming_reads_every_needs_words_and_changes_no_answer(catalogue):
+    """What a web worker and the bot do before their first family (finder.catalogue.live.
+    warm): every need's strengths are computed and kept; the answers stay the same."""
+    fresh = Catalogue(catalogue.path)
+    needs = list(fresh.engine.vocabulary.needs)
+    assert len(needs) > 20
+    assert all(fresh.engine.scorer._cached(("need", n)) is None for n in needs)
+    fresh.engine.warm()
+    assert all(fresh.engine.scorer._cached(("need", n)) is not None for n in needs)
+    for query in (Query(text="Hebamme"), Query(text="mein Kind spricht kaum Deutsch"),
+                  Query(text="Hausaufgabenhilfe", district="nordstadt", ages_months=(120,))):
+        mine, theirs = catalogue.search(query, TODAY), fresh.search(query, TODAY)
+        assert [(h.id, h.score) for h in mine.hits] == [(h.id, h.score) for h in theirs.hits]

@@ -218,6 +218,20 @@ def places_of(db, districts: dict[str, dict] | None = None) -> Places:
     return Places.from_records((districts or district_records(db)).values(), levels)
 
 
+def warm(data_dir: Path, today: dt.date) -> None:
+    """Open the live catalogue and everything its search loads lazily, and read what the
+    needs' search words find: a web worker and the bot do this before their first family."""
+    from finder.search import Query
+
+    try:
+        catalogue = live(data_dir)
+    except CatalogueMissing:
+        return
+    catalogue.engine.vocabulary.correct("hebamne")
+    catalogue.search(Query(text="Hebamme dringend", lang="de"), today)
+    catalogue.engine.warm()
+
+
 def write_columns(build: Path) -> None:
     """The build step that writes the search's per-offer arrays (finder.search.columns)
     from a staged build's database and index, in the index's document order, so that
