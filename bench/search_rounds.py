@@ -4,7 +4,8 @@ result cache emptied before every query. In round 1 each word is searched for th
 time in this process (its postings read from every segment); in later rounds the postings
 are kept and only the result cache is empty. p50 / p95 per kind and per round, in ms.
 
-    .venv/bin/python bench/search_rounds.py DATA_DIR [--queries 400] [--rounds 2]
+    .venv/bin/python bench/search_rounds.py DATA_DIR [--queries 400] [--rounds 2] [--warm]
+    FINDER_CODE=../before .venv/bin/python bench/search_rounds.py DATA_DIR   # other code
 
 DATA_DIR is a data folder with a build (e.g. search_bench.py --keep DIR: DIR/data-100000-after).
 """
@@ -13,14 +14,16 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, os.environ.get("FINDER_CODE") or str(ROOT))
+"""FINDER_CODE: another checkout's code to measure (the queries stay this one's)."""
 
 from search_bench import mixed_queries, percentile  # noqa: E402
 
