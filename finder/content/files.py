@@ -22,6 +22,7 @@ import yaml
 
 from finder import content as content_module
 from finder.content import ContentError, Problem
+from finder.content.yamlfile import SAFE_LOADER
 
 PROVIDER_ORDER = (
     "id", "name", "kind", "description", "website", "email", "phones", "address_1",
@@ -289,7 +290,7 @@ def _scalar(value: Any, key: str, flow: bool = False) -> str:
     if (isinstance(parsed, dict) and parsed.get("k") == expected and text == text.strip()
             and "\n" not in text and " #" not in text and not text.startswith(("'", '"'))):
         # Plain YAML readers (no time rule) must read the same text.
-        safe = yaml.load(f"k: {plain}", Loader=_SAFE)  # noqa: S506  # nosec B506
+        safe = yaml.load(f"k: {plain}", Loader=SAFE_LOADER)  # noqa: S506  # nosec B506
         if isinstance(safe, dict) and safe.get("k") == expected:
             return text
     return json.dumps(text, ensure_ascii=False)
@@ -300,7 +301,6 @@ _PLAIN = re.compile("^[^\\W\\d_][^:#\\[\\]{},&*!|>'\"%@`\\s]*(?: [^:#\\[\\]{},&*
 """Text that any YAML reader takes as itself when written plain: it starts with a letter
 and has none of YAML's signs."""
 _YAML11_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "nan", "inf"}
-_SAFE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _reads_back(text: str, provider: dict) -> bool:

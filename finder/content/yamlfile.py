@@ -46,7 +46,12 @@ class Sequence(list):
     lines: list
 
 
-class Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""PyYAML's safe loader, libyaml's where PyYAML has it (the 532 places of Berlin's
+districts.yaml: 0.02 s instead of 0.16 s)."""
+
+
+class Loader(SAFE_LOADER):
     """SafeLoader (libyaml's when there) that keeps line numbers and reads 14:30
     as text, not as 870."""
 

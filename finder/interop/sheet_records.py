@@ -15,14 +15,11 @@ import yaml
 from finder.content import EMAIL, ID, URL
 from finder.content.districts import postal_code_districts
 from finder.content.shapes import FILE_NAME as SHAPES_FILE
+from finder.content.yamlfile import SAFE_LOADER
 from finder.interop import sheet_values as values
 from finder.interop.hsds_convert import first_sentence
 from finder.interop.sheet_mapping import Row
 from finder.model import MAX_MONTHS, MIN_MONTHS, PHASE_IDS, TOPIC_IDS
-
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader where PyYAML has it: the 532 places of Berlin's districts.yaml
-take 0.02 s instead of 0.16 s to read."""
 
 
 class Vocabulary:
