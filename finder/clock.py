@@ -44,8 +44,13 @@ def now_in(zone: str) -> dt.datetime:
     return current
 
 
+def moment() -> dt.datetime:
+    """The real moment in UTC, not on the day FINDER_TODAY fixes: when something is
+    recorded or written (a proposal decided, a user added, a build made) says when a
+    person or a build acted."""
+    return dt.datetime.now(dt.UTC)
+
+
 def stamp() -> str:
-    """When something is recorded (a proposal decided, a user added, a report kept), in UTC
-    to the second: the real moment, not the day FINDER_TODAY fixes, because such stamps
-    say when a person acted."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    """moment() as the records keep it: ISO 8601, to the second."""
+    return moment().isoformat(timespec="seconds")

@@ -8,9 +8,7 @@ that fails leaves nothing behind but its error messages.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -43,17 +41,6 @@ class BuildResult:
     """Whether the build started from the last one (only provider files had changed)."""
     why: str = ""
     """Why it was full or incremental, in a few words."""
-
-
-def content_hash(root: Path) -> str:
-    """A hash of every content file (YAML, the districts' GeoJSON) and of the build's own
-    format."""
-    digest = hashlib.sha256(_format_version().encode())
-    for path in sorted(p for p in root.rglob("*") if p.is_file()
-                       and p.suffix in (".yaml", ".geojson")):
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def current_build(data_dir: Path) -> Path | None:
@@ -100,7 +87,7 @@ def build(content_root: Path, data_dir: Path, if_changed: bool = False,
         # killed half-way, and nobody reads it.
         for leftover in builds.glob(".staging-*"):
             shutil.rmtree(leftover, ignore_errors=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = clock.moment().strftime("%Y%m%dT%H%M%S%fZ")
         target = builds / f"{stamp}-{digest[:10]}"
         staging = builds / f".staging-{target.name}"
         try:
