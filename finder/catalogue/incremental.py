@@ -39,9 +39,10 @@ PROVIDERS = "providers"
 
 
 def file_hashes(root: Path, format_version: str) -> tuple[str, str, dict[str, str]]:
-    """In one reading of the content: the hash of everything (finder.catalogue.build's
-    content_hash), the hash of every file that is not a provider file (with the build's
-    format and code), and each provider file's own hash by its name."""
+    """In one reading of the content: the hash of everything (every YAML and GeoJSON file
+    and the build's format: the build's content_hash, which `--if-changed` compares), the
+    hash of every file that is not a provider file (with the build's format and code), and
+    each provider file's own hash by its name."""
     whole = hashlib.sha256(format_version.encode())
     # The folder's name too: the records' sources and the problems name their files by it.
     shared = hashlib.sha256(f"{STATE_VERSION}/{format_version}/{_code()}/{root.resolve().name}".encode())

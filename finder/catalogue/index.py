@@ -81,12 +81,6 @@ def catalogue_forms(content: Content) -> dict[str, Counter]:
     return form_counts(_catalogue_texts(content))
 
 
-def spellings(content: Content) -> dict[str, str]:
-    """The usual spelling of each folded German word (logopadie → logopädie), for
-    showing a corrected word the way it is written."""
-    return usual_spellings(catalogue_forms(content))
-
-
 def word_counts(texts) -> Counter:
     """How often each folded German word occurs in these texts (the offers' part of the
     lexicon)."""
