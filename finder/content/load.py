@@ -122,8 +122,10 @@ def load(root: Path, reuse: dict[str, Checked] | None = None,
         checker.file = checker.rel(root / "providers")
         checker.problem(1, "no provider files (providers/*.yaml)")
     for path in provider_files:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         checked = (reuse or {}).get(path.name)
+        # The file's hash only where a check is reused or kept (a build), not for `check`.
+        digest = hashlib.sha256(path.read_bytes()).hexdigest() \
+            if reuse is not None or keep is not None else ""
         if checked is not None and checked.digest == digest:
             checker.file = checker.rel(path)
             provider, file_offers = pickle.loads(checked.records)  # nosec B301
