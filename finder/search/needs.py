@@ -590,15 +590,13 @@ class NeedVocabulary:
         if "arabic" in translit and script(folded) == "latin" and not self._western(folded):
             # Arabic or Persian in Latin letters: a word of one or two consonants is a little
             # word (ma3, 3al, fi); a longer one weighs as the word it stands for.
-            if len(consonants(latin_sounds(folded))) < MIN_CONSONANTS and not folded.isdigit():
+            if len(consonants(latin_sounds(folded))) < MIN_CONSONANTS:
                 return None
             spelt = self.arabic_spellings(folded)
             if spelt:
                 weight = WORD_WEIGHT * min(self._specificity(word, language)
                                            for language, _key, word in spelt)
-                unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
-                unit.positions = (position,)
-                return unit
+                return self._word_unit(word, position, weight, lang, translit)
         if "cyrillic" in translit and script(folded) == "latin" and not self._western(folded):
             # Russian or Ukrainian in Latin letters (mne, dlya, hochu): the word as written
             # back in Cyrillic decides whether it is a stop word and how common it is.
@@ -609,13 +607,17 @@ class NeedVocabulary:
                 return None
             if known:
                 weight = WORD_WEIGHT * min(self._specificity(w, language) for language, w in known)
-                unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
-                unit.positions = (position,)
-                return unit
+                return self._word_unit(word, position, weight, lang, translit)
         if any(is_stop_word(form, language) for form in forms
                for language in stop_langs if language) or len(folded) < 2:
             return None
         weight = WORD_WEIGHT * min(self._specificity(form, likely) for form in forms)
+        return self._word_unit(word, position, weight, lang, translit)
+
+    def _word_unit(self, word: str, position: int, weight: float, lang: str,
+                   translit: frozenset[str]) -> Unit:
+        """A free word of the query as a unit of its own, found literally, weighing as much
+        as the word says."""
         unit = self._literal(Unit(weight, (position,)), [word], (0,), lang, translit)
         unit.positions = (position,)
         return unit
