@@ -32,8 +32,8 @@ def test_the_index_is_written_as_separate_files(catalogue):
 
 def test_the_arrays_written_equal_those_computed_from_the_rows(catalogue):
     written = Columns.load(catalogue.path / COLUMNS_DIR)
-    ids = [f["id"] for f in catalogue.searcher().reader().all_stored_fields()]
-    computed = Columns.from_build(catalogue.db, ids, places_of(catalogue.db))
+    computed = Columns.from_build(catalogue.db, catalogue.searcher().reader(),
+                                  places_of(catalogue.db))
     for name in Columns.ARRAYS:
         assert np.array_equal(getattr(written, name), getattr(computed, name)), name
     assert written.validity_values == computed.validity_values

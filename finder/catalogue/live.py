@@ -81,8 +81,7 @@ class Catalogue:
 
         found = Columns.load(self.path / COLUMNS_DIR)
         if found is None:
-            ids = [fields["id"] for fields in self.searcher().reader().all_stored_fields()]
-            found = Columns.from_build(self.db, ids, self.places)
+            found = Columns.from_build(self.db, self.searcher().reader(), self.places)
         return found
 
     def searcher(self):
@@ -241,8 +240,7 @@ def write_columns(build: Path) -> None:
     db = store.connect(build / "catalogue.db")
     try:
         with index.open_index(build / "index").reader() as reader:
-            ids = [fields["id"] for fields in reader.all_stored_fields()]
-        Columns.from_build(db, ids, places_of(db)).save(build / COLUMNS_DIR)
+            Columns.from_build(db, reader, places_of(db)).save(build / COLUMNS_DIR)
     finally:
         db.close()
 

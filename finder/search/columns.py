@@ -113,7 +113,10 @@ class Columns:
         return cls(a, meta)
 
     @classmethod
-    def from_build(cls, db, ids: list[str], places) -> Columns:
+    def from_build(cls, db, reader, places) -> Columns:
+        """The arrays of a build from its database rows, in the document order of its
+        index (reader: a Whoosh reader of it)."""
+        ids = [fields["id"] for fields in reader.all_stored_fields()]
         rows = db.execute(f"SELECT {OFFER_FIELDS} FROM offers")  # nosec B608
         return cls.compute(rows, ids, places)
 
