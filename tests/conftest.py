@@ -23,6 +23,13 @@ from finder.catalogue.build import build
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content"
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+"""Debian's Chromium, which the browser tests drive through Playwright."""
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+"""Where the browser tests keep their screenshots (not in git)."""
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
 TODAY = dt.date(2026, 12, 5)
 """The tests' day, whatever the calendar says. FINDER_TODAY fixes the finder's clock
 (finder.clock) for the tests and for every server, bot and command they start, so the
@@ -52,6 +59,17 @@ def bundled_data(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def catalogue(bundled_data):
     return live(bundled_data)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, one per test module (the browser tests)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
 
 
 HALF_TRANSLATED = ("hebammenvermittlung",)

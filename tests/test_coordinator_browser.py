@@ -12,8 +12,7 @@ import pytest
 from finder.catalogue import live
 from finder.coordinator import demand, users
 from finder.search import Query
-from tests.conftest import TODAY, axe_violations, serving
-from tests.test_browser import ARGS, CHROMIUM, SHOTS
+from tests.conftest import ARGS, CHROMIUM, SHOTS, TODAY, axe_violations, serving
 
 pytestmark = pytest.mark.browser
 

@@ -13,9 +13,9 @@ from urllib.request import urlopen
 import pytest
 
 from finder import i18n
-from tests.conftest import axe_violations
+from tests.conftest import SHOTS, axe_violations
 from tests.test_bot import Running, buttons, say
-from tests.test_browser import SHOTS, browser, server  # noqa: F401 - fixtures
+from tests.test_browser import server  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 PUBLIC = "https://familienwegweiser.wiesbrueck.example.org"

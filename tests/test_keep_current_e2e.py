@@ -23,8 +23,7 @@ from aiosmtpd.controller import Controller
 from finder.catalogue import live
 from finder.catalogue.build import build
 from finder.coordinator import links, proposals, records, users
-from tests.conftest import BUNDLED, TODAY, axe_violations, free_port, run_finder, serving
-from tests.test_browser import ARGS, CHROMIUM, SHOTS
+from tests.conftest import BUNDLED, SHOTS, TODAY, axe_violations, free_port, run_finder, serving
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")]
@@ -80,16 +79,6 @@ def site(tmp_path_factory):
     log = root / "server.log"
     with serving(data, "--workers", "1", log=log) as base:
         yield {"content": content, "data": data, "base": base, "log": log, "root": root}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def clean(page, name: str) -> None:

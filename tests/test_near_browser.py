@@ -13,8 +13,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import serving
-from tests.test_browser import ARGS, CHROMIUM, SHOTS
+from tests.conftest import SHOTS, serving
 from tests.test_safe_browser import PHONE, settled, slow
 
 pytestmark = pytest.mark.browser
@@ -32,16 +31,6 @@ def logged_server(bundled_data, tmp_path_factory):
     log = tmp_path_factory.mktemp("near-log") / "serve.log"
     with serving(bundled_data, log=log) as base:
         yield base, log
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def shot(page, name: str) -> None:

@@ -17,8 +17,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import axe_violations
-from tests.test_browser import SHOTS, browser, server  # noqa: F401 - fixtures
+from tests.conftest import SHOTS, axe_violations
+from tests.test_browser import server  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 
